@@ -1,0 +1,110 @@
+/**
+ * Column builders for source contracts. Each builder returns a zod schema that turns one raw CSV
+ * field (always a string; empty means missing) into its typed value, and registers how the column is
+ * stored downstream. The zod object built from these is the single source of truth: Arrow/Parquet
+ * and ClickHouse types are derived from the registered storage kind.
+ */
+import { z } from 'zod';
+import { parseTimestamp } from './timestamps';
+
+/** How a column is stored in Parquet and ClickHouse. Money is kept as integer cents: exact. */
+export type StorageKind = 'string' | 'int32' | 'cents' | 'timestamp';
+
+export interface ColumnMeta {
+  storage: StorageKind;
+  nullable: boolean;
+}
+
+export const columnRegistry = z.registry<ColumnMeta>();
+
+const MISSING = 'required value is missing';
+
+function withMeta<T extends z.ZodType>(schema: T, meta: ColumnMeta): T {
+  columnRegistry.add(schema, meta);
+  return schema;
+}
+
+/** A required text value, optionally constrained by a pattern. */
+export function text(options: { pattern?: RegExp; describe?: string } = {}) {
+  let schema = z.string({ error: MISSING }).min(1, { error: MISSING, abort: true });
+  if (options.pattern) {
+    schema = schema.regex(options.pattern, { error: `must be ${options.describe ?? `like ${options.pattern}`}` });
+  }
+  return withMeta(schema, { storage: 'string', nullable: false });
+}
+
+/** Optional text: an empty field becomes null (a null strategy may fill it later). */
+export function optionalText() {
+  return withMeta(
+    z.string().transform((v) => (v === '' ? null : v)),
+    { storage: 'string', nullable: true },
+  );
+}
+
+/** One of a fixed set of values. */
+export function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return withMeta(
+    z.enum(values, { error: (issue) => (issue.input === '' ? MISSING : `must be one of ${values.join(', ')}`) }),
+    { storage: 'string', nullable: false },
+  );
+}
+
+const INTEGER = /^-?\d{1,9}$/;
+
+/** A whole number within [min, max]. */
+export function integer(min: number, max: number) {
+  return withMeta(
+    z
+      .string()
+      .min(1, { error: MISSING, abort: true })
+      .regex(INTEGER, { error: 'must be a whole number' })
+      .transform(Number)
+      .refine((n) => n >= min && n <= max, { error: `must be between ${min} and ${max}` }),
+    { storage: 'int32', nullable: false },
+  );
+}
+
+const MONEY = /^(-?)(\d{1,12})(?:\.(\d{1,2}))?$/;
+
+/** A non-negative amount with at most two decimals, parsed exactly into integer cents. */
+export function money() {
+  return withMeta(
+    z
+      .string()
+      .min(1, { error: MISSING, abort: true })
+      .regex(MONEY, { error: 'must be an amount with at most two decimals' })
+      .transform((v) => {
+        const [, sign, units, fraction = ''] = MONEY.exec(v)!;
+        const cents = Number(units) * 100 + Number(fraction.padEnd(2, '0'));
+        return sign === '-' ? -cents : cents;
+      })
+      .refine((cents) => cents >= 0, { error: 'must not be negative' }),
+    { storage: 'cents', nullable: false },
+  );
+}
+
+function parsedTimestamp(allowEmpty: boolean) {
+  return z.string().transform((v, ctx) => {
+    if (v === '') {
+      if (allowEmpty) return null;
+      ctx.addIssue({ code: 'custom', message: MISSING });
+      return z.NEVER;
+    }
+    const ms = parseTimestamp(v);
+    if (ms === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'not a valid timestamp (expected YYYY-MM-DD HH:MM:SS or ISO 8601)' });
+      return z.NEVER;
+    }
+    return ms;
+  });
+}
+
+/** A required timestamp, standardised to epoch milliseconds UTC. */
+export function timestamp() {
+  return withMeta(parsedTimestamp(false) as z.ZodType<number, string>, { storage: 'timestamp', nullable: false });
+}
+
+/** An optional timestamp: empty becomes null, anything else must parse. */
+export function optionalTimestamp() {
+  return withMeta(parsedTimestamp(true) as z.ZodType<number | null, string>, { storage: 'timestamp', nullable: true });
+}

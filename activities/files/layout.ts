@@ -1,0 +1,55 @@
+/**
+ * Where every file of a run lives, in one place:
+ *
+ *   landing/<date>/<source>.csv                                raw exports as they arrive
+ *   work/<date>/<source>.{valid,clean}.ndjson                  between ingest, transform and stage
+ *   quarantine/<date>/<source>.quarantine.csv                  rejected rows with file, line, column, reason
+ *   staging/<source>/year=YYYY/month=MM/<date>.parquet         the staged truth the warehouse is built from
+ *   reports/<date>/quality.json                                quality results of the day's latest run
+ */
+import path from 'node:path';
+import { CONTRACTS, type SourceName } from '../contracts';
+
+export class DataLayout {
+  constructor(readonly dataDir: string) {}
+
+  landingDir(businessDate: string): string {
+    return path.join(this.dataDir, 'landing', businessDate);
+  }
+
+  landingFile(businessDate: string, source: SourceName): string {
+    return path.join(this.landingDir(businessDate), CONTRACTS[source].fileName);
+  }
+
+  workFile(businessDate: string, source: SourceName, stage: 'valid' | 'clean'): string {
+    return path.join(this.dataDir, 'work', businessDate, `${source}.${stage}.ndjson`);
+  }
+
+  quarantineFile(businessDate: string, source: SourceName): string {
+    return path.join(this.dataDir, 'quarantine', businessDate, `${source}.quarantine.csv`);
+  }
+
+  stagingMonthDir(source: SourceName, businessDate: string): string {
+    const [year, month] = businessDate.split('-');
+    return path.join(this.dataDir, 'staging', source, `year=${year}`, `month=${month}`);
+  }
+
+  stagedFile(source: SourceName, businessDate: string): string {
+    return path.join(this.stagingMonthDir(source, businessDate), `${businessDate}.parquet`);
+  }
+
+  qualityReport(businessDate: string): string {
+    return path.join(this.dataDir, 'reports', businessDate, 'quality.json');
+  }
+}
+
+const BUSINESS_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Business dates become folder names; refuse anything that is not a real calendar date. */
+export function assertBusinessDate(value: string): string {
+  const parsed = new Date(`${value}T00:00:00Z`);
+  if (!BUSINESS_DATE.test(value) || Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== value) {
+    throw new Error(`business date "${value}" is not a calendar date in YYYY-MM-DD form`);
+  }
+  return value;
+}

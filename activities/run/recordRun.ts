@@ -1,0 +1,92 @@
+/**
+ * The run record: one row per run, one per source with the conservation counts, one per quality
+ * check. Written once at the end of a run, succeeded or failed; a retry replaces the same rows.
+ */
+import type { Warehouse } from '../../clickhouse/client';
+import type { SourceName } from '../contracts';
+import type { CheckResult, Verdict } from '../quality/checks';
+
+export interface SourceAccount {
+  source: SourceName;
+  rowsRead: number;
+  rowsLoaded: number;
+  rowsQuarantined: number;
+  rowsDeduplicated: number;
+}
+
+export interface RunRecord {
+  runId: string;
+  workflowId: string;
+  businessDate: string;
+  kind: 'daily';
+  status: 'succeeded' | 'failed';
+  qualityVerdict: Verdict | 'not_checked';
+  message: string;
+  startedAt: number;
+  sources: SourceAccount[];
+  checks: CheckResult[];
+}
+
+/** rows read = loaded + quarantined + deduplicated, for every source of a successful run. */
+export function conservationViolations(sources: readonly SourceAccount[]): string[] {
+  return sources
+    .filter((s) => s.rowsRead !== s.rowsLoaded + s.rowsQuarantined + s.rowsDeduplicated)
+    .map((s) => `${s.source}: read ${s.rowsRead} != loaded ${s.rowsLoaded} + quarantined ${s.rowsQuarantined} + deduplicated ${s.rowsDeduplicated}`);
+}
+
+export async function recordRun(warehouse: Warehouse, record: RunRecord): Promise<void> {
+  const { client } = warehouse;
+  const base = { run_id: record.runId, business_date: record.businessDate };
+  await client.insert({
+    table: 'etl_runs',
+    format: 'JSONEachRow',
+    values: [{
+      ...base,
+      workflow_id: record.workflowId,
+      kind: record.kind,
+      status: record.status,
+      quality_verdict: record.qualityVerdict,
+      message: record.message,
+      started_at: toClickHouseTime(record.startedAt),
+      finished_at: toClickHouseTime(Date.now()),
+    }],
+  });
+  const recordedAt = toClickHouseTime(Date.now());
+  if (record.sources.length > 0) {
+    await client.insert({
+      table: 'etl_run_sources',
+      format: 'JSONEachRow',
+      values: record.sources.map((s) => ({
+        ...base,
+        source: s.source,
+        rows_read: s.rowsRead,
+        rows_loaded: s.rowsLoaded,
+        rows_quarantined: s.rowsQuarantined,
+        rows_deduplicated: s.rowsDeduplicated,
+        recorded_at: recordedAt,
+      })),
+    });
+  }
+  if (record.checks.length > 0) {
+    await client.insert({
+      table: 'dq_results',
+      format: 'JSONEachRow',
+      values: record.checks.map((c) => ({
+        ...base,
+        check_name: c.name,
+        dimension: c.dimension,
+        target: c.target,
+        observed: c.observed,
+        threshold: c.threshold,
+        severity: c.severity,
+        outcome: c.outcome,
+        recorded_at: recordedAt,
+      })),
+    });
+  }
+}
+
+/** DateTime64(3) accepts `YYYY-MM-DD HH:MM:SS.mmm` on every engine and client. */
+function toClickHouseTime(epochMs: number): string {
+  return new Date(epochMs).toISOString().replace('T', ' ').replace('Z', '');
+}

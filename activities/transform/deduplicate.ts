@@ -1,0 +1,34 @@
+/**
+ * Keep one row per key: the one with the greatest `latestBy` value; on a tie (or without latestBy)
+ * the one that appears later in the file, since a later line of an export is the later write.
+ */
+import type { TypedRow } from '../contracts';
+
+export function rowKey(row: TypedRow, key: readonly string[]): string {
+  return key.length === 1 ? String(row[key[0]]) : key.map((column) => String(row[column])).join('\u0000');
+}
+
+export class Deduplicator {
+  private readonly kept = new Map<string, TypedRow>();
+  private seen = 0;
+
+  constructor(private readonly key: readonly string[], private readonly latestBy?: string) {}
+
+  add(row: TypedRow): void {
+    this.seen += 1;
+    const id = rowKey(row, this.key);
+    const current = this.kept.get(id);
+    if (!current || !this.latestBy || Number(row[this.latestBy]) >= Number(current[this.latestBy])) {
+      this.kept.set(id, row);
+    }
+  }
+
+  get duplicatesRemoved(): number {
+    return this.seen - this.kept.size;
+  }
+
+  /** Survivors in file order, so the output is the same for the same input. */
+  rows(): TypedRow[] {
+    return [...this.kept.values()].sort((a, b) => Number(a.source_line) - Number(b.source_line));
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * The one way to reach the warehouse: a `@clickhouse/client` client, backed by embedded chDB by
+ * default or by a ClickHouse server when `CLICKHOUSE_URL` is set. Everything above this module speaks
+ * the same client API and never knows which engine answers.
+ */
+import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { createChdbConnection } from 'chdb/connection';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+export interface WarehouseConfig {
+  /** A ClickHouse server's HTTP endpoint; when absent the embedded chDB engine is used. */
+  url?: string;
+  user?: string;
+  password?: string;
+  database: string;
+  /** Data folder of the embedded engine. */
+  chdbPath: string;
+}
+
+export interface Warehouse {
+  client: ClickHouseClient;
+  mode: 'embedded' | 'server';
+  database: string;
+  /** Where embedded data lives; undefined in server mode. */
+  chdbPath?: string;
+  close(): Promise<void>;
+}
+
+type ClientConnection = NonNullable<NonNullable<Parameters<typeof createClient>[0]>['connection']>;
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Database and table names are interpolated into DDL, so they must be plain identifiers. */
+export function assertIdentifier(name: string, what: string): string {
+  if (!IDENTIFIER.test(name)) throw new Error(`${what} "${name}" is not a valid identifier (letters, digits, _)`);
+  return name;
+}
+
+// chDB binds one data folder per process; every caller in the process shares the one connection.
+let embedded: { path: string; warehouse: Warehouse; users: number } | undefined;
+
+export async function openWarehouse(config: WarehouseConfig): Promise<Warehouse> {
+  assertIdentifier(config.database, 'CLICKHOUSE_DATABASE');
+  return config.url ? openServer(config) : openEmbedded(config);
+}
+
+async function openServer(config: WarehouseConfig): Promise<Warehouse> {
+  const credentials = { url: config.url, username: config.user ?? 'default', password: config.password ?? '' };
+  // The database may not exist yet; create it through a client without a default database.
+  const bootstrap = createClient(credentials);
+  try {
+    await bootstrap.command({ query: `CREATE DATABASE IF NOT EXISTS ${config.database}` });
+  } catch (error) {
+    throw new Error(`cannot reach ClickHouse at ${redactUrl(config.url!)}: ${(error as Error).message}`);
+  } finally {
+    await bootstrap.close();
+  }
+  const client = createClient({ ...credentials, database: config.database });
+  return { client, mode: 'server', database: config.database, close: () => client.close() };
+}
+
+async function openEmbedded(config: WarehouseConfig): Promise<Warehouse> {
+  const chdbPath = path.resolve(config.chdbPath);
+  if (embedded) {
+    if (embedded.path !== chdbPath) {
+      throw new Error(`the embedded warehouse is already open at ${embedded.path}; chDB allows one data folder per process (asked for ${chdbPath})`);
+    }
+    embedded.users += 1;
+    return embedded.warehouse;
+  }
+  mkdirSync(chdbPath, { recursive: true });
+  assertNotLocked(chdbPath);
+  // tsc needs the cast: chdb/connection implements the same Connection contract from its own copy of client-common.
+  const connection = createChdbConnection({ path: chdbPath }) as unknown as ClientConnection;
+  const client = createClient({ connection });
+  // chDB ignores the client's `database` option, but USE persists for the session.
+  await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${config.database}` });
+  await client.command({ query: `USE ${config.database}` });
+  const warehouse: Warehouse = {
+    client,
+    mode: 'embedded',
+    database: config.database,
+    chdbPath,
+    close: async () => {
+      if (!embedded) return;
+      embedded.users -= 1;
+      if (embedded.users > 0) return;
+      embedded = undefined;
+      await client.close();
+    },
+  };
+  embedded = { path: chdbPath, warehouse, users: 1 };
+  return warehouse;
+}
+
+/**
+ * A second process opening the same chDB folder fails with a lock error that chDB prints only to
+ * stderr. The folder's `status` file names the owning PID, so check it and say what to do instead.
+ */
+function assertNotLocked(chdbPath: string): void {
+  const owner = embeddedOwnerPid(chdbPath);
+  if (owner !== undefined && owner !== process.pid) {
+    throw new Error(
+      `the embedded warehouse at ${chdbPath} is open in process ${owner} (a running worker or npm start). ` +
+        'Query it through that process with `npm run sql`, or stop it first.',
+    );
+  }
+}
+
+/** PID of a live process holding the chDB folder, if any. */
+export function embeddedOwnerPid(chdbPath: string): number | undefined {
+  const statusFile = path.join(chdbPath, 'status');
+  if (!existsSync(statusFile)) return undefined;
+  const pid = Number(/PID:\s*(\d+)/.exec(readFileSync(statusFile, 'utf8'))?.[1]);
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch {
+    return undefined; // a stale status file from a process that died
+  }
+}
+
+/** Never print credentials that may be embedded in a URL. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = parsed.username ? '***' : '';
+    parsed.password = parsed.password ? '***' : '';
+    return parsed.toString();
+  } catch {
+    return '<invalid url>';
+  }
+}

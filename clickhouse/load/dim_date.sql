@@ -1,0 +1,19 @@
+-- Every day of the given months (YYYYMM numbers): a generated calendar.
+INSERT INTO ${target} (date, year, quarter, month, day, iso_week, weekday, weekday_name, is_weekend, is_month_end)
+SELECT
+    d,
+    toYear(d),
+    toQuarter(d),
+    toMonth(d),
+    toDayOfMonth(d),
+    toISOWeek(d),
+    toDayOfWeek(d),
+    dateName('weekday', d),
+    toDayOfWeek(d) >= 6,
+    d = toLastDayOfMonth(d)
+FROM
+(
+    SELECT makeDate(intDiv(month, 100), month % 100, 1) + offset AS d
+    FROM (SELECT arrayJoin({months:Array(UInt32)}) AS month)
+    ARRAY JOIN range(toUInt64(toDayOfMonth(toLastDayOfMonth(makeDate(intDiv(month, 100), month % 100, 1))))) AS offset
+);

@@ -1,0 +1,69 @@
+/**
+ * Versioned migrations: clickhouse/migrations/NNNN_name.sql, applied in order, each recorded in
+ * schema_migrations with a checksum. Applying twice is a no-op; editing an applied file is an error
+ * (write a new migration instead).
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Warehouse } from './client';
+import { splitStatements } from './sqlFiles';
+
+const MIGRATIONS_DIR = path.join(__dirname, 'migrations');
+
+interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+  checksum: string;
+}
+
+export function listMigrations(): Migration[] {
+  return readdirSync(MIGRATIONS_DIR)
+    .filter((file) => /^\d{4}_[\w-]+\.sql$/.test(file))
+    .sort()
+    .map((file) => {
+      const sql = readFileSync(path.join(MIGRATIONS_DIR, file), 'utf8');
+      return {
+        version: Number(file.slice(0, 4)),
+        name: file.replace(/\.sql$/, ''),
+        sql,
+        checksum: createHash('sha256').update(sql).digest('hex'),
+      };
+    });
+}
+
+/** Apply pending migrations; returns the names applied by this call. */
+export async function migrate(warehouse: Warehouse): Promise<string[]> {
+  const { client } = warehouse;
+  await client.command({
+    query: `CREATE TABLE IF NOT EXISTS schema_migrations
+      (version UInt32, name String, checksum String, applied_at DateTime64(3, 'UTC'))
+      ENGINE = ReplacingMergeTree(applied_at) ORDER BY version`,
+  });
+  const applied = new Map<number, { name: string; checksum: string }>();
+  const rows = await client.query({ query: 'SELECT version, name, checksum FROM schema_migrations FINAL', format: 'JSONEachRow' });
+  for (const row of await rows.json<{ version: number | string; name: string; checksum: string }>()) {
+    applied.set(Number(row.version), row);
+  }
+
+  const newlyApplied: string[] = [];
+  for (const migration of listMigrations()) {
+    const previous = applied.get(migration.version);
+    if (previous) {
+      if (previous.checksum !== migration.checksum) {
+        throw new Error(`migration ${migration.name} was changed after it was applied; add a new migration instead`);
+      }
+      continue;
+    }
+    for (const statement of splitStatements(migration.sql)) {
+      await client.command({ query: statement });
+    }
+    await client.command({
+      query: 'INSERT INTO schema_migrations SELECT {version:UInt32}, {name:String}, {checksum:String}, now64(3)',
+      query_params: { version: migration.version, name: migration.name, checksum: migration.checksum },
+    });
+    newlyApplied.push(migration.name);
+  }
+  return newlyApplied;
+}

@@ -1,0 +1,140 @@
+/**
+ * CLI for the deterministic sample-data generator.
+ *
+ *   tsx ops/generate/cli.ts --date YYYY-MM-DD --orders N --seed S [--defect-rate R] [--out DIR]
+ *
+ * Default output: <repo>/data/landing/<date>, or <CARTWHEEL_DATA_DIR>/landing/<date>
+ * when that variable is set. Exit codes: 0 ok, 2 bad arguments, 1 generation failure.
+ */
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import {
+  DEFECTS_BY_SOURCE,
+  EXPORT_SOURCES,
+  MAX_DEFECT_RATE,
+  MAX_ORDERS,
+  generateDailyExport,
+  isCalendarDate,
+  type GeneratedExport,
+} from './sampleData';
+
+const REPO_ROOT = path.resolve(__dirname, '../..');
+
+const USAGE =
+  'usage: tsx ops/generate/cli.ts --date YYYY-MM-DD --orders N --seed S [--defect-rate R] [--out DIR]\n' +
+  `  --date         business date (UTC), e.g. 2018-03-14\n` +
+  `  --orders       number of distinct orders, 1..${MAX_ORDERS}\n` +
+  `  --seed         integer seed; same seed + date + orders = byte-identical files\n` +
+  `  --defect-rate  probability of each defect kind per row, 0..${MAX_DEFECT_RATE} (default 0.01)\n` +
+  `  --out          output directory (default: $CARTWHEEL_DATA_DIR/landing/<date> or data/landing/<date>)`;
+
+/** Missing flags arrive as undefined; say "is required" rather than zod's type message. */
+const requiredString = z.string({
+  error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string'),
+});
+
+function integerFlag(min: number, max: number) {
+  return requiredString
+    .regex(/^-?\d+$/, 'must be an integer')
+    .transform(Number)
+    .pipe(z.number().min(min, `must be >= ${min}`).max(max, `must be <= ${max}`));
+}
+
+// Keys are the flag names, so zod issue paths name the offending flag directly.
+const ArgsSchema = z.object({
+  date: requiredString.refine(isCalendarDate, 'must be a valid date in YYYY-MM-DD format'),
+  orders: integerFlag(1, MAX_ORDERS),
+  seed: integerFlag(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER),
+  'defect-rate': z
+    .string()
+    .regex(/^(\d+(\.\d*)?|\.\d+)$/, 'must be a decimal number such as 0.01')
+    .transform(Number)
+    .pipe(z.number().max(MAX_DEFECT_RATE, `must be <= ${MAX_DEFECT_RATE} (one defect kind per row at most)`))
+    .default(0.01),
+  out: z.string().min(1, 'must not be empty').optional(),
+});
+type Args = z.output<typeof ArgsSchema>;
+
+class UsageError extends Error {}
+
+function parseCli(argv: string[]): Args {
+  let values: Record<string, unknown>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        date: { type: 'string' },
+        orders: { type: 'string' },
+        seed: { type: 'string' },
+        'defect-rate': { type: 'string' },
+        out: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    // parseArgs already names the flag ("Unknown option '--foo'", "Option '--orders <value>' argument missing").
+    throw new UsageError((error as Error).message);
+  }
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  delete values.help;
+
+  const parsed = ArgsSchema.safeParse(values);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `--${String(issue.path[0] ?? '?')} ${issue.message}`);
+    throw new UsageError(problems.join('\n'));
+  }
+  return parsed.data;
+}
+
+function defaultOutDir(date: string): string {
+  const dataDir = process.env.CARTWHEEL_DATA_DIR;
+  return dataDir ? path.resolve(dataDir, 'landing', date) : path.join(REPO_ROOT, 'data', 'landing', date);
+}
+
+function formatSummary(result: GeneratedExport, outDir: string, seconds: number): string {
+  const lines = [`generated ${result.businessDate} into ${outDir}`];
+  for (const source of EXPORT_SOURCES) {
+    const defects = DEFECTS_BY_SOURCE[source]
+      .map((kind) => `${kind}=${result.defects[source][kind].toLocaleString('en-US')}`)
+      .join(' ');
+    lines.push(
+      `  ${`${source}.csv`.padEnd(14)} ${result.rows[source].toLocaleString('en-US').padStart(12)} rows   ${defects}`,
+    );
+  }
+  lines.push(`  elapsed ${seconds.toFixed(2)} s`);
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  let args: Args;
+  try {
+    args = parseCli(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`error: ${error.message}\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+
+  const outDir = args.out ? path.resolve(args.out) : defaultOutDir(args.date);
+  const started = performance.now();
+  const result = await generateDailyExport({
+    businessDate: args.date,
+    orders: args.orders,
+    seed: args.seed,
+    defectRate: args['defect-rate'],
+    outDir,
+  });
+  console.log(formatSummary(result, outDir, (performance.now() - started) / 1000));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.stack ?? error.message : error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,50 @@
+/** What `npm start` prints after a run: the warehouse's tables, the run's accounts, where to look next. */
+import type { Warehouse } from '../../clickhouse/client';
+import type { DailyLoadResult } from '../../workflows';
+
+const TABLES: { table: string; amount?: string }[] = [
+  { table: 'dim_customer' },
+  { table: 'dim_product' },
+  { table: 'dim_date' },
+  { table: 'fact_sales', amount: 'line_total' },
+  { table: 'fact_payments', amount: 'amount' },
+  { table: 'agg_daily_sales', amount: 'revenue' },
+];
+
+export interface TableTotals {
+  table: string;
+  rows: number;
+  amount?: string;
+}
+
+export async function tableTotals(warehouse: Warehouse): Promise<TableTotals[]> {
+  const totals: TableTotals[] = [];
+  for (const { table, amount } of TABLES) {
+    const result = await warehouse.client.query({
+      query: `SELECT count() AS rows${amount ? `, toString(sum(${amount})) AS amount` : ''} FROM ${table}`,
+      format: 'JSONEachRow',
+    });
+    const [row] = await result.json<{ rows: number | string; amount?: string }>();
+    totals.push({ table, rows: Number(row.rows), amount: row.amount });
+  }
+  return totals;
+}
+
+export function formatSummary(result: DailyLoadResult, totals: TableTotals[], links: { workflowUrl?: string }): string {
+  const lines: string[] = [];
+  lines.push('', `daily load of ${result.businessDate}: quality ${result.qualityVerdict}`, '');
+  lines.push('  source      read   loaded  quarantined  deduplicated');
+  for (const s of result.sources) {
+    lines.push(`  ${s.source.padEnd(10)}${String(s.rowsRead).padStart(6)}${String(s.rowsLoaded).padStart(9)}${String(s.rowsQuarantined).padStart(13)}${String(s.rowsDeduplicated).padStart(14)}`);
+  }
+  lines.push('', '  warehouse table     rows  sum of amounts');
+  for (const t of totals) lines.push(`  ${t.table.padEnd(16)}${String(t.rows).padStart(8)}  ${t.amount ?? ''}`);
+  lines.push('', `  quality report: ${result.qualityReport}`);
+  lines.push(`  quarantined rows: ${Object.values(result.quarantineFiles).join(', ')}`);
+  if (links.workflowUrl) lines.push(`  Temporal Web UI: ${links.workflowUrl}`);
+  lines.push('', '  SQL to try:');
+  lines.push(`    npm run --silent sql -- "SELECT sale_date, orders, revenue FROM agg_daily_sales ORDER BY sale_date"`);
+  lines.push(`    npm run --silent sql -- "SELECT payment_type, count(), sum(amount) FROM fact_payments GROUP BY payment_type"`);
+  lines.push(`    npm run --silent sql -- "SELECT source, rows_read, rows_loaded, rows_quarantined, rows_deduplicated FROM etl_run_sources FINAL ORDER BY business_date, source"`);
+  return lines.join('\n');
+}

@@ -1,0 +1,135 @@
+/**
+ * `npm start`: the whole stack on one machine. Provisions the Temporal CLI if missing, starts the dev
+ * server (Web UI on 8233) and a worker, generates sample data when the day's landing folder is empty,
+ * runs dailyLoad through Temporal and prints a summary. Then it keeps the stack up for inspection until
+ * Ctrl-C, or exits at once with --once. Either way it stops every process it started.
+ *
+ *   npm start -- [--once] [--date YYYY-MM-DD] [--orders N] [--seed S]
+ */
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { assertBusinessDate, DataLayout } from '../activities/files/layout';
+import { createCartwheelWorker, openWarehouseServices } from '../workers/cartwheelWorker';
+import { describeWarehouse, loadConfig } from '../workers/config';
+import type { DailyLoadInput, DailyLoadResult } from '../workflows';
+import { generateDailyExport } from './generate/sampleData';
+import { startDevServer, type DevServer } from './stack/devServer';
+import { formatSummary, tableTotals } from './stack/summary';
+import { ensureTemporalCli } from './tools/provision';
+
+const argsSchema = z.object({
+  once: z.boolean().default(false),
+  date: z.string().default(() => new Date(Date.now() - 86_400_000).toISOString().slice(0, 10)).refine((d) => {
+    try { assertBusinessDate(d); return true; } catch { return false; }
+  }, 'must be a calendar date YYYY-MM-DD'),
+  orders: z.coerce.number().int().positive().default(2000),
+  seed: z.coerce.number().int().default(42),
+});
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: { once: { type: 'boolean' }, date: { type: 'string' }, orders: { type: 'string' }, seed: { type: 'string' } },
+  });
+  const parsed = argsSchema.safeParse(values);
+  if (!parsed.success) {
+    console.error(parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n'));
+    return 2;
+  }
+  const args = parsed.data;
+  const config = loadConfig();
+  const layout = new DataLayout(config.pipeline.dataDir);
+  const runDir = path.join(config.pipeline.dataDir, 'run');
+  const cleanups: (() => Promise<void>)[] = [];
+  const cleanup = async () => {
+    for (const step of cleanups.reverse()) await step().catch((e: Error) => console.error(`cleanup: ${e.message}`));
+  };
+
+  try {
+    // 1. Temporal: the dev server, unless TEMPORAL_ADDRESS names a server to use.
+    let server: DevServer | undefined;
+    if (!process.env.TEMPORAL_ADDRESS) {
+      const cliPath = await ensureTemporalCli((m) => console.log(m));
+      server = await startDevServer({
+        cliPath,
+        port: Number(process.env.TEMPORAL_PORT ?? 7233),
+        uiPort: Number(process.env.TEMPORAL_UI_PORT ?? 8233),
+        dbFile: path.join(config.pipeline.dataDir, 'temporal', 'dev.sqlite'),
+        runDir,
+        namespace: config.temporal.namespace,
+      });
+      cleanups.push(() => server!.stop());
+      config.temporal.address = server.address;
+      console.log(`Temporal dev server on ${server.address}, Web UI ${server.uiUrl} (log: ${server.logFile})`);
+    }
+
+    // 2. Sample data when the day's landing folder is empty.
+    const landingDir = layout.landingDir(args.date);
+    if (!existsSync(landingDir) || readdirSync(landingDir).length === 0) {
+      const generated = await generateDailyExport({ businessDate: args.date, orders: args.orders, seed: args.seed, outDir: landingDir });
+      console.log(`generated sample data for ${args.date} in ${landingDir}: ${JSON.stringify(generated.rows)}`);
+    }
+
+    // 3. The worker, in this process, with the warehouse it owns.
+    const services = await openWarehouseServices(config);
+    cleanups.push(() => services.close());
+    console.log(`warehouse: ${describeWarehouse(config.warehouse)}${services.gateway ? ` (SQL gateway ${services.gateway.url})` : ''}`);
+    const workerConnection = await NativeConnection.connect({ address: config.temporal.address });
+    cleanups.push(() => workerConnection.close());
+    const worker = await createCartwheelWorker({ config, connection: workerConnection, warehouse: services.warehouse });
+    const workerDone = worker.run();
+    cleanups.push(async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await workerDone;
+    });
+
+    // 4. The run, through Temporal like any other.
+    const connection = await Connection.connect({ address: config.temporal.address });
+    cleanups.push(() => connection.close());
+    const client = new Client({ connection, namespace: config.temporal.namespace });
+    const workflowId = `daily-${args.date}`;
+    const input: DailyLoadInput = { businessDate: args.date };
+    const handle = await client.workflow.start('dailyLoad', {
+      taskQueue: config.temporal.taskQueue,
+      workflowId,
+      args: [input],
+      // A re-run of a day replaces a run of the same day still in flight instead of running beside it.
+      workflowIdConflictPolicy: 'TERMINATE_EXISTING',
+    });
+    const workflowUrl = server ? `${server.uiUrl}/namespaces/${config.temporal.namespace}/workflows/${workflowId}/${handle.firstExecutionRunId}/history` : undefined;
+    console.log(`started ${workflowId}${workflowUrl ? `: ${workflowUrl}` : ''}`);
+
+    let exitCode = 0;
+    try {
+      const result: DailyLoadResult = await handle.result();
+      console.log(formatSummary(result, await tableTotals(services.warehouse), { workflowUrl }));
+    } catch (error) {
+      const failure = error as { cause?: { message?: string }; message: string };
+      console.error(`\ndaily load of ${args.date} failed: ${failure.cause?.message ?? failure.message}`);
+      exitCode = 1;
+    }
+
+    if (!args.once) {
+      console.log('\nThe stack stays up for inspection (Web UI, npm run sql). Press Ctrl-C to stop.');
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      console.log('stopping...');
+    }
+    return exitCode;
+  } finally {
+    await cleanup();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    console.error(`npm start failed: ${error.message}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,74 @@
+/**
+ * Configuration from the environment, validated once at start with errors that name the setting.
+ * Secrets (CLICKHOUSE_PASSWORD) are kept here and never printed: see describeConfig.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import { DEFAULT_QUALITY_THRESHOLDS, type PipelineSettings } from '../activities/settings';
+import { redactUrl, type WarehouseConfig } from '../clickhouse/client';
+
+export const REPO_ROOT = path.resolve(__dirname, '..');
+
+const share = z.coerce.number().min(0).max(1);
+
+const environmentSchema = z.object({
+  CARTWHEEL_DATA_DIR: z.string().min(1).default(path.join(REPO_ROOT, 'data')),
+  CARTWHEEL_CHDB_PATH: z.string().min(1).optional(),
+  CARTWHEEL_TASK_QUEUE: z.string().min(1).default('cartwheel'),
+  CARTWHEEL_GATEWAY_PORT: z.coerce.number().int().min(0).max(65535).default(8124),
+  CARTWHEEL_MAX_QUARANTINED_SHARE: share.default(DEFAULT_QUALITY_THRESHOLDS.maxQuarantinedShare),
+  CARTWHEEL_MAX_ORPHAN_SHARE: share.default(DEFAULT_QUALITY_THRESHOLDS.maxOrphanShare),
+  CARTWHEEL_WARN_DUPLICATE_SHARE: share.default(DEFAULT_QUALITY_THRESHOLDS.warnDuplicateShare),
+  CARTWHEEL_WARN_NULL_SHARE: share.default(DEFAULT_QUALITY_THRESHOLDS.warnNullShare),
+  TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  CLICKHOUSE_URL: z.url().optional(),
+  CLICKHOUSE_USER: z.string().optional(),
+  CLICKHOUSE_PASSWORD: z.string().optional(),
+  CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a plain identifier').default('cartwheel'),
+});
+
+export interface CartwheelConfig {
+  pipeline: PipelineSettings;
+  warehouse: WarehouseConfig;
+  temporal: { address: string; namespace: string; taskQueue: string };
+  /** Port of the worker's local SQL gateway to the embedded warehouse (0 picks a free port). */
+  gatewayPort: number;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): CartwheelConfig {
+  const parsed = environmentSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.CARTWHEEL_DATA_DIR);
+  return {
+    pipeline: {
+      dataDir,
+      quality: {
+        maxQuarantinedShare: e.CARTWHEEL_MAX_QUARANTINED_SHARE,
+        maxOrphanShare: e.CARTWHEEL_MAX_ORPHAN_SHARE,
+        warnDuplicateShare: e.CARTWHEEL_WARN_DUPLICATE_SHARE,
+        warnNullShare: e.CARTWHEEL_WARN_NULL_SHARE,
+      },
+    },
+    warehouse: {
+      url: e.CLICKHOUSE_URL,
+      user: e.CLICKHOUSE_USER,
+      password: e.CLICKHOUSE_PASSWORD,
+      database: e.CLICKHOUSE_DATABASE,
+      chdbPath: path.resolve(e.CARTWHEEL_CHDB_PATH ?? path.join(dataDir, 'warehouse')),
+    },
+    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.CARTWHEEL_TASK_QUEUE },
+    gatewayPort: e.CARTWHEEL_GATEWAY_PORT,
+  };
+}
+
+/** A one-line description safe for logs: no password, no credentials in URLs. */
+export function describeWarehouse(config: WarehouseConfig): string {
+  return config.url
+    ? `ClickHouse server ${redactUrl(config.url)} database ${config.database}`
+    : `embedded chDB at ${config.chdbPath} database ${config.database}`;
+}

@@ -1,0 +1,175 @@
+/**
+ * dailyLoad: one business date from landed CSV exports to the warehouse.
+ *
+ *   wait for the day's files -> ingest (parallel) -> transform (parallel) -> quality gate
+ *   -> stage Parquet (parallel) -> rebuild the month in ClickHouse -> run record
+ *
+ * Activities exchange file references and small summaries only; rows never enter workflow history.
+ */
+import {
+  ApplicationFailure,
+  defineQuery,
+  log,
+  proxyActivities,
+  setHandler,
+  sleep,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { msToNumber, type Duration } from '@temporalio/common/lib/time';
+import type { Activities, IngestSummary, LoadSummary, QualitySummary, SourceAccount, TransformSummary } from '../activities';
+import type { SourceName } from '../activities/contracts';
+import { fileActivityOptions, quickActivityOptions, warehouseActivityOptions } from './activityOptions';
+
+const SOURCES = ['customers', 'products', 'orders', 'payments'] as const satisfies readonly SourceName[];
+// Compile-time guard: adding a source to the contracts without listing it here is an error.
+const everySourceListed: Exclude<SourceName, (typeof SOURCES)[number]> extends never ? true : never = true;
+void everySourceListed;
+
+export interface DailyLoadInput {
+  /** YYYY-MM-DD: the day whose exports are loaded. */
+  businessDate: string;
+  /** How long to wait for late files before failing (default 6 hours). */
+  lateFileTimeout?: Duration;
+  /** How often to look for late files (default 10 minutes). */
+  lateFilePollInterval?: Duration;
+}
+
+export interface DailyLoadResult {
+  businessDate: string;
+  runId: string;
+  qualityVerdict: QualitySummary['verdict'];
+  qualityReport: string;
+  sources: SourceAccount[];
+  quarantineFiles: Record<SourceName, string>;
+  monthRows: LoadSummary['monthRows'];
+}
+
+export type DailyLoadStage = 'waiting_for_files' | 'ingesting' | 'transforming' | 'checking_quality' | 'staging' | 'loading' | 'recording' | 'done' | 'failed';
+
+export interface DailyLoadProgress {
+  businessDate: string;
+  stage: DailyLoadStage;
+  missingFiles: SourceName[];
+}
+
+/** Ask a running dailyLoad where it is (Web UI: Queries tab, or `temporal workflow query --name progress`). */
+export const progressQuery = defineQuery<DailyLoadProgress>('progress');
+
+const landing = proxyActivities<Activities>(quickActivityOptions);
+const files = proxyActivities<Activities>(fileActivityOptions);
+const warehouse = proxyActivities<Activities>(warehouseActivityOptions);
+
+export async function dailyLoad(input: DailyLoadInput): Promise<DailyLoadResult> {
+  const { businessDate } = input;
+  const info = workflowInfo();
+  const runId = info.runId;
+  const startedAt = Date.now(); // deterministic: workflow time
+  const progress: DailyLoadProgress = { businessDate, stage: 'waiting_for_files', missingFiles: [] };
+  setHandler(progressQuery, () => progress);
+
+  await waitForFiles(input, progress);
+
+  let ingested: IngestSummary[] = [];
+  let transformed: TransformSummary[] = [];
+  let quality: QualitySummary | undefined;
+  const record = (status: 'succeeded' | 'failed', message: string, rowsLoaded?: Record<SourceName, number>) =>
+    warehouse.recordRun({
+      runId,
+      workflowId: info.workflowId,
+      businessDate,
+      kind: 'daily',
+      status,
+      qualityVerdict: quality?.verdict ?? 'not_checked',
+      message,
+      startedAt,
+      sources: accounts(ingested, transformed, rowsLoaded),
+      checks: quality?.checks ?? [],
+    });
+
+  try {
+    progress.stage = 'ingesting';
+    ingested = await Promise.all(SOURCES.map((source) => files.ingestSource({ businessDate, source })));
+
+    progress.stage = 'transforming';
+    transformed = await Promise.all(SOURCES.map((source) => files.transformSource({ businessDate, source })));
+
+    progress.stage = 'checking_quality';
+    quality = await files.checkQuality({ businessDate, counts: countsBySource(ingested, transformed) });
+    if (quality.verdict === 'failed') {
+      const failed = quality.checks.filter((c) => c.outcome === 'fail').map((c) => `${c.name} (${c.observed} > ${c.threshold})`);
+      throw ApplicationFailure.create({
+        type: 'QualityGateFailed',
+        nonRetryable: true,
+        message: `quality gate stopped the load of ${businessDate}; the warehouse was not touched. Failed checks: ${failed.join(', ')}. Report: ${quality.reportFile}`,
+      });
+    }
+
+    progress.stage = 'staging';
+    await Promise.all(SOURCES.map((source) => files.stageSource({ businessDate, source })));
+
+    progress.stage = 'loading';
+    const loaded = await warehouse.loadWarehouse({ businessDate });
+
+    progress.stage = 'recording';
+    const sources = accounts(ingested, transformed, loaded.rowsLoaded);
+    await record('succeeded', quality.verdict === 'warned' ? 'loaded with quality warnings' : 'loaded');
+    progress.stage = 'done';
+    log.info('daily load finished', { businessDate, verdict: quality.verdict });
+    return {
+      businessDate,
+      runId,
+      qualityVerdict: quality.verdict,
+      qualityReport: quality.reportFile,
+      sources,
+      quarantineFiles: Object.fromEntries(ingested.map((s) => [s.source, s.quarantineFile])) as Record<SourceName, string>,
+      monthRows: loaded.monthRows,
+    };
+  } catch (error) {
+    progress.stage = 'failed';
+    await record('failed', messageOf(error));
+    throw error;
+  }
+}
+
+async function waitForFiles(input: DailyLoadInput, progress: DailyLoadProgress): Promise<void> {
+  const deadline = Date.now() + msToNumber(input.lateFileTimeout ?? '6 hours');
+  for (;;) {
+    const status = await landing.checkLanding(input.businessDate);
+    progress.missingFiles = status.missing;
+    if (status.missing.length === 0) return;
+    if (Date.now() >= deadline) {
+      throw ApplicationFailure.create({
+        type: 'LateFiles',
+        nonRetryable: true,
+        message: `files for ${input.businessDate} did not land in time: missing ${status.missing.join(', ')} in ${status.landingDir}. Land them and start the run again.`,
+      });
+    }
+    log.info('waiting for late files', { businessDate: input.businessDate, missing: status.missing });
+    await sleep(input.lateFilePollInterval ?? '10 minutes');
+  }
+}
+
+function countsBySource(ingested: IngestSummary[], transformed: TransformSummary[]) {
+  return Object.fromEntries(
+    SOURCES.map((source) => {
+      const i = ingested.find((s) => s.source === source)!;
+      const t = transformed.find((s) => s.source === source)!;
+      return [source, { rowsRead: i.rowsRead, rowsQuarantined: i.rowsQuarantined, duplicatesRemoved: t.duplicatesRemoved }];
+    }),
+  ) as Record<SourceName, { rowsRead: number; rowsQuarantined: number; duplicatesRemoved: number }>;
+}
+
+function accounts(ingested: IngestSummary[], transformed: TransformSummary[], rowsLoaded?: Record<SourceName, number>): SourceAccount[] {
+  return ingested.map((i) => ({
+    source: i.source,
+    rowsRead: i.rowsRead,
+    rowsQuarantined: i.rowsQuarantined,
+    rowsDeduplicated: transformed.find((t) => t.source === i.source)?.duplicatesRemoved ?? 0,
+    rowsLoaded: rowsLoaded?.[i.source] ?? 0,
+  }));
+}
+
+function messageOf(error: unknown): string {
+  const failure = error as { cause?: { message?: string }; message?: string };
+  return failure.cause?.message ?? failure.message ?? String(error);
+}
