@@ -7,7 +7,7 @@
  *   npm start -- [--once] [--date YYYY-MM-DD] [--orders N] [--seed S]
  */
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -41,6 +41,8 @@ async function main(): Promise<number> {
   }
   const args = parsed.data;
   const config = loadConfig();
+  // The SDK's info logs (workflow bundling, worker state) would bury the summary; warnings still show.
+  Runtime.install({ logger: new DefaultLogger('WARN') });
   const layout = new DataLayout(config.pipeline.dataDir);
   const runDir = path.join(config.pipeline.dataDir, 'run');
   const cleanups: (() => Promise<void>)[] = [];

@@ -112,7 +112,7 @@ export async function dailyLoad(input: DailyLoadInput): Promise<DailyLoadResult>
 
     progress.stage = 'recording';
     const sources = accounts(ingested, transformed, loaded.rowsLoaded);
-    await record('succeeded', quality.verdict === 'warned' ? 'loaded with quality warnings' : 'loaded');
+    await record('succeeded', quality.verdict === 'warned' ? 'loaded with quality warnings' : 'loaded', loaded.rowsLoaded);
     progress.stage = 'done';
     log.info('daily load finished', { businessDate, verdict: quality.verdict });
     return {

@@ -1,9 +1,13 @@
 /**
- * Streams a CSV file (RFC 4180, via uDSV) as records with the line number each starts on, so a
+ * Streams a CSV file (RFC 4180, via papaparse) as records with the line number each starts on, so a
  * rejected row can be traced to its place in the file even when quoted fields span lines.
+ *
+ * papaparse rather than the faster uDSV: uDSV assumes every row has the header's field count and
+ * silently re-splits a short or long row across its neighbours; papaparse returns ragged rows as
+ * they are, so they can be quarantined.
  */
 import { createReadStream } from 'node:fs';
-import { inferSchema, initParser, type Parser } from 'udsv';
+import Papa from 'papaparse';
 
 export interface CsvRecord {
   /** 1-based line of the file on which the record starts (the header is line 1). */
@@ -18,50 +22,82 @@ export class CsvFileError extends Error {
   }
 }
 
+const BATCH_ROWS = 10_000;
+
 /**
- * Calls onHeader once with the header's column names, then onRecords with each batch of records.
- * Returns the number of records read. Decoding is utf8 at stream level so multibyte characters split
- * across chunk edges stay intact.
+ * Calls onHeader once with the header's column names, then onRecords with each batch of records
+ * (the stream pauses while a batch is handled). Returns the number of records read; blank lines are
+ * not records. Decoding is utf8 at stream level so multibyte characters split across chunks stay whole.
  */
-export async function readCsvRecords(
+export function readCsvRecords(
   filePath: string,
   onHeader: (columns: string[]) => void,
   onRecords: (records: CsvRecord[]) => Promise<void> | void,
 ): Promise<number> {
-  let parser: Parser | undefined;
-  let nextLine = 2;
-  let count = 0;
-  let batch: CsvRecord[] = [];
-  const collect = (fields: string[]) => {
-    batch.push({ line: nextLine, fields });
-    nextLine += 1;
-    for (const field of fields) {
-      // A quoted field with line breaks moves the next record further down the file.
-      if (field.length > 0 && field.includes('\n')) nextLine += field.split('\n').length - 1;
-    }
-  };
+  return new Promise((resolve, reject) => {
+    const source = createReadStream(filePath, { encoding: 'utf8', highWaterMark: 1 << 20 });
+    const rows = source.pipe(Papa.parse(Papa.NODE_STREAM_INPUT, { delimiter: ',' }));
+    let header: string[] | undefined;
+    let nextLine = 1;
+    let count = 0;
+    let batch: CsvRecord[] = [];
+    let failed = false;
 
-  for await (const chunk of createReadStream(filePath, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
-    let text = chunk as string;
-    if (!parser) {
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      const schema = inferSchema(text, { trim: false });
-      onHeader(schema.cols.map((col) => col.name));
-      parser = initParser(schema);
-    }
-    parser.chunk<string[]>(text, parser.stringArrs, collect as never);
-    if (batch.length > 0) {
-      count += batch.length;
-      const ready = batch;
-      batch = [];
-      await onRecords(ready);
-    }
-  }
-  if (!parser) throw new CsvFileError(filePath, 'file is empty (not even a header line)');
-  parser.end();
-  if (batch.length > 0) {
-    count += batch.length;
-    await onRecords(batch);
-  }
-  return count;
+    const fail = (error: unknown) => {
+      if (failed) return;
+      failed = true;
+      source.destroy();
+      rows.destroy();
+      reject(error);
+    };
+    const handle = async (records: CsvRecord[]) => {
+      rows.pause();
+      try {
+        await onRecords(records);
+        rows.resume();
+      } catch (error) {
+        fail(error);
+      }
+    };
+
+    rows.on('data', (fields: string[]) => {
+      if (failed) return;
+      const line = nextLine;
+      nextLine += 1;
+      for (const field of fields) {
+        // A quoted field with line breaks moves the next record further down the file.
+        if (field.length > 0 && field.includes('\n')) nextLine += field.split('\n').length - 1;
+      }
+      if (!header) {
+        if (fields[0]?.charCodeAt(0) === 0xfeff) fields[0] = fields[0].slice(1);
+        header = fields;
+        try {
+          onHeader(fields);
+        } catch (error) {
+          fail(error);
+        }
+        return;
+      }
+      if (fields.length === 1 && fields[0] === '') return; // a blank line, not a record
+      count += 1;
+      batch.push({ line, fields });
+      if (batch.length >= BATCH_ROWS) {
+        const ready = batch;
+        batch = [];
+        void handle(ready);
+      }
+    });
+    rows.on('end', async () => {
+      if (failed) return;
+      if (!header) return fail(new CsvFileError(filePath, 'file is empty (not even a header line)'));
+      try {
+        if (batch.length > 0) await onRecords(batch);
+        resolve(count);
+      } catch (error) {
+        fail(error);
+      }
+    });
+    rows.on('error', fail);
+    source.on('error', (error) => fail(new CsvFileError(filePath, `cannot read: ${error.message}`)));
+  });
 }

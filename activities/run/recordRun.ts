@@ -2,6 +2,7 @@
  * The run record: one row per run, one per source with the conservation counts, one per quality
  * check. Written once at the end of a run, succeeded or failed; a retry replaces the same rows.
  */
+import { ApplicationFailure } from '@temporalio/common';
 import type { Warehouse } from '../../clickhouse/client';
 import type { SourceName } from '../contracts';
 import type { CheckResult, Verdict } from '../quality/checks';
@@ -34,7 +35,22 @@ export function conservationViolations(sources: readonly SourceAccount[]): strin
     .map((s) => `${s.source}: read ${s.rowsRead} != loaded ${s.rowsLoaded} + quarantined ${s.rowsQuarantined} + deduplicated ${s.rowsDeduplicated}`);
 }
 
-export async function recordRun(warehouse: Warehouse, record: RunRecord): Promise<void> {
+/**
+ * Write the record. A successful run whose counts do not add up is recorded as failed and fails the
+ * workflow: a row went missing somewhere, and nobody should trust that load.
+ */
+export async function recordRun(warehouse: Warehouse, proposed: RunRecord): Promise<void> {
+  const violations = proposed.status === 'succeeded' ? conservationViolations(proposed.sources) : [];
+  const record: RunRecord = violations.length === 0
+    ? proposed
+    : { ...proposed, status: 'failed', message: `conservation violated: ${violations.join('; ')}` };
+  await writeRecord(warehouse, record);
+  if (violations.length > 0) {
+    throw ApplicationFailure.create({ type: 'ConservationViolated', nonRetryable: true, message: record.message });
+  }
+}
+
+async function writeRecord(warehouse: Warehouse, record: RunRecord): Promise<void> {
   const { client } = warehouse;
   const base = { run_id: record.runId, business_date: record.businessDate };
   await client.insert({

@@ -406,17 +406,21 @@ const DUPLICATE_WINDOW = 4096;
 
 /**
  * A CSV file written through 1 MB byte chunks. Each row is encoded into the
- * current chunk as soon as it is produced, so row strings die young; keeping
- * a 1 MB rope of pending row strings instead made GC dominate the run time.
+ * current chunk as soon as it is produced, so row strings die young (keeping
+ * a 1 MB rope of pending row strings made GC dominate the run time). Chunks
+ * are recycled once the stream has written them: allocating a fresh 1 MB
+ * buffer per chunk made V8 run a full GC every few MB of external memory.
  */
 class CsvSink {
   rows = 0;
   private readonly tempPath: string;
   private readonly stream: WriteStream;
-  private chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+  private chunk: Buffer = Buffer.allocUnsafe(CHUNK_BYTES);
   private offset = 0;
-  /** Full chunks waiting for `flush`; the caller flushes whenever `needsFlush`. */
-  private ready: Buffer[] = [];
+  /** Filled chunks (with their used length) waiting for `flush`; the caller flushes whenever `needsFlush`. */
+  private ready: Array<{ chunk: Buffer; length: number }> = [];
+  /** Chunks the stream has finished writing, ready for reuse. */
+  private readonly spare: Buffer[] = [];
   private failure: Error | undefined;
   /** Ring of copies keyed by the row tick at which they are due: O(1) per row. */
   private readonly pendingCopies: Array<string[] | undefined> = new Array(DUPLICATE_WINDOW);
@@ -470,8 +474,8 @@ class CsvSink {
 
   private rotate(): void {
     if (this.offset === 0) return;
-    this.ready.push(this.chunk.subarray(0, this.offset));
-    this.chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+    this.ready.push({ chunk: this.chunk, length: this.offset });
+    this.chunk = this.spare.pop() ?? Buffer.allocUnsafe(CHUNK_BYTES);
     this.offset = 0;
   }
 
@@ -479,8 +483,10 @@ class CsvSink {
     if (this.failure) throw this.failure;
     const chunks = this.ready;
     this.ready = [];
-    for (const chunk of chunks) {
-      if (!this.stream.write(chunk)) await once(this.stream, 'drain');
+    for (const { chunk, length } of chunks) {
+      // The stream reads the buffer until the callback fires; only then may it be refilled.
+      const written = this.stream.write(chunk.subarray(0, length), () => this.spare.push(chunk));
+      if (!written) await once(this.stream, 'drain');
     }
   }
 

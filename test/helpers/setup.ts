@@ -1,0 +1,12 @@
+/**
+ * Loaded by mocha before any test (see .mocharc.json): the Temporal runtime logs errors only, so
+ * test output shows test results, and the embedded engine runs in UTC like in production.
+ */
+import { DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
+
+process.env.TZ = 'UTC';
+// Tests fail activities on purpose; the SDK logs each failure as a warning. Errors still show.
+Runtime.install({
+  logger: new DefaultLogger('ERROR'),
+  telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }) } },
+});

@@ -1,0 +1,123 @@
+/**
+ * The real thing, small: the Temporal dev server started by the project's own tooling, a worker with
+ * the real activities, the embedded warehouse, generated exports, and the SQL gateway.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { strict as assert } from 'node:assert';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { createActivities } from '../activities';
+import type { Warehouse } from '../clickhouse/client';
+import { startSqlGateway, type SqlGateway } from '../clickhouse/sqlGateway';
+import { startDevServer, type DevServer } from '../ops/stack/devServer';
+import { ensureTemporalCli } from '../ops/tools/provision';
+import type { DailyLoadResult } from '../workflows';
+import { tableChecksums } from './helpers/checksums';
+import { freePort } from './helpers/freePort';
+import { testDataDir } from './helpers/pipeline';
+import { tempDir } from './helpers/tempDirs';
+import { freshWarehouse, rows } from './helpers/warehouse';
+import { workflowBundle } from './helpers/workflowBundle';
+
+describe('dailyLoad on the Temporal dev server with the embedded warehouse', function () {
+  this.timeout(300_000); // the first run may build the Temporal CLI
+  let server: DevServer;
+  let connection: Connection;
+  let nativeConnection: NativeConnection;
+  let warehouse: Warehouse;
+  let gateway: SqlGateway;
+
+  before(async () => {
+    server = await startDevServer({
+      cliPath: await ensureTemporalCli(() => {}),
+      port: await freePort(),
+      uiPort: await freePort(),
+      runDir: tempDir('temporal'),
+    });
+    connection = await Connection.connect({ address: server.address });
+    nativeConnection = await NativeConnection.connect({ address: server.address });
+    warehouse = await freshWarehouse();
+    gateway = await startSqlGateway(warehouse, 0, path.join(tempDir('run'), 'gateway.json'));
+  });
+  after(async () => {
+    await gateway?.close();
+    await nativeConnection?.close();
+    await connection?.close();
+    await server?.stop();
+  });
+
+  it('loads a generated day, accounts for every row, and a re-run changes nothing', async () => {
+    const data = testDataDir();
+    const generated = await data.generate('2024-03-10', 300);
+    const taskQueue = 'integration';
+    const worker = await Worker.create({
+      connection: nativeConnection,
+      taskQueue,
+      workflowBundle: await workflowBundle(),
+      activities: createActivities({ settings: data.settings, warehouse }),
+    });
+    const client = new Client({ connection });
+    const run = () =>
+      client.workflow.execute('dailyLoad', {
+        taskQueue,
+        workflowId: 'daily-2024-03-10',
+        args: [{ businessDate: '2024-03-10' }],
+        workflowIdConflictPolicy: 'TERMINATE_EXISTING',
+      }) as Promise<DailyLoadResult>;
+
+    let checkpoint: Record<string, string> = {};
+    const [first, second] = await worker.runUntil(async () => {
+      const firstRun = await run();
+      checkpoint = await tableChecksums(warehouse);
+      return [firstRun, await run()] as const;
+    });
+    for (const source of first.sources) {
+      assert.equal(source.rowsRead, generated.rows[source.source]);
+      assert.equal(source.rowsRead, source.rowsLoaded + source.rowsQuarantined + source.rowsDeduplicated, source.source);
+    }
+
+    // The run record in the warehouse says the same.
+    const recorded = await rows<{ source: string; rows_read: number; rows_loaded: number; rows_quarantined: number; rows_deduplicated: number }>(
+      warehouse,
+      'SELECT source, rows_read, rows_loaded, rows_quarantined, rows_deduplicated FROM etl_run_sources FINAL WHERE run_id = {run:String} ORDER BY source',
+      { run: first.runId },
+    );
+    assert.equal(recorded.length, 4);
+    for (const r of recorded) assert.equal(Number(r.rows_read), Number(r.rows_loaded) + Number(r.rows_quarantined) + Number(r.rows_deduplicated));
+
+    // Table contents after both runs: the facts hold the loaded order lines; the aggregate sums to the facts.
+    const [facts] = await rows<{ lines: number; revenue: string; agg_revenue: string }>(warehouse, `
+      SELECT (SELECT count() FROM fact_sales) AS lines,
+             (SELECT toString(sum(line_total)) FROM fact_sales) AS revenue,
+             (SELECT toString(sum(revenue)) FROM agg_daily_sales) AS agg_revenue`);
+    assert.equal(Number(facts.lines), first.sources.find((s) => s.source === 'orders')!.rowsLoaded);
+    assert.equal(facts.revenue, facts.agg_revenue);
+    for (const [table, sum] of Object.entries(checkpoint)) assert.ok(!sum.startsWith('0:'), `${table} holds rows`);
+
+    // The second run replaced the day instead of adding to it.
+    assert.notEqual(second.runId, first.runId);
+    assert.deepEqual(await tableChecksums(warehouse), checkpoint, 're-running the day leaves every table identical');
+
+    if (process.env.UPDATE_HISTORIES) {
+      const history = await client.workflow.getHandle('daily-2024-03-10', second.runId).fetchHistory();
+      writeFileSync(path.join(__dirname, 'histories', 'dailyLoad.json'), `${historyToJSON(history)}\n`);
+    }
+  });
+
+  it('answers SQL through the gateway with the ClickHouse client', async () => {
+    // Logging off: the failing query below is expected.
+    const client = createClient({ url: gateway.url, log: { level: ClickHouseLogLevel.OFF } });
+    try {
+      const result = await client.query({ query: 'SELECT count() AS n, {label:String} AS label FROM dim_date', query_params: { label: 'days' }, format: 'JSONEachRow' });
+      const [row] = await result.json<{ n: number | string; label: string }>();
+      assert.ok(Number(row.n) >= 28);
+      assert.equal(row.label, 'days');
+      await assert.rejects(client.query({ query: 'SELECT * FROM no_such_table' }), /no_such_table/);
+    } finally {
+      await client.close();
+    }
+  });
+});
