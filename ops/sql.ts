@@ -5,12 +5,12 @@
  * Server mode (CLICKHOUSE_URL) talks to the server. Embedded mode goes through a running worker's SQL
  * gateway when there is one (chDB allows one process per data folder), else opens chDB itself.
  */
-import { createClient, type ClickHouseClient, type DataFormat } from '@clickhouse/client';
+import { ClickHouseLogLevel, createClient, type ClickHouseClient, type DataFormat } from '@clickhouse/client';
 import { existsSync, readFileSync } from 'node:fs';
 import { openWarehouse } from '../clickhouse/client';
 import type { GatewayState } from '../clickhouse/sqlGateway';
 import { gatewayStateFile } from '../workers/cartwheelWorker';
-import { loadConfig } from '../workers/config';
+import { describeWarehouse, loadConfig } from '../workers/config';
 
 async function main(): Promise<number> {
   const statement = process.argv.slice(2).join(' ').trim();
@@ -20,29 +20,39 @@ async function main(): Promise<number> {
   }
   const config = loadConfig();
   const format = process.stdout.isTTY ? 'PrettyCompactMonoBlock' : 'TabSeparatedWithNames';
-  const { client, close } = await connect(config);
+  const { client, close, where } = await connect(config);
   try {
     const result = await client.exec({ query: statement, clickhouse_settings: { default_format: format as DataFormat } });
     for await (const chunk of result.stream) process.stdout.write(chunk as Buffer);
     return 0;
   } catch (error) {
-    console.error((error as Error).message);
+    const { message, type } = error as Error & { type?: string };
+    console.error(message.trim());
+    if (type === 'UNKNOWN_TABLE') console.error(`(asked ${where}; has a load run there? CARTWHEEL_DATA_DIR picks the data folder)`);
     return 1;
   } finally {
     await close();
   }
 }
 
-async function connect(config: ReturnType<typeof loadConfig>): Promise<{ client: ClickHouseClient; close: () => Promise<void> }> {
+interface Connected {
+  client: ClickHouseClient;
+  close: () => Promise<void>;
+  /** Which warehouse answered, for error hints. */
+  where: string;
+}
+
+async function connect(config: ReturnType<typeof loadConfig>): Promise<Connected> {
   if (!config.warehouse.url) {
-    const gateway = await liveGateway(gatewayStateFile(config));
+    const gateway = await liveGateway(gatewayStateFile(config.pipeline.dataDir));
     if (gateway) {
-      const client = createClient({ url: gateway.url });
-      return { client, close: () => client.close() };
+      // Errors are printed once, below; the client's own error log would repeat them.
+      const client = createClient({ url: gateway.url, log: { level: ClickHouseLogLevel.OFF } });
+      return { client, close: () => client.close(), where: `the worker's gateway at ${gateway.url}` };
     }
   }
   const warehouse = await openWarehouse(config.warehouse);
-  return { client: warehouse.client, close: () => warehouse.close() };
+  return { client: warehouse.client, close: () => warehouse.close(), where: describeWarehouse(config.warehouse) };
 }
 
 async function liveGateway(stateFile: string): Promise<GatewayState | undefined> {

@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { assertBusinessDate, DataLayout } from '../activities/files/layout';
 import { createCartwheelWorker, openWarehouseServices } from '../workers/cartwheelWorker';
 import { describeWarehouse, loadConfig } from '../workers/config';
-import type { DailyLoadInput, DailyLoadResult } from '../workflows';
+import { progressQuery, type DailyLoadInput, type DailyLoadProgress, type DailyLoadResult } from '../workflows';
 import { generateDailyExport } from './generate/sampleData';
 import { startDevServer, type DevServer } from './stack/devServer';
 import { formatSummary, tableTotals } from './stack/summary';
@@ -105,6 +105,7 @@ async function main(): Promise<number> {
     console.log(`started ${workflowId}${workflowUrl ? `: ${workflowUrl}` : ''}`);
 
     let exitCode = 0;
+    const stopReporting = reportProgress(() => handle.query(progressQuery));
     try {
       const result: DailyLoadResult = await handle.result();
       console.log(formatSummary(result, await tableTotals(services.warehouse), { workflowUrl }));
@@ -112,6 +113,8 @@ async function main(): Promise<number> {
       const failure = error as { cause?: { message?: string }; message: string };
       console.error(`\ndaily load of ${args.date} failed: ${failure.cause?.message ?? failure.message}`);
       exitCode = 1;
+    } finally {
+      stopReporting();
     }
 
     if (!args.once) {
@@ -126,6 +129,23 @@ async function main(): Promise<number> {
   } finally {
     await cleanup();
   }
+}
+
+/** Print each stage the run enters (and which files it waits for), so a long wait is not silent. */
+function reportProgress(query: () => Promise<DailyLoadProgress>): () => void {
+  let last = '';
+  const timer = setInterval(() => {
+    query()
+      .then((progress) => {
+        const line = progress.stage === 'waiting_for_files'
+          ? `waiting for files: ${progress.missingFiles.join(', ')}`
+          : progress.stage.replace(/_/g, ' ');
+        if (line !== last) console.log(`  ... ${line}`);
+        last = line;
+      })
+      .catch(() => undefined); // the run may finish between two polls
+  }, 1000);
+  return () => clearInterval(timer);
 }
 
 main().then(

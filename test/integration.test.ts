@@ -8,7 +8,9 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { strict as assert } from 'node:assert';
 import { writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { createActivities } from '../activities';
 import type { Warehouse } from '../clickhouse/client';
 import { startSqlGateway, type SqlGateway } from '../clickhouse/sqlGateway';
@@ -21,6 +23,9 @@ import { testDataDir } from './helpers/pipeline';
 import { tempDir } from './helpers/tempDirs';
 import { freshWarehouse, rows } from './helpers/warehouse';
 import { workflowBundle } from './helpers/workflowBundle';
+import { gatewayStateFile } from '../workers/cartwheelWorker';
+
+const execFileAsync = promisify(execFile);
 
 describe('dailyLoad on the Temporal dev server with the embedded warehouse', function () {
   this.timeout(300_000); // the first run may build the Temporal CLI
@@ -29,6 +34,7 @@ describe('dailyLoad on the Temporal dev server with the embedded warehouse', fun
   let nativeConnection: NativeConnection;
   let warehouse: Warehouse;
   let gateway: SqlGateway;
+  const data = testDataDir();
 
   before(async () => {
     server = await startDevServer({
@@ -40,7 +46,7 @@ describe('dailyLoad on the Temporal dev server with the embedded warehouse', fun
     connection = await Connection.connect({ address: server.address });
     nativeConnection = await NativeConnection.connect({ address: server.address });
     warehouse = await freshWarehouse();
-    gateway = await startSqlGateway(warehouse, 0, path.join(tempDir('run'), 'gateway.json'));
+    gateway = await startSqlGateway(warehouse, 0, gatewayStateFile(data.settings.dataDir));
   });
   after(async () => {
     await gateway?.close();
@@ -50,7 +56,6 @@ describe('dailyLoad on the Temporal dev server with the embedded warehouse', fun
   });
 
   it('loads a generated day, accounts for every row, and a re-run changes nothing', async () => {
-    const data = testDataDir();
     const generated = await data.generate('2024-03-10', 300);
     const taskQueue = 'integration';
     const worker = await Worker.create({
@@ -119,5 +124,15 @@ describe('dailyLoad on the Temporal dev server with the embedded warehouse', fun
     } finally {
       await client.close();
     }
+  });
+
+  it('npm run sql answers from another process while this one holds the embedded warehouse', async () => {
+    // This process owns the chDB folder, so the child can only answer through the gateway.
+    const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', path.join(__dirname, '..', 'ops', 'sql.ts'), 'SELECT count() AS days, min(date) AS first FROM dim_date'], {
+      env: { ...process.env, CARTWHEEL_DATA_DIR: data.settings.dataDir, CARTWHEEL_CHDB_PATH: warehouse.chdbPath },
+    });
+    const [header, values] = stdout.trim().split('\n');
+    assert.equal(header, 'days\tfirst');
+    assert.match(values, /^\d+\t2024-\d{2}-01$/);
   });
 });

@@ -17,8 +17,8 @@ export interface WarehouseServices {
 }
 
 /** Where a running worker announces its SQL gateway for `npm run sql`. */
-export function gatewayStateFile(config: CartwheelConfig): string {
-  return path.join(config.pipeline.dataDir, 'run', 'sql-gateway.json');
+export function gatewayStateFile(dataDir: string): string {
+  return path.join(dataDir, 'run', 'sql-gateway.json');
 }
 
 /** Open and migrate the warehouse; in embedded mode also serve it to other processes. */
@@ -27,7 +27,7 @@ export async function openWarehouseServices(config: CartwheelConfig): Promise<Wa
   try {
     await migrate(warehouse);
     const gateway = warehouse.mode === 'embedded'
-      ? await startSqlGateway(warehouse, config.gatewayPort, gatewayStateFile(config))
+      ? await startSqlGateway(warehouse, config.gatewayPort, gatewayStateFile(config.pipeline.dataDir))
       : undefined;
     return {
       warehouse,
