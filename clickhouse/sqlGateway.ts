@@ -27,7 +27,10 @@ export async function startSqlGateway(warehouse: Warehouse, port: number, stateF
     handle(warehouse, request, response).catch((error: Error) => sendError(response, error));
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE'
+        ? new Error(`SQL gateway port ${port} is in use (another worker?); set CARTWHEEL_GATEWAY_PORT to a free port, or 0 for any`)
+        : error));
     server.listen(port, '127.0.0.1', () => resolve());
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -126,7 +126,12 @@ export async function dailyLoad(input: DailyLoadInput): Promise<DailyLoadResult>
     };
   } catch (error) {
     progress.stage = 'failed';
-    await record('failed', messageOf(error));
+    try {
+      await record('failed', messageOf(error));
+    } catch (recordError) {
+      // The run's own failure is what the person needs to see; a missing record is secondary.
+      log.error('could not record the failed run', { businessDate, error: messageOf(recordError) });
+    }
     throw error;
   }
 }
