@@ -159,19 +159,23 @@ function countsBySource(ingested: IngestSummary[], transformed: TransformSummary
     SOURCES.map((source) => {
       const i = ingested.find((s) => s.source === source)!;
       const t = transformed.find((s) => s.source === source)!;
-      return [source, { rowsRead: i.rowsRead, rowsQuarantined: i.rowsQuarantined, duplicatesRemoved: t.duplicatesRemoved }];
+      return [source, { rowsRead: i.rowsRead, rowsQuarantined: i.rowsQuarantined + t.rowsQuarantined, duplicatesRemoved: t.duplicatesRemoved }];
     }),
   ) as Record<SourceName, { rowsRead: number; rowsQuarantined: number; duplicatesRemoved: number }>;
 }
 
 function accounts(ingested: IngestSummary[], transformed: TransformSummary[], rowsLoaded?: Record<SourceName, number>): SourceAccount[] {
-  return ingested.map((i) => ({
-    source: i.source,
-    rowsRead: i.rowsRead,
-    rowsQuarantined: i.rowsQuarantined,
-    rowsDeduplicated: transformed.find((t) => t.source === i.source)?.duplicatesRemoved ?? 0,
-    rowsLoaded: rowsLoaded?.[i.source] ?? 0,
-  }));
+  return ingested.map((i) => {
+    const t = transformed.find((s) => s.source === i.source);
+    return {
+      source: i.source,
+      rowsRead: i.rowsRead,
+      rowsQuarantined: i.rowsQuarantined + (t?.rowsQuarantined ?? 0),
+      rowsDeduplicated: t?.duplicatesRemoved ?? 0,
+      rowsDropped: t?.rowsDropped ?? 0,
+      rowsLoaded: rowsLoaded?.[i.source] ?? 0,
+    };
+  });
 }
 
 function messageOf(error: unknown): string {

@@ -24,6 +24,8 @@ export interface IngestSummary {
   rowsRead: number;
   rowsValid: number;
   rowsQuarantined: number;
+  /** The file's header as found (reordered columns are fine; schema-drift checks compare it with the contract). */
+  header: string[];
   validFile: string;
   quarantineFile: string;
   /** A few quarantine reasons with their counts, for the run summary (no row values: they may be personal data). */
@@ -108,6 +110,7 @@ export async function ingestSource(layout: DataLayout, input: IngestInput): Prom
       rowsRead,
       rowsValid,
       rowsQuarantined,
+      header,
       validFile: valid.filePath,
       quarantineFile: quarantine.filePath,
       topReasons: [...reasons.values()].sort((a, b) => b.count - a.count).slice(0, 5),

@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CONTRACTS, contractColumns, SOURCE_NAMES, type SourceName } from '../contracts';
 import type { DataLayout } from '../files/layout';
-import { readNdjson } from '../files/ndjson';
+import { readCleanRows } from '../files/cleanRows';
 import type { QualityThresholds } from '../settings';
 import { rowKey } from '../transform/deduplicate';
 import { evaluate, share, verdictOf, type CheckResult, type Verdict } from './checks';
@@ -58,7 +58,7 @@ export async function checkQuality(
     const references = FOREIGN_KEYS.filter((fk) => fk.child === source);
     const referenced = references.map(() => [] as string[]);
 
-    for await (const row of readNdjson(layout.workFile(input.businessDate, source, 'clean'))) {
+    for await (const row of readCleanRows(layout, input.businessDate, source)) {
       rows += 1;
       for (const name of nullable) if (row[name] === null) nulls.set(name, nulls.get(name)! + 1);
       const key = rowKey(row, contract.key);

@@ -13,6 +13,8 @@ export interface SourceAccount {
   rowsLoaded: number;
   rowsQuarantined: number;
   rowsDeduplicated: number;
+  /** Removed by a drop-row null strategy. */
+  rowsDropped: number;
 }
 
 export interface RunRecord {
@@ -28,11 +30,11 @@ export interface RunRecord {
   checks: CheckResult[];
 }
 
-/** rows read = loaded + quarantined + deduplicated, for every source of a successful run. */
+/** rows read = loaded + quarantined + deduplicated + dropped, for every source of a successful run. */
 export function conservationViolations(sources: readonly SourceAccount[]): string[] {
   return sources
-    .filter((s) => s.rowsRead !== s.rowsLoaded + s.rowsQuarantined + s.rowsDeduplicated)
-    .map((s) => `${s.source}: read ${s.rowsRead} != loaded ${s.rowsLoaded} + quarantined ${s.rowsQuarantined} + deduplicated ${s.rowsDeduplicated}`);
+    .filter((s) => s.rowsRead !== s.rowsLoaded + s.rowsQuarantined + s.rowsDeduplicated + s.rowsDropped)
+    .map((s) => `${s.source}: read ${s.rowsRead} != loaded ${s.rowsLoaded} + quarantined ${s.rowsQuarantined} + deduplicated ${s.rowsDeduplicated} + dropped ${s.rowsDropped}`);
 }
 
 /**
@@ -79,6 +81,7 @@ async function writeRecord(warehouse: Warehouse, record: RunRecord): Promise<voi
         rows_loaded: s.rowsLoaded,
         rows_quarantined: s.rowsQuarantined,
         rows_deduplicated: s.rowsDeduplicated,
+        rows_dropped: s.rowsDropped,
         recorded_at: recordedAt,
       })),
     });

@@ -6,7 +6,7 @@
 import { Context } from '@temporalio/activity';
 import { stagedColumns, type SourceName } from '../contracts';
 import type { DataLayout } from '../files/layout';
-import { readNdjson } from '../files/ndjson';
+import { readCleanRows } from '../files/cleanRows';
 import { ParquetFileWriter } from './parquetWriter';
 
 export interface StageInput {
@@ -22,7 +22,7 @@ export interface StageSummary {
 
 export async function stageSource(layout: DataLayout, input: StageInput): Promise<StageSummary> {
   const writer = new ParquetFileWriter(layout.stagedFile(input.source, input.businessDate), stagedColumns(input.source));
-  for await (const row of readNdjson(layout.workFile(input.businessDate, input.source, 'clean'))) {
+  for await (const row of readCleanRows(layout, input.businessDate, input.source)) {
     writer.add(row);
     if (writer.rows % 100_000 === 0) Context.current().heartbeat({ rows: writer.rows });
   }

@@ -15,11 +15,30 @@ export interface TransformInput {
   source: SourceName;
 }
 
+export interface RuleViolationCount {
+  rule: string;
+  /** `quarantine`: the row was moved to quarantine; `flag`: the row was kept and counted. */
+  action: 'quarantine' | 'flag';
+  count: number;
+}
+
+export interface NullHandlingCount {
+  column: string;
+  strategy: 'drop_row' | 'fill_constant' | 'fill_from_column' | 'unknown_member';
+  count: number;
+}
+
 export interface TransformSummary {
   source: SourceName;
   rowsIn: number;
   rowsOut: number;
   duplicatesRemoved: number;
+  /** Rows moved to quarantine by quarantine-severity business rules. */
+  rowsQuarantined: number;
+  /** Rows removed by a drop-row null strategy. */
+  rowsDropped: number;
+  ruleViolations: RuleViolationCount[];
+  nullsHandled: NullHandlingCount[];
   cleanFile: string;
 }
 
@@ -46,5 +65,15 @@ export async function transformSource(layout: DataLayout, input: TransformInput)
     clean.abort();
     throw error;
   }
-  return { source: input.source, rowsIn, rowsOut, duplicatesRemoved: deduplicator.duplicatesRemoved, cleanFile: clean.filePath };
+  return {
+    source: input.source,
+    rowsIn,
+    rowsOut,
+    duplicatesRemoved: deduplicator.duplicatesRemoved,
+    rowsQuarantined: 0,
+    rowsDropped: 0,
+    ruleViolations: [],
+    nullsHandled: [],
+    cleanFile: clean.filePath,
+  };
 }
