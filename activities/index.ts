@@ -4,14 +4,15 @@
  */
 import type { Warehouse } from '../clickhouse/client';
 import { assertBusinessDate, DataLayout } from './files/layout';
-import { ingestSource, type IngestInput } from './ingest/ingestSource';
+import type { IngestInput } from './ingest/ingestSource';
 import { checkLanding } from './landing/checkLanding';
 import { loadMonth, type LoadInput } from './load/loadMonth';
 import { checkQuality, type QualityInput } from './quality/checkQuality';
 import { recordRun, type RunRecord } from './run/recordRun';
 import type { PipelineSettings } from './settings';
 import { stageSource, type StageInput } from './stage/stageSource';
-import { transformSource, type TransformInput } from './transform/transformSource';
+import { runCpuTask } from './threads/cpuTasks';
+import type { TransformInput } from './transform/transformSource';
 
 export interface ActivityDependencies {
   settings: PipelineSettings;
@@ -26,10 +27,12 @@ export function createActivities({ settings, warehouse }: ActivityDependencies) 
     },
     async ingestSource(input: IngestInput) {
       assertBusinessDate(input.businessDate);
-      return ingestSource(layout, input);
+      const options = { dateFormats: settings.sources[input.source].dateFormats, partitionBytes: settings.partitionBytes };
+      return runCpuTask('ingest', { dataDir: settings.dataDir, ...input, options }, settings.threads);
     },
     async transformSource(input: TransformInput) {
-      return transformSource(layout, input);
+      assertBusinessDate(input.businessDate);
+      return runCpuTask('transform', { dataDir: settings.dataDir, ...input, settings: settings.sources[input.source] }, settings.threads);
     },
     async checkQuality(input: QualityInput) {
       return checkQuality(layout, settings.quality, input);

@@ -3,6 +3,7 @@
  * configuration (workers/config.ts) and hands it to createActivities.
  */
 import { z } from 'zod';
+import { sourcesSettingsSchema } from './pipelineConfig';
 
 export const qualityThresholdsSchema = z.object({
   /** Share of a source's rows that may be quarantined before the load is stopped. */
@@ -19,6 +20,12 @@ export const pipelineSettingsSchema = z.object({
   /** Root of landing/, staging/, quarantine/, work/ and reports/. */
   dataDir: z.string().min(1),
   quality: qualityThresholdsSchema,
+  /** Per-source date formats, dedup keys, null strategies and rule actions. */
+  sources: sourcesSettingsSchema,
+  /** Worker threads for ingest and transform; 0 runs them in the activity's own thread. */
+  threads: z.number().int().min(0).max(64),
+  /** Input bytes per hash partition: bounds the transform's memory per source. */
+  partitionBytes: z.number().int().min(1 << 16),
 });
 
 export type QualityThresholds = z.infer<typeof qualityThresholdsSchema>;
@@ -30,3 +37,6 @@ export const DEFAULT_QUALITY_THRESHOLDS: QualityThresholds = {
   warnDuplicateShare: 0.02,
   warnNullShare: 0.2,
 };
+
+export const DEFAULT_THREADS = 2;
+export const DEFAULT_PARTITION_BYTES = 32 * 1024 * 1024;

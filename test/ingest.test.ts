@@ -5,6 +5,7 @@ import path from 'node:path';
 import { DataLayout } from '../activities/files/layout';
 import { ingestSource, type IngestSummary } from '../activities/ingest/ingestSource';
 import { readNdjson } from '../activities/files/ndjson';
+import { DEFAULT_DATE_FORMATS } from '../activities/contracts/timestamps';
 import { tempDir } from './helpers/tempDirs';
 
 const DATE = '2024-03-10';
@@ -18,14 +19,16 @@ function landCustomers(content: string): DataLayout {
   return layout;
 }
 
+const OPTIONS = { dateFormats: DEFAULT_DATE_FORMATS, partitionBytes: 1 << 20 };
 const ingest = (layout: DataLayout): Promise<IngestSummary> =>
-  activityEnvironment().run(ingestSource, layout, { businessDate: DATE, source: 'customers' as const });
+  activityEnvironment().run(ingestSource, layout, OPTIONS, { businessDate: DATE, source: 'customers' as const }) as Promise<IngestSummary>;
 
 async function validRows(file: string) {
   const out = [];
   for await (const row of readNdjson(file)) out.push(row);
   return out;
 }
+
 
 describe('ingestSource', () => {
   it('quarantines bad rows with file, line, column, value and reason, and counts every row', async () => {
@@ -48,7 +51,7 @@ describe('ingestSource', () => {
     assert.match(quarantine[2], /,6,customer_state,XX,"must be one of AC, /);
     assert.match(quarantine[3], /,7,updated_at,yesterday,not a valid timestamp/);
 
-    const valid = await validRows(summary.validFile);
+    const valid = await validRows(layout.validPartition(DATE, 'customers', 0));
     assert.deepEqual(valid.map((r) => r.source_line), [2, 4]);
     assert.equal(valid[0].customer_city, 'são paulo');
     assert.equal(valid[1].customer_city, 'rio, de "janeiro"\nzona sul');
@@ -62,7 +65,7 @@ describe('ingestSource', () => {
     );
     const summary = await ingest(layout);
     assert.equal(summary.rowsValid, 1);
-    const [row] = await validRows(summary.validFile);
+    const [row] = await validRows(layout.validPartition(DATE, 'customers', 0));
     assert.equal(row.customer_id, id('a'));
     assert.equal(row.customer_state, 'SP');
   });

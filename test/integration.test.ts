@@ -62,7 +62,8 @@ describe('dailyLoad on the Temporal dev server with the embedded warehouse', fun
       connection: nativeConnection,
       taskQueue,
       workflowBundle: await workflowBundle(),
-      activities: createActivities({ settings: data.settings, warehouse }),
+      // Two worker threads, as in production: this test covers the thread pool.
+      activities: createActivities({ settings: { ...data.settings, threads: 2 }, warehouse }),
     });
     const client = new Client({ connection });
     const run = () =>

@@ -17,9 +17,14 @@ describe('pipeline activities on the embedded warehouse', function () {
 
     SOURCE_NAMES.forEach((source, i) => {
       const read = ingested[i].rowsRead;
-      const account = { loaded: loaded.rowsLoaded[source], quarantined: ingested[i].rowsQuarantined, deduplicated: transformed[i].duplicatesRemoved };
+      const account = {
+        loaded: loaded.rowsLoaded[source],
+        quarantined: ingested[i].rowsQuarantined + transformed[i].rowsQuarantined,
+        deduplicated: transformed[i].duplicatesRemoved,
+        dropped: transformed[i].rowsDropped,
+      };
       assert.equal(read, generated.rows[source], `${source}: every written row is read`);
-      assert.equal(read, account.loaded + account.quarantined + account.deduplicated, `${source}: conservation ${JSON.stringify(account)}`);
+      assert.equal(read, account.loaded + account.quarantined + account.deduplicated + account.dropped, `${source}: conservation ${JSON.stringify(account)}`);
       const d = generated.defects[source];
       assert.equal(account.quarantined, d.missingRequired + d.unparseableDate + d.negativeAmount, `${source}: quarantined defects`);
       assert.equal(account.deduplicated, d.duplicate, `${source}: duplicates removed`);

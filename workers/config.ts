@@ -6,12 +6,17 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_QUALITY_THRESHOLDS, type PipelineSettings } from '../activities/settings';
 import { redactUrl, type WarehouseConfig } from '../clickhouse/client';
+import { ENVIRONMENTS, loadEnvironment, type EnvironmentName } from './environments';
 
 export const REPO_ROOT = path.resolve(__dirname, '..');
 
 const share = z.coerce.number().min(0).max(1);
 
 const environmentSchema = z.object({
+  CARTWHEEL_ENV: z.enum(ENVIRONMENTS).default('dev'),
+  /** Another settings file than workers/environments/<CARTWHEEL_ENV>.json. */
+  CARTWHEEL_SETTINGS_FILE: z.string().min(1).optional(),
+  CARTWHEEL_THREADS: z.coerce.number().int().min(0).max(64).optional(),
   CARTWHEEL_DATA_DIR: z.string().min(1).default(path.join(REPO_ROOT, 'data')),
   CARTWHEEL_CHDB_PATH: z.string().min(1).optional(),
   CARTWHEEL_TASK_QUEUE: z.string().min(1).default('cartwheel'),
@@ -29,6 +34,7 @@ const environmentSchema = z.object({
 });
 
 export interface CartwheelConfig {
+  environment: EnvironmentName;
   pipeline: PipelineSettings;
   warehouse: WarehouseConfig;
   temporal: { address: string; namespace: string; taskQueue: string };
@@ -44,9 +50,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CartwheelConfi
   }
   const e = parsed.data;
   const dataDir = path.resolve(e.CARTWHEEL_DATA_DIR);
+  const settings = loadEnvironment(e.CARTWHEEL_ENV, e.CARTWHEEL_SETTINGS_FILE && path.resolve(e.CARTWHEEL_SETTINGS_FILE));
   return {
+    environment: e.CARTWHEEL_ENV,
     pipeline: {
       dataDir,
+      sources: settings.sources,
+      threads: e.CARTWHEEL_THREADS ?? settings.threads,
+      partitionBytes: settings.partitionBytes,
       quality: {
         maxQuarantinedShare: e.CARTWHEEL_MAX_QUARANTINED_SHARE,
         maxOrphanShare: e.CARTWHEEL_MAX_ORPHAN_SHARE,

@@ -91,7 +91,9 @@ export async function dailyLoad(input: DailyLoadInput): Promise<DailyLoadResult>
     ingested = await Promise.all(SOURCES.map((source) => files.ingestSource({ businessDate, source })));
 
     progress.stage = 'transforming';
-    transformed = await Promise.all(SOURCES.map((source) => files.transformSource({ businessDate, source })));
+    transformed = await Promise.all(
+      ingested.map(({ source, partitions }) => files.transformSource({ businessDate, source, partitions })),
+    );
 
     progress.stage = 'checking_quality';
     quality = await files.checkQuality({ businessDate, counts: countsBySource(ingested, transformed) });

@@ -5,7 +5,7 @@
  * and ClickHouse types are derived from the registered storage kind.
  */
 import { z } from 'zod';
-import { parseTimestamp } from './timestamps';
+import { DEFAULT_DATE_FORMATS, describeFormats, parseTimestamp, type DateFormat } from './timestamps';
 
 /** How a column is stored in Parquet and ClickHouse. Money is kept as integer cents: exact. */
 export type StorageKind = 'string' | 'int32' | 'cents' | 'timestamp';
@@ -83,28 +83,29 @@ export function money() {
   );
 }
 
-function parsedTimestamp(allowEmpty: boolean) {
+function parsedTimestamp(allowEmpty: boolean, formats: readonly DateFormat[]) {
+  const expected = `not a valid timestamp (expected ${describeFormats(formats)})`;
   return z.string().transform((v, ctx) => {
     if (v === '') {
       if (allowEmpty) return null;
       ctx.addIssue({ code: 'custom', message: MISSING });
       return z.NEVER;
     }
-    const ms = parseTimestamp(v);
+    const ms = parseTimestamp(v, formats);
     if (ms === undefined) {
-      ctx.addIssue({ code: 'custom', message: 'not a valid timestamp (expected YYYY-MM-DD HH:MM:SS or ISO 8601)' });
+      ctx.addIssue({ code: 'custom', message: expected });
       return z.NEVER;
     }
     return ms;
   });
 }
 
-/** A required timestamp, standardised to epoch milliseconds UTC. */
-export function timestamp() {
-  return withMeta(parsedTimestamp(false) as z.ZodType<number, string>, { storage: 'timestamp', nullable: false });
+/** A required timestamp in one of the accepted formats, standardised to epoch milliseconds UTC. */
+export function timestamp(formats: readonly DateFormat[] = DEFAULT_DATE_FORMATS) {
+  return withMeta(parsedTimestamp(false, formats) as z.ZodType<number, string>, { storage: 'timestamp', nullable: false });
 }
 
 /** An optional timestamp: empty becomes null, anything else must parse. */
-export function optionalTimestamp() {
-  return withMeta(parsedTimestamp(true) as z.ZodType<number | null, string>, { storage: 'timestamp', nullable: true });
+export function optionalTimestamp(formats: readonly DateFormat[] = DEFAULT_DATE_FORMATS) {
+  return withMeta(parsedTimestamp(true, formats) as z.ZodType<number | null, string>, { storage: 'timestamp', nullable: true });
 }

@@ -1,13 +1,16 @@
 /**
  * The registry of source contracts: which file each source comes from, its row schema, the key that
- * identifies a row, and which timestamp decides which of two duplicates is the latest.
+ * identifies a row, and which timestamp decides which of two duplicates is the latest. Keys and the
+ * accepted date formats can be overridden per environment (activities/pipelineConfig.ts).
  */
 import { z } from 'zod';
 import { columnRegistry, type StorageKind } from './columns';
 import { customerRow } from './customers';
+import { DERIVED_COLUMNS } from './derived';
 import { orderLineRow } from './orders';
 import { paymentRow } from './payments';
 import { productRow } from './products';
+import type { DateFormat } from './timestamps';
 
 export const SOURCE_NAMES = ['customers', 'products', 'orders', 'payments'] as const;
 export type SourceName = (typeof SOURCE_NAMES)[number];
@@ -15,18 +18,25 @@ export type SourceName = (typeof SOURCE_NAMES)[number];
 export interface SourceContract {
   name: SourceName;
   fileName: string;
+  /** The row schema, with timestamps accepted in the given formats. */
+  buildSchema(dateFormats?: readonly DateFormat[]): z.ZodObject;
+  /** The row schema with the default date formats. */
   schema: z.ZodObject;
-  /** Columns that identify one row; duplicates on this key are removed. */
+  /** Default columns that identify one row; duplicates on this key are removed. */
   key: readonly string[];
-  /** Among duplicates the row with the greatest value here wins (ties: the later line). */
+  /** Default timestamp by which the latest of several duplicates wins (ties: the later line). */
   latestBy?: string;
 }
 
+function contract(name: SourceName, build: (formats?: readonly DateFormat[]) => z.ZodObject, key: string[], latestBy?: string): SourceContract {
+  return { name, fileName: `${name}.csv`, buildSchema: build, schema: build(), key, latestBy };
+}
+
 export const CONTRACTS: Record<SourceName, SourceContract> = {
-  customers: { name: 'customers', fileName: 'customers.csv', schema: customerRow, key: ['customer_id'], latestBy: 'updated_at' },
-  products: { name: 'products', fileName: 'products.csv', schema: productRow, key: ['product_id'], latestBy: 'updated_at' },
-  orders: { name: 'orders', fileName: 'orders.csv', schema: orderLineRow, key: ['order_id', 'order_item_id'] },
-  payments: { name: 'payments', fileName: 'payments.csv', schema: paymentRow, key: ['order_id', 'payment_sequential'] },
+  customers: contract('customers', customerRow, ['customer_id'], 'updated_at'),
+  products: contract('products', productRow, ['product_id'], 'updated_at'),
+  orders: contract('orders', orderLineRow, ['order_id', 'order_item_id']),
+  payments: contract('payments', () => paymentRow(), ['order_id', 'payment_sequential']),
 };
 
 export interface ColumnSpec {
@@ -36,31 +46,25 @@ export interface ColumnSpec {
 }
 
 /** The contract's columns in header order, with the storage registered by each column builder. */
-export function contractColumns(contract: SourceContract): ColumnSpec[] {
-  return Object.entries(contract.schema.shape).map(([name, field]) => {
+export function contractColumns(contract: SourceContract, schema: z.ZodObject = contract.schema): ColumnSpec[] {
+  return Object.entries(schema.shape).map(([name, field]) => {
     const meta = columnRegistry.get(field as z.ZodType);
     if (!meta) throw new Error(`${contract.name}.${name} was not built with a column builder from contracts/columns.ts`);
     return { name, ...meta };
   });
 }
 
-/** Lineage and calculated columns appended by ingestion and transformation, per source. */
-const DERIVED_COLUMNS: Record<SourceName, ColumnSpec[]> = {
-  customers: [],
-  products: [],
-  orders: [{ name: 'line_total_cents', storage: 'cents', nullable: false }],
-  payments: [],
-};
-
 const LINEAGE_COLUMNS: ColumnSpec[] = [
   { name: 'business_date', storage: 'string', nullable: false },
   { name: 'source_line', storage: 'int32', nullable: false },
 ];
 
-/** Columns of a staged (clean) row: contract columns, calculated columns, then lineage. */
+/** Columns of a staged row: contract columns, calculated columns, then lineage. */
 export function stagedColumns(source: SourceName): ColumnSpec[] {
   return [...contractColumns(CONTRACTS[source]), ...DERIVED_COLUMNS[source], ...LINEAGE_COLUMNS];
 }
 
-/** A typed, validated row as it travels between activities (through files, never through Temporal). */
+/** A typed, validated row as it travels between stages (through files, never through Temporal). */
 export type TypedRow = Record<string, string | number | null>;
+
+export type { DateFormat } from './timestamps';

@@ -5,12 +5,14 @@ import { HEX_ID } from './customers';
 export const PAYMENT_TYPES = ['credit_card', 'boleto', 'voucher', 'debit_card', 'not_defined'] as const;
 
 /** payments.csv: one row per payment of an order (an order may be paid in several parts). */
-export const paymentRow = z.object({
-  order_id: text(HEX_ID),
-  payment_sequential: integer(1, 1_000),
-  payment_type: oneOf(PAYMENT_TYPES),
-  payment_installments: integer(0, 48),
-  payment_value: money(),
-});
+export function paymentRow() {
+  return z.object({
+    order_id: text(HEX_ID),
+    payment_sequential: integer(1, 1_000),
+    payment_type: oneOf(PAYMENT_TYPES),
+    payment_installments: integer(0, 48),
+    payment_value: money(),
+  });
+}
 
-export type PaymentRow = z.output<typeof paymentRow>;
+export type PaymentRow = z.output<ReturnType<typeof paymentRow>>;

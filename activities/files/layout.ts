@@ -2,8 +2,10 @@
  * Where every file of a run lives, in one place:
  *
  *   landing/<date>/<source>.csv                                raw exports as they arrive
- *   work/<date>/<source>.{valid,clean}.ndjson                  between ingest, transform and stage
- *   quarantine/<date>/<source>.quarantine.csv                  rejected rows with file, line, column, reason
+ *   work/<date>/<source>/valid-NNNN.ndjson                     validated rows, hash-partitioned, ingest -> transform
+ *   work/<date>/<source>/clean.parquet                         transformed rows, waiting for the quality gate
+ *   quarantine/<date>/<source>.quarantine.csv                  rows the contract rejected: file, line, column, reason
+ *   quarantine/<date>/<source>.rules.quarantine.csv            rows a business rule moved to quarantine
  *   staging/<source>/year=YYYY/month=MM/<date>.parquet         the staged truth the warehouse is built from
  *   reports/<date>/quality.json                                quality results of the day's latest run
  */
@@ -21,8 +23,19 @@ export class DataLayout {
     return path.join(this.landingDir(businessDate), CONTRACTS[source].fileName);
   }
 
-  workFile(businessDate: string, source: SourceName, stage: 'valid' | 'clean'): string {
-    return path.join(this.dataDir, 'work', businessDate, `${source}.${stage}.ndjson`);
+  /** Validated rows of one partition, between ingest and transform. */
+  validPartition(businessDate: string, source: SourceName, partition: number): string {
+    return path.join(this.dataDir, 'work', businessDate, source, `valid-${String(partition).padStart(4, '0')}.ndjson`);
+  }
+
+  /** The transformed rows of a day, as Parquet, until the quality gate lets stage promote them. */
+  pendingParquet(businessDate: string, source: SourceName): string {
+    return path.join(this.dataDir, 'work', businessDate, source, 'clean.parquet');
+  }
+
+  /** Rows moved to quarantine by business rules (the contract's quarantine is quarantineFile). */
+  rulesQuarantineFile(businessDate: string, source: SourceName): string {
+    return path.join(this.dataDir, 'quarantine', businessDate, `${source}.rules.quarantine.csv`);
   }
 
   quarantineFile(businessDate: string, source: SourceName): string {

@@ -8,11 +8,14 @@
  */
 import { createReadStream } from 'node:fs';
 import Papa from 'papaparse';
+import { InvalidUtf8Error, Utf8Text } from './utf8Text';
 
 export interface CsvRecord {
   /** 1-based line of the file on which the record starts (the header is line 1). */
   line: number;
   fields: string[];
+  /** Set on the last record of a file that does not end with a line break: it may be cut short. */
+  unterminated?: boolean;
 }
 
 export class CsvFileError extends Error {
@@ -23,11 +26,12 @@ export class CsvFileError extends Error {
 }
 
 const BATCH_ROWS = 10_000;
+const LINE_FEED = 0x0a;
 
 /**
  * Calls onHeader once with the header's column names, then onRecords with each batch of records
  * (the stream pauses while a batch is handled). Returns the number of records read; blank lines are
- * not records. Decoding is utf8 at stream level so multibyte characters split across chunks stay whole.
+ * not records. Refuses files that are empty or not UTF-8 with a CsvFileError naming the file.
  */
 export function readCsvRecords(
   filePath: string,
@@ -35,8 +39,9 @@ export function readCsvRecords(
   onRecords: (records: CsvRecord[]) => Promise<void> | void,
 ): Promise<number> {
   return new Promise((resolve, reject) => {
-    const source = createReadStream(filePath, { encoding: 'utf8', highWaterMark: 1 << 20 });
-    const rows = source.pipe(Papa.parse(Papa.NODE_STREAM_INPUT, { delimiter: ',' }));
+    const source = createReadStream(filePath, { highWaterMark: 1 << 20 });
+    const text = new Utf8Text();
+    const rows = source.pipe(text).pipe(Papa.parse(Papa.NODE_STREAM_INPUT, { delimiter: ',' }));
     let header: string[] | undefined;
     let nextLine = 1;
     let count = 0;
@@ -47,6 +52,7 @@ export function readCsvRecords(
       if (failed) return;
       failed = true;
       source.destroy();
+      text.destroy();
       rows.destroy();
       reject(error);
     };
@@ -81,9 +87,11 @@ export function readCsvRecords(
       if (fields.length === 1 && fields[0] === '') return; // a blank line, not a record
       count += 1;
       batch.push({ line, fields });
-      if (batch.length >= BATCH_ROWS) {
-        const ready = batch;
-        batch = [];
+      // Hand over all but the newest record: the last record of the file must still be in hand at
+      // the end, to mark it when the file ends without a line break.
+      if (batch.length > BATCH_ROWS) {
+        const ready = batch.slice(0, -1);
+        batch = batch.slice(-1);
         void handle(ready);
       }
     });
@@ -91,13 +99,17 @@ export function readCsvRecords(
       if (failed) return;
       if (!header) return fail(new CsvFileError(filePath, 'file is empty (not even a header line)'));
       try {
-        if (batch.length > 0) await onRecords(batch);
+        if (batch.length > 0) {
+          if (text.lastByte !== LINE_FEED) batch[batch.length - 1].unterminated = true;
+          await onRecords(batch);
+        }
         resolve(count);
       } catch (error) {
         fail(error);
       }
     });
     rows.on('error', fail);
+    text.on('error', (error) => fail(error instanceof InvalidUtf8Error ? new CsvFileError(filePath, error.message) : error));
     source.on('error', (error) => fail(new CsvFileError(filePath, `cannot read: ${error.message}`)));
   });
 }

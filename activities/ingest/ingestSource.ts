@@ -1,21 +1,31 @@
 /**
- * Ingest one source file of a business date: enforce the source contract row by row, write valid
- * typed rows for the next stage and quarantine the rest with file, line, column, value and reason.
- * A bad row never stops the run; a bad file (missing, empty, wrong header) fails the source.
+ * Ingest one source file of a business date: enforce the source contract row by row, spread the
+ * valid typed rows over hash partitions for the transform, and quarantine the rest with file, line,
+ * column, value and reason. A bad row never stops the run; a bad file (missing, unreadable, empty,
+ * not UTF-8, header not matching the contract) fails the source with a non-retryable error.
  */
-import { Context } from '@temporalio/activity';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { z } from 'zod';
-import { CONTRACTS, contractColumns, type SourceName } from '../contracts';
+import { CONTRACTS, contractColumns, type DateFormat, type SourceName } from '../contracts';
+import { badInput } from '../errors';
 import { BufferedWriter } from '../files/bufferedWriter';
 import { csvLine } from '../files/csvText';
 import type { DataLayout } from '../files/layout';
-import { badInput } from '../errors';
+import { partitionCount, partitionOf, PartitionedWriter } from '../files/partitions';
+import { PARTITION_COLUMN } from '../pipelineConfig';
 import { CsvFileError, readCsvRecords, type CsvRecord } from './csvRecords';
 
 export interface IngestInput {
   businessDate: string;
   source: SourceName;
+}
+
+export interface IngestOptions {
+  dateFormats: readonly DateFormat[];
+  /** Input bytes per partition: bounds the transform's memory. */
+  partitionBytes: number;
+  /** Called every batch with the rows read so far (heartbeats). */
+  onProgress?: (rowsRead: number) => void;
 }
 
 export interface IngestSummary {
@@ -26,24 +36,28 @@ export interface IngestSummary {
   rowsQuarantined: number;
   /** The file's header as found (reordered columns are fine; schema-drift checks compare it with the contract). */
   header: string[];
-  validFile: string;
+  partitions: number;
   quarantineFile: string;
   /** A few quarantine reasons with their counts, for the run summary (no row values: they may be personal data). */
   topReasons: { column: string; reason: string; count: number }[];
 }
 
+/** Columns a quarantine file puts before the original ones; ingest ignores them, so a fixed quarantine file can be landed again. */
 export const QUARANTINE_HEADER = ['_file', '_line', '_column', '_value', '_reason'] as const;
 
-export async function ingestSource(layout: DataLayout, input: IngestInput): Promise<IngestSummary> {
+export async function ingestSource(layout: DataLayout, options: IngestOptions, input: IngestInput): Promise<IngestSummary> {
   const contract = CONTRACTS[input.source];
   const file = layout.landingFile(input.businessDate, input.source);
   if (!existsSync(file)) throw badInput(`${file}: source file is missing`, 'MissingSourceFile');
 
-  const expected = contractColumns(contract).map((column) => column.name);
-  const validate = z.compile(contract.schema);
-  const valid = new BufferedWriter(layout.workFile(input.businessDate, input.source, 'valid'));
+  const schema = contract.buildSchema(options.dateFormats);
+  const expected = contractColumns(contract, schema).map((column) => column.name);
+  const validate = z.compile(schema);
+  const partitions = partitionCount(statSync(file).size, options.partitionBytes);
+  const valid = new PartitionedWriter((p) => layout.validPartition(input.businessDate, input.source, p), partitions);
   const quarantine = new BufferedWriter(layout.quarantineFile(input.businessDate, input.source));
   quarantine.write(csvLine([...QUARANTINE_HEADER, ...expected]));
+  const partitionColumn = PARTITION_COLUMN[input.source];
 
   let header: string[] = [];
   let positions: number[] = [];
@@ -67,8 +81,9 @@ export async function ingestSource(layout: DataLayout, input: IngestInput): Prom
       file,
       (columns) => {
         header = columns;
-        const missing = expected.filter((name) => !columns.includes(name));
-        const unknown = columns.filter((name) => !expected.includes(name));
+        const present = columns.filter((name) => !(QUARANTINE_HEADER as readonly string[]).includes(name));
+        const missing = expected.filter((name) => !present.includes(name));
+        const unknown = present.filter((name) => !expected.includes(name));
         if (missing.length > 0 || unknown.length > 0) {
           throw badInput(
             `${file} line 1: header does not match the ${input.source} contract` +
@@ -83,7 +98,8 @@ export async function ingestSource(layout: DataLayout, input: IngestInput): Prom
       async (records) => {
         for (const record of records) {
           if (record.fields.length !== header.length) {
-            reject(record, '', `expected ${header.length} fields, found ${record.fields.length}`);
+            const found = `expected ${header.length} fields, found ${record.fields.length}`;
+            reject(record, '', record.unterminated ? `truncated last line: ${found} (the file does not end with a line break)` : found);
             continue;
           }
           const raw: Record<string, string> = {};
@@ -97,13 +113,18 @@ export async function ingestSource(layout: DataLayout, input: IngestInput): Prom
             continue;
           }
           rowsValid += 1;
-          valid.write(`${JSON.stringify({ ...(result.data as object), business_date: input.businessDate, source_line: record.line })}\n`);
+          const row = result.data as Record<string, unknown>;
+          row.business_date = input.businessDate;
+          row.source_line = record.line;
+          valid.write(partitionOf(String(row[partitionColumn]), partitions), `${JSON.stringify(row)}\n`);
         }
-        await Promise.all([valid.flushIfFull(), quarantine.flushIfFull()]);
-        Context.current().heartbeat({ rowsRead: rowsValid + rowsQuarantined });
+        await valid.flushIfFull();
+        await quarantine.flushIfFull();
+        options.onProgress?.(rowsValid + rowsQuarantined);
       },
     );
-    await Promise.all([valid.close(), quarantine.close()]);
+    await valid.close();
+    await quarantine.close();
     return {
       source: input.source,
       file,
@@ -111,7 +132,7 @@ export async function ingestSource(layout: DataLayout, input: IngestInput): Prom
       rowsValid,
       rowsQuarantined,
       header,
-      validFile: valid.filePath,
+      partitions,
       quarantineFile: quarantine.filePath,
       topReasons: [...reasons.values()].sort((a, b) => b.count - a.count).slice(0, 5),
     };

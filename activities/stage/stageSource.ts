@@ -1,13 +1,14 @@
 /**
- * Stage one source's clean rows as Parquet in its month partition:
- * staging/<source>/year=YYYY/month=MM/<date>.parquet. Re-staging a date overwrites its file, so the
- * month folder always holds exactly one file per loaded date.
+ * Stage one source of a day once the quality gate has passed: publish its transformed Parquet as
+ * staging/<source>/year=YYYY/month=MM/<date>.parquet, the staged truth the warehouse is built from.
+ * A rename on the same file system, so the staged file is either the old one or the new one. A retry
+ * after a successful rename finds the file already staged and does nothing.
  */
-import { Context } from '@temporalio/activity';
-import { stagedColumns, type SourceName } from '../contracts';
+import { existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { SourceName } from '../contracts';
+import { badInput } from '../errors';
 import type { DataLayout } from '../files/layout';
-import { readCleanRows } from '../files/cleanRows';
-import { ParquetFileWriter } from './parquetWriter';
 
 export interface StageInput {
   businessDate: string;
@@ -17,15 +18,17 @@ export interface StageInput {
 export interface StageSummary {
   source: SourceName;
   stagedFile: string;
-  rows: number;
+  bytes: number;
 }
 
 export async function stageSource(layout: DataLayout, input: StageInput): Promise<StageSummary> {
-  const writer = new ParquetFileWriter(layout.stagedFile(input.source, input.businessDate), stagedColumns(input.source));
-  for await (const row of readCleanRows(layout, input.businessDate, input.source)) {
-    writer.add(row);
-    if (writer.rows % 100_000 === 0) Context.current().heartbeat({ rows: writer.rows });
+  const pending = layout.pendingParquet(input.businessDate, input.source);
+  const staged = layout.stagedFile(input.source, input.businessDate);
+  if (existsSync(pending)) {
+    mkdirSync(path.dirname(staged), { recursive: true });
+    renameSync(pending, staged);
+  } else if (!existsSync(staged)) {
+    throw badInput(`${pending}: nothing to stage; run the transform for ${input.businessDate} again`, 'NothingToStage');
   }
-  writer.close();
-  return { source: input.source, stagedFile: writer.filePath, rows: writer.rows };
+  return { source: input.source, stagedFile: staged, bytes: statSync(staged).size };
 }

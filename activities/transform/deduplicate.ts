@@ -23,6 +23,10 @@ export class Deduplicator {
     }
   }
 
+  get rowsSeen(): number {
+    return this.seen;
+  }
+
   get duplicatesRemoved(): number {
     return this.seen - this.kept.size;
   }

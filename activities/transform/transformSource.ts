@@ -1,18 +1,33 @@
 /**
- * Clean one source's validated rows: remove duplicates by the contract's key and add calculated
- * fields. Timestamps were standardised to UTC epoch milliseconds by the contract at ingestion.
+ * Clean one source's validated rows, one hash partition at a time: remove duplicates by the
+ * configured key (the latest wins, ties go to the later line), apply null strategies, add
+ * calculated fields, enforce business rules, and write the result as Parquet waiting for the
+ * quality gate. Memory holds one partition, whatever the size of the file.
  */
-import { Context } from '@temporalio/activity';
-import { CONTRACTS, type SourceName } from '../contracts';
+import { CONTRACTS, contractColumns, stagedColumns, type SourceName, type TypedRow } from '../contracts';
+import type { StorageKind } from '../contracts/columns';
 import { BufferedWriter } from '../files/bufferedWriter';
+import { csvLine } from '../files/csvText';
 import type { DataLayout } from '../files/layout';
 import { readNdjson } from '../files/ndjson';
+import { QUARANTINE_HEADER } from '../ingest/ingestSource';
+import { dedupOf, type NullStrategy, type SourceSettings } from '../pipelineConfig';
+import { inRowGroups, writeParquetFile } from '../stage/parquetStream';
 import { Deduplicator } from './deduplicate';
-import { enrich } from './enrich';
+import { enrich, lineTotalCents, type OrderTotals } from './enrich';
+import { applyNullStrategies } from './nullStrategies';
+import { rulesOf, type OrderContext } from './rules';
 
 export interface TransformInput {
   businessDate: string;
   source: SourceName;
+  /** How many partitions ingest wrote (IngestSummary.partitions). */
+  partitions: number;
+}
+
+export interface TransformOptions {
+  settings: SourceSettings;
+  onProgress?: (rowsDone: number) => void;
 }
 
 export interface RuleViolationCount {
@@ -24,7 +39,7 @@ export interface RuleViolationCount {
 
 export interface NullHandlingCount {
   column: string;
-  strategy: 'drop_row' | 'fill_constant' | 'fill_from_column' | 'unknown_member';
+  strategy: NullStrategy['strategy'];
   count: number;
 }
 
@@ -39,41 +54,103 @@ export interface TransformSummary {
   rowsDropped: number;
   ruleViolations: RuleViolationCount[];
   nullsHandled: NullHandlingCount[];
+  /** Parquet of the transformed rows; staged only after the quality gate. */
   cleanFile: string;
+  rulesQuarantineFile: string;
 }
 
-export async function transformSource(layout: DataLayout, input: TransformInput): Promise<TransformSummary> {
-  const contract = CONTRACTS[input.source];
-  const deduplicator = new Deduplicator(contract.key, contract.latestBy);
-  let rowsIn = 0;
-  for await (const row of readNdjson(layout.workFile(input.businessDate, input.source, 'valid'))) {
-    deduplicator.add(row);
-    rowsIn += 1;
-    if (rowsIn % 100_000 === 0) Context.current().heartbeat({ rowsIn });
+export async function transformSource(layout: DataLayout, options: TransformOptions, input: TransformInput): Promise<TransformSummary> {
+  const { source, businessDate } = input;
+  const { key, latestBy } = dedupOf(source, options.settings);
+  const strategies = Object.entries(options.settings.nullStrategies);
+  const rules = rulesOf(source)
+    .map((rule) => ({ rule, action: options.settings.rules[rule.name] ?? rule.defaultAction }))
+    .filter((r): r is { rule: typeof r.rule; action: 'quarantine' | 'flag' } => r.action !== 'off');
+  const contractSpecs = contractColumns(CONTRACTS[source]);
+
+  const counts = { rowsIn: 0, rowsOut: 0, duplicatesRemoved: 0, rowsQuarantined: 0, rowsDropped: 0 };
+  const violations = new Map<string, RuleViolationCount>();
+  const nulls = new Map<string, NullHandlingCount>();
+  const quarantine = new BufferedWriter(layout.rulesQuarantineFile(businessDate, source));
+  quarantine.write(csvLine([...QUARANTINE_HEADER, ...contractSpecs.map((c) => c.name)]));
+
+  async function* cleanRows(): AsyncGenerator<TypedRow> {
+    for (let partition = 0; partition < input.partitions; partition += 1) {
+      const deduplicator = new Deduplicator(key, latestBy);
+      for await (const row of readNdjson(layout.validPartition(businessDate, source, partition))) deduplicator.add(row);
+      counts.rowsIn += deduplicator.rowsSeen;
+      counts.duplicatesRemoved += deduplicator.duplicatesRemoved;
+      const survivors = deduplicator.rows();
+      const orders = source === 'orders' ? orderContexts(survivors) : undefined;
+
+      for (const row of survivors) {
+        const outcome = applyNullStrategies(row, strategies, (column, strategy) => {
+          const entry = nulls.get(column) ?? { column, strategy, count: 0 };
+          entry.count += 1;
+          nulls.set(column, entry);
+        });
+        if (outcome === 'dropped') {
+          counts.rowsDropped += 1;
+          continue;
+        }
+        const order = orders?.get(String(row.order_id));
+        enrich(source, row, order);
+        const broken = rules.filter(({ rule }) => rule.violatedBy(row, order));
+        for (const { rule, action } of broken) {
+          const entry = violations.get(rule.name) ?? { rule: rule.name, action, count: 0 };
+          entry.count += 1;
+          violations.set(rule.name, entry);
+        }
+        const quarantining = broken.find((b) => b.action === 'quarantine');
+        if (quarantining) {
+          counts.rowsQuarantined += 1;
+          quarantine.write(csvLine([layout.landingFile(businessDate, source), String(row.source_line), '', '', `business rule ${quarantining.rule.name}: ${quarantining.rule.description}`, ...contractSpecs.map((c) => asText(row[c.name], c.storage))]));
+          continue;
+        }
+        row.rule_flags = broken.map((b) => b.rule.name).join(',');
+        counts.rowsOut += 1;
+        yield row;
+      }
+      await quarantine.flushIfFull();
+      options.onProgress?.(counts.rowsIn);
+    }
   }
 
-  const clean = new BufferedWriter(layout.workFile(input.businessDate, input.source, 'clean'));
-  let rowsOut = 0;
   try {
-    for (const row of deduplicator.rows()) {
-      clean.write(`${JSON.stringify(enrich(input.source, row))}\n`);
-      rowsOut += 1;
-      await clean.flushIfFull();
-    }
-    await clean.close();
+    await writeParquetFile(layout.pendingParquet(businessDate, source), stagedColumns(source), inRowGroups(cleanRows()));
+    await quarantine.close();
   } catch (error) {
-    clean.abort();
+    quarantine.abort();
     throw error;
   }
   return {
-    source: input.source,
-    rowsIn,
-    rowsOut,
-    duplicatesRemoved: deduplicator.duplicatesRemoved,
-    rowsQuarantined: 0,
-    rowsDropped: 0,
-    ruleViolations: [],
-    nullsHandled: [],
-    cleanFile: clean.filePath,
+    source,
+    ...counts,
+    ruleViolations: [...violations.values()],
+    nullsHandled: [...nulls.values()],
+    cleanFile: layout.pendingParquet(businessDate, source),
+    rulesQuarantineFile: layout.rulesQuarantineFile(businessDate, source),
   };
+}
+
+/** Order totals, line counts and statuses of every order in a partition (all its lines are there). */
+function orderContexts(lines: readonly TypedRow[]): Map<string, OrderTotals & OrderContext> {
+  const orders = new Map<string, OrderTotals & { statuses: Set<string> }>();
+  for (const line of lines) {
+    const id = String(line.order_id);
+    const order = orders.get(id) ?? { totalCents: 0, lines: 0, statuses: new Set<string>() };
+    order.totalCents += lineTotalCents(line);
+    order.lines += 1;
+    order.statuses.add(String(line.order_status));
+    orders.set(id, order);
+  }
+  return orders;
+}
+
+/** A typed value back in a form the contract accepts, so a quarantine file can be fixed and landed again. */
+function asText(value: TypedRow[string], storage: StorageKind): string {
+  if (value === null || value === undefined) return '';
+  if (storage === 'cents') return (Number(value) / 100).toFixed(2);
+  if (storage === 'timestamp') return new Date(Number(value)).toISOString();
+  return String(value);
 }

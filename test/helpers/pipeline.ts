@@ -2,6 +2,7 @@
 import { generateDailyExport, type GeneratedExport } from '../../ops/generate/sampleData';
 import { DEFAULT_QUALITY_THRESHOLDS, type PipelineSettings } from '../../activities/settings';
 import { DataLayout } from '../../activities/files/layout';
+import { loadEnvironment } from '../../workers/environments';
 import { tempDir } from './tempDirs';
 
 export interface TestDataDir {
@@ -14,7 +15,7 @@ export function testDataDir(): TestDataDir {
   const dataDir = tempDir('data');
   const layout = new DataLayout(dataDir);
   return {
-    settings: { dataDir, quality: { ...DEFAULT_QUALITY_THRESHOLDS } },
+    settings: { ...loadEnvironment('test'), dataDir, quality: { ...DEFAULT_QUALITY_THRESHOLDS } },
     layout,
     generate: (businessDate, orders = 200, defectRate = 0.005) =>
       generateDailyExport({ businessDate, orders, seed: 7, defectRate, outDir: layout.landingDir(businessDate) }),

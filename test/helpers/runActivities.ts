@@ -13,9 +13,9 @@ export async function runDay(settings: PipelineSettings, warehouse: Warehouse, b
   const env = activityEnvironment();
   const call = <A, R>(activity: (input: A) => Promise<R>, input: A) => env.run(activity, input) as Promise<R>;
   const ingested = await Promise.all(SOURCE_NAMES.map((source) => call(activities.ingestSource, { businessDate, source })));
-  const transformed = await Promise.all(SOURCE_NAMES.map((source) => call(activities.transformSource, { businessDate, source })));
+  const transformed = await Promise.all(ingested.map(({ source, partitions }) => call(activities.transformSource, { businessDate, source, partitions })));
   const counts = Object.fromEntries(
-    SOURCE_NAMES.map((source, i) => [source, { rowsRead: ingested[i].rowsRead, rowsQuarantined: ingested[i].rowsQuarantined, duplicatesRemoved: transformed[i].duplicatesRemoved }]),
+    SOURCE_NAMES.map((source, i) => [source, { rowsRead: ingested[i].rowsRead, rowsQuarantined: ingested[i].rowsQuarantined + transformed[i].rowsQuarantined, duplicatesRemoved: transformed[i].duplicatesRemoved }]),
   ) as Record<SourceName, { rowsRead: number; rowsQuarantined: number; duplicatesRemoved: number }>;
   const quality = await call(activities.checkQuality, { businessDate, counts });
   if (quality.verdict === 'failed') return { ingested, transformed, quality, loaded: undefined };

@@ -1,0 +1,50 @@
+/**
+ * Runs ingest and transform jobs on a pool of worker threads (piscina), or inline when threads = 0.
+ * While a job runs, the activity heartbeats with the job's progress; cancelling the activity aborts
+ * the thread's job (its output files are written under temporary names and never published).
+ */
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import path from 'node:path';
+import { Piscina } from 'piscina';
+import * as tasks from './tasks';
+import type { TaskFailure } from './tasks';
+
+type TaskName = 'ingest' | 'transform';
+type JobOf<N extends TaskName> = Parameters<(typeof tasks)[N]>[0];
+type ResultOf<N extends TaskName> = Exclude<Awaited<ReturnType<(typeof tasks)[N]>>, TaskFailure>;
+
+let pool: Piscina | undefined;
+
+function poolOf(threads: number): Piscina {
+  pool ??= new Piscina({ filename: path.join(__dirname, 'worker.js'), minThreads: 0, maxThreads: threads, idleTimeout: 30_000 });
+  return pool;
+}
+
+/** End the pool's threads (worker shutdown, tests). */
+export async function closeCpuPool(): Promise<void> {
+  const closing = pool;
+  pool = undefined;
+  await closing?.destroy();
+}
+
+const HEARTBEAT_MS = 5_000;
+
+export async function runCpuTask<N extends TaskName>(name: N, job: Omit<JobOf<N>, 'progress'>, threads: number): Promise<ResultOf<N>> {
+  const progress = new SharedArrayBuffer(4);
+  const fullJob = { ...job, progress } as JobOf<N>;
+  const context = Context.current();
+  const timer = setInterval(() => context.heartbeat({ task: name, rowsDone: Atomics.load(new Int32Array(progress), 0) }), HEARTBEAT_MS);
+  try {
+    const result = threads > 0
+      ? ((await poolOf(threads).run(fullJob, { name, signal: context.cancellationSignal })) as ResultOf<N> | TaskFailure)
+      : ((await (tasks[name] as (j: JobOf<N>) => Promise<ResultOf<N> | TaskFailure>)(fullJob)));
+    if ('failed' in (result as object)) {
+      const { failed } = result as TaskFailure;
+      throw ApplicationFailure.create({ message: failed.message, type: failed.type, nonRetryable: failed.nonRetryable ?? false });
+    }
+    return result as ResultOf<N>;
+  } finally {
+    clearInterval(timer);
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * The CPU-heavy halves of ingest and transform, as plain functions of serialisable jobs, so they can
+ * run on a worker thread (both cores busy) or inline. Errors come back as data: structured clone
+ * would drop an ApplicationFailure's type and retry flag on the way out of a thread.
+ */
+import type { SourceName } from '../contracts';
+import { DataLayout } from '../files/layout';
+import { ingestSource, type IngestOptions, type IngestSummary } from '../ingest/ingestSource';
+import type { SourceSettings } from '../pipelineConfig';
+import { transformSource, type TransformSummary } from '../transform/transformSource';
+
+export interface TaskFailure {
+  failed: { message: string; type?: string; nonRetryable?: boolean };
+}
+
+export interface IngestJob {
+  dataDir: string;
+  businessDate: string;
+  source: SourceName;
+  options: Omit<IngestOptions, 'onProgress'>;
+  /** Int32 counter of rows done, read by the activity's heartbeat. */
+  progress: SharedArrayBuffer;
+}
+
+export interface TransformJob {
+  dataDir: string;
+  businessDate: string;
+  source: SourceName;
+  partitions: number;
+  settings: SourceSettings;
+  progress: SharedArrayBuffer;
+}
+
+export async function ingest(job: IngestJob): Promise<IngestSummary | TaskFailure> {
+  const done = new Int32Array(job.progress);
+  return asResult(() =>
+    ingestSource(new DataLayout(job.dataDir), { ...job.options, onProgress: (rows) => Atomics.store(done, 0, rows) }, {
+      businessDate: job.businessDate,
+      source: job.source,
+    }),
+  );
+}
+
+export async function transform(job: TransformJob): Promise<TransformSummary | TaskFailure> {
+  const done = new Int32Array(job.progress);
+  return asResult(() =>
+    transformSource(new DataLayout(job.dataDir), { settings: job.settings, onProgress: (rows) => Atomics.store(done, 0, rows) }, {
+      businessDate: job.businessDate,
+      source: job.source,
+      partitions: job.partitions,
+    }),
+  );
+}
+
+async function asResult<T>(work: () => Promise<T>): Promise<T | TaskFailure> {
+  try {
+    return await work();
+  } catch (error) {
+    const e = error as Error & { type?: string; nonRetryable?: boolean };
+    return { failed: { message: e.message, type: e.type ?? e.name, nonRetryable: e.nonRetryable } };
+  }
+}

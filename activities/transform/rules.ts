@@ -1,0 +1,82 @@
+/**
+ * Business rules: named checks on cleaned rows, each with a default action. `quarantine` moves the
+ * row to the rules quarantine file; `flag` keeps it and lists the rule in its `rule_flags` column.
+ * Both are counted in the transform summary. Actions can be overridden per environment.
+ *
+ * "Amounts not negative" is enforced earlier, by the contract (money columns refuse negatives).
+ * "Payments match order totals" spans two sources and is a quality check, not a row rule.
+ */
+import type { SourceName, TypedRow } from '../contracts';
+
+export interface OrderContext {
+  /** Distinct statuses among the order's lines in this export. */
+  statuses: ReadonlySet<string>;
+}
+
+export interface BusinessRule {
+  name: string;
+  source: SourceName;
+  defaultAction: 'quarantine' | 'flag';
+  description: string;
+  /** True when the row breaks the rule. */
+  violatedBy(row: TypedRow, order?: OrderContext): boolean;
+}
+
+const ts = (row: TypedRow, column: string) => (row[column] === null ? undefined : Number(row[column]));
+
+export const RULES: readonly BusinessRule[] = [
+  {
+    name: 'delivery_not_before_purchase',
+    source: 'orders',
+    defaultAction: 'quarantine',
+    description: 'an order cannot be delivered before it was bought',
+    violatedBy: (row) => (ts(row, 'order_delivered_customer_date') ?? Infinity) < Number(row.order_purchase_timestamp),
+  },
+  {
+    name: 'approval_not_before_purchase',
+    source: 'orders',
+    defaultAction: 'flag',
+    description: 'an order is approved after it is bought',
+    violatedBy: (row) => (ts(row, 'order_approved_at') ?? Infinity) < Number(row.order_purchase_timestamp),
+  },
+  {
+    name: 'estimate_not_before_purchase',
+    source: 'orders',
+    defaultAction: 'flag',
+    description: 'the estimated delivery date lies after the purchase',
+    violatedBy: (row) => (ts(row, 'order_estimated_delivery_date') ?? Infinity) < Number(row.order_purchase_timestamp),
+  },
+  {
+    name: 'delivery_date_matches_status',
+    source: 'orders',
+    defaultAction: 'flag',
+    description: 'delivered orders have a delivery date, and only they do',
+    violatedBy: (row) => (row.order_status === 'delivered') !== (row.order_delivered_customer_date !== null),
+  },
+  {
+    name: 'order_lines_share_status',
+    source: 'orders',
+    defaultAction: 'flag',
+    description: 'all lines of an order carry the same status',
+    violatedBy: (_row, order) => (order?.statuses.size ?? 1) > 1,
+  },
+  {
+    name: 'installments_only_for_credit_card',
+    source: 'payments',
+    defaultAction: 'flag',
+    description: 'only credit-card payments are split into instalments',
+    violatedBy: (row) => row.payment_type !== 'credit_card' && Number(row.payment_installments) > 1,
+  },
+  {
+    name: 'product_has_dimensions',
+    source: 'products',
+    defaultAction: 'flag',
+    description: 'a product has a weight and non-zero dimensions',
+    violatedBy: (row) =>
+      ['product_weight_g', 'product_length_cm', 'product_height_cm', 'product_width_cm'].some((c) => Number(row[c]) === 0),
+  },
+];
+
+export function rulesOf(source: SourceName): BusinessRule[] {
+  return RULES.filter((rule) => rule.source === source);
+}
