@@ -3,7 +3,9 @@
  * configuration (workers/config.ts) and hands it to createActivities.
  */
 import { z } from 'zod';
+import { alertSettingsSchema } from './notify/alertSettings';
 import { sourcesSettingsSchema } from './pipelineConfig';
+import { qualityConfigSchema } from './quality/config';
 
 export const qualityThresholdsSchema = z.object({
   /** Share of a source's rows that may be quarantined before the load is stopped. */
@@ -20,6 +22,10 @@ export const pipelineSettingsSchema = z.object({
   /** Root of landing/, staging/, quarantine/, work/ and reports/. */
   dataDir: z.string().min(1),
   quality: qualityThresholdsSchema,
+  /** Declared quality checks (CARTWHEEL_QUALITY_CONFIG); absent: the built-in checks, tuned by `quality`. */
+  qualityChecks: qualityConfigSchema.optional(),
+  /** Quality alerts beyond the worker log (CARTWHEEL_ALERT_*); absent: log only. */
+  alerts: alertSettingsSchema.optional(),
   /** Per-source date formats, dedup keys, null strategies and rule actions. */
   sources: sourcesSettingsSchema,
   /** Worker threads for ingest and transform; 0 runs them in the activity's own thread. */
@@ -39,4 +45,4 @@ export const DEFAULT_QUALITY_THRESHOLDS: QualityThresholds = {
 };
 
 export const DEFAULT_THREADS = 2;
-export const DEFAULT_PARTITION_BYTES = 32 * 1024 * 1024;
+export const DEFAULT_PARTITION_BYTES = 8 * 1024 * 1024;

@@ -64,10 +64,17 @@ function civil(y: string, mo: string, d: string, h = '0', mi = '0', s = '0', fra
   const year = Number(y), month = Number(mo), day = Number(d);
   const hour = Number(h), minute = Number(mi), second = Number(s);
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return undefined;
-  const utc = Date.UTC(year, month - 1, day, hour, minute, second, Number(fraction.padEnd(3, '0').slice(0, 3)));
-  // Date.UTC rolls 2024-02-30 over to March; a calendar date that moved is not a real date.
-  if (new Date(utc).getUTCDate() !== day) return undefined;
-  return utc - zoneOffsetMs(zone);
+  // Date.UTC would roll 2024-02-30 over to March: refuse days the month does not have.
+  if (day > daysInMonth(year, month)) return undefined;
+  const ms = fraction === '' ? 0 : Number(fraction.padEnd(3, '0').slice(0, 3));
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms) - zoneOffsetMs(zone);
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function daysInMonth(year: number, month: number): number {
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
 }
 
 function zoneOffsetMs(zone: string | undefined): number {

@@ -1,16 +1,24 @@
 /**
  * The cleaned rows of one source and business date (validated, deduplicated, enriched), read back
- * one row group at a time from the pending Parquet file: for quality checks and anyone else who
+ * one row group at a time from the pending Parquet parts: for quality checks and anyone else who
  * needs them before they are staged.
  */
 import { tableFromIPC } from 'apache-arrow';
-import { openAsBlob } from 'node:fs';
+import { openAsBlob, readdirSync } from 'node:fs';
+import path from 'node:path';
 import { ParquetFile } from 'parquet-wasm/node';
 import type { SourceName, TypedRow } from '../contracts';
 import type { DataLayout } from './layout';
 
 export async function* readCleanRows(layout: DataLayout, businessDate: string, source: SourceName): AsyncGenerator<TypedRow> {
-  yield* readParquetRows(layout.pendingParquet(businessDate, source));
+  yield* readParquetParts(layout.pendingDir(businessDate, source));
+}
+
+/** Every row of a folder of Parquet parts, in part order. */
+export async function* readParquetParts(dir: string): AsyncGenerator<TypedRow> {
+  for (const name of readdirSync(dir).filter((n) => n.endsWith('.parquet')).sort()) {
+    yield* readParquetRows(path.join(dir, name));
+  }
 }
 
 export async function* readParquetRows(filePath: string): AsyncGenerator<TypedRow> {

@@ -3,10 +3,10 @@
  *
  *   landing/<date>/<source>.csv                                raw exports as they arrive
  *   work/<date>/<source>/valid-NNNN.ndjson                     validated rows, hash-partitioned, ingest -> transform
- *   work/<date>/<source>/clean.parquet                         transformed rows, waiting for the quality gate
+ *   work/<date>/<source>/clean/part-NNNN.parquet               transformed rows, waiting for the quality gate
  *   quarantine/<date>/<source>.quarantine.csv                  rows the contract rejected: file, line, column, reason
  *   quarantine/<date>/<source>.rules.quarantine.csv            rows a business rule moved to quarantine
- *   staging/<source>/year=YYYY/month=MM/<date>.parquet         the staged truth the warehouse is built from
+ *   staging/<source>/year=YYYY/month=MM/date=<date>/part-NNNN.parquet   the staged truth the warehouse is built from
  *   reports/<date>/quality.json                                quality results of the day's latest run
  */
 import path from 'node:path';
@@ -28,9 +28,9 @@ export class DataLayout {
     return path.join(this.dataDir, 'work', businessDate, source, `valid-${String(partition).padStart(4, '0')}.ndjson`);
   }
 
-  /** The transformed rows of a day, as Parquet, until the quality gate lets stage promote them. */
-  pendingParquet(businessDate: string, source: SourceName): string {
-    return path.join(this.dataDir, 'work', businessDate, source, 'clean.parquet');
+  /** The transformed rows of a day, as Parquet parts, until the quality gate lets stage publish them. */
+  pendingDir(businessDate: string, source: SourceName): string {
+    return path.join(this.dataDir, 'work', businessDate, source, 'clean');
   }
 
   /** Rows moved to quarantine by business rules (the contract's quarantine is quarantineFile). */
@@ -47,8 +47,9 @@ export class DataLayout {
     return path.join(this.dataDir, 'staging', source, `year=${year}`, `month=${month}`);
   }
 
-  stagedFile(source: SourceName, businessDate: string): string {
-    return path.join(this.stagingMonthDir(source, businessDate), `${businessDate}.parquet`);
+  /** One business date's staged Parquet parts (part-NNNN.parquet), inside its month. */
+  stagedDateDir(source: SourceName, businessDate: string): string {
+    return path.join(this.stagingMonthDir(source, businessDate), `date=${businessDate}`);
   }
 
   qualityReport(businessDate: string): string {

@@ -7,6 +7,17 @@ import type { ColumnSpec, TypedRow } from '../contracts';
 
 const encoder = new TextEncoder();
 
+/** Encode value by value, recomputing byte offsets (columns with non-ASCII text). */
+function encodeEach(texts: readonly string[], offsets: Int32Array): Uint8Array {
+  const data = new Uint8Array(texts.reduce((sum, t) => sum + t.length * 3, 0));
+  let position = 0;
+  for (let i = 0; i < texts.length; i += 1) {
+    position += encoder.encodeInto(texts[i], data.subarray(position)).written;
+    offsets[i + 1] = position;
+  }
+  return data.subarray(0, position);
+}
+
 export function arrowTable(columns: readonly ColumnSpec[], rows: readonly TypedRow[]): Table {
   const vectors: Record<string, Vector> = {};
   for (const column of columns) vectors[column.name] = buildColumn(column, rows);
@@ -49,16 +60,18 @@ function buildColumn(column: ColumnSpec, rows: readonly TypedRow[]): Vector {
     }
     case 'string': {
       const offsets = new Int32Array(length + 1);
-      let capacity = 0;
-      for (let i = 0; i < length; i += 1) capacity += String(rows[i][column.name] ?? '').length * 3;
-      const data = new Uint8Array(capacity);
-      let position = 0;
+      const texts = new Array<string>(length);
+      let chars = 0;
       for (let i = 0; i < length; i += 1) {
         const value = rows[i][column.name];
-        if (!isNull(i, value)) position += encoder.encodeInto(String(value), data.subarray(position)).written;
-        offsets[i + 1] = position;
+        texts[i] = isNull(i, value) ? '' : String(value);
+        chars += texts[i].length;
+        offsets[i + 1] = chars;
       }
-      return makeVector(makeData({ type: new Utf8(), length, nullCount, nullBitmap: bitmap(), valueOffsets: offsets, data: data.subarray(0, position) }));
+      // Encode the whole column at once; when it is all ASCII, character offsets are byte offsets.
+      let data: Uint8Array = Buffer.from(texts.join(''), 'utf8');
+      if (data.length !== chars) data = encodeEach(texts, offsets);
+      return makeVector(makeData({ type: new Utf8(), length, nullCount, nullBitmap: bitmap(), valueOffsets: offsets, data }));
     }
   }
 }

@@ -1,52 +1,52 @@
 /**
- * Writes a Parquet file (snappy) from batches of rows, one row group at a time, so memory holds one
- * row group however large the file. The file appears under its final name only when complete.
+ * Writes rows as a folder of snappy Parquet parts (part-0000.parquet, ...), each of at most
+ * PART_ROW_GROUPS row groups of ROW_GROUP_ROWS rows. Memory holds one part in columnar form: the
+ * parquet-wasm writer keeps a whole file in wasm memory until it ends (measured: a 139 MB file took
+ * 273 MB), so one file per day would grow with the day. The folder appears under its final name
+ * only when every part is written.
  */
-import { tableToIPC } from 'apache-arrow';
-import { Compression, Table as WasmTable, transformParquetStream, WriterPropertiesBuilder } from 'parquet-wasm/node';
-import { createWriteStream, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { Table, tableToIPC, type RecordBatch } from 'apache-arrow';
+import { Compression, Table as WasmTable, WriterPropertiesBuilder, writeParquet } from 'parquet-wasm/node';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import type { ColumnSpec, TypedRow } from '../contracts';
 import { arrowTable } from './arrowBatch';
 
 /** Rows per row group: large enough for good compression, small enough for bounded memory. */
-export const ROW_GROUP_ROWS = 128 * 1024;
+export const ROW_GROUP_ROWS = 64 * 1024;
+/** Row groups per part file. */
+export const PART_ROW_GROUPS = 1;
 
-export async function writeParquetFile(filePath: string, columns: readonly ColumnSpec[], batches: AsyncIterable<TypedRow[]>): Promise<number> {
-  const properties = new WriterPropertiesBuilder()
-    .setCompression(Compression.SNAPPY)
-    .setMaxRowGroupSize(ROW_GROUP_ROWS)
-    .build();
-  const iterator = batches[Symbol.asyncIterator]();
+export function partName(index: number): string {
+  return `part-${String(index).padStart(4, '0')}.parquet`;
+}
+
+export async function writeParquetParts(dir: string, columns: readonly ColumnSpec[], batches: AsyncIterable<TypedRow[]>): Promise<{ rows: number; parts: number }> {
+  const properties = () => new WriterPropertiesBuilder().setCompression(Compression.SNAPPY).setMaxRowGroupSize(ROW_GROUP_ROWS).build();
+  const temporary = `${dir}.partial-${process.pid}`;
+  rmSync(temporary, { recursive: true, force: true });
+  mkdirSync(temporary, { recursive: true });
   let rows = 0;
-  let wroteAny = false;
-  // parquet-wasm pulls record batches from a web stream; each pull converts one batch of rows.
-  const recordBatches = new ReadableStream({
-    async pull(controller) {
-      const next = await iterator.next();
-      if (next.done && wroteAny) return controller.close();
-      const batch = next.done ? [] : next.value; // an empty file still gets its schema
-      wroteAny = true;
-      rows += batch.length;
-      const table = WasmTable.fromIPCStream(tableToIPC(arrowTable(columns, batch), 'stream'));
-      for (const recordBatch of table.recordBatches()) controller.enqueue(recordBatch);
-      if (next.done) controller.close();
-    },
-    async cancel() {
-      await iterator.return?.();
-    },
-  });
-
-  mkdirSync(path.dirname(filePath), { recursive: true });
-  const temporary = `${filePath}.partial-${process.pid}`;
+  let parts = 0;
+  let pending: RecordBatch[] = [];
+  const writePart = () => {
+    const table = pending.length > 0 ? new Table(pending) : arrowTable(columns, []); // an empty day still has a schema
+    writeFileSync(path.join(temporary, partName(parts)), writeParquet(WasmTable.fromIPCStream(tableToIPC(table, 'stream')), properties()));
+    parts += 1;
+    pending = [];
+  };
   try {
-    const bytes = await transformParquetStream(recordBatches, properties);
-    await bytes.pipeTo(Writable.toWeb(createWriteStream(temporary)));
-    renameSync(temporary, filePath);
-    return rows;
+    for await (const batch of batches) {
+      rows += batch.length;
+      pending.push(...arrowTable(columns, batch).batches);
+      if (pending.length >= PART_ROW_GROUPS) writePart();
+    }
+    if (pending.length > 0 || parts === 0) writePart();
+    rmSync(dir, { recursive: true, force: true });
+    renameSync(temporary, dir);
+    return { rows, parts };
   } catch (error) {
-    rmSync(temporary, { force: true });
+    rmSync(temporary, { recursive: true, force: true });
     throw error;
   }
 }

@@ -1,10 +1,11 @@
 /**
- * Stage one source of a day once the quality gate has passed: publish its transformed Parquet as
- * staging/<source>/year=YYYY/month=MM/<date>.parquet, the staged truth the warehouse is built from.
- * A rename on the same file system, so the staged file is either the old one or the new one. A retry
- * after a successful rename finds the file already staged and does nothing.
+ * Stage one source of a day once the quality gate has passed: publish its transformed Parquet parts
+ * as staging/<source>/year=YYYY/month=MM/date=<date>/, the staged truth the warehouse is built from.
+ * Publishing is a folder rename; a re-run moves the previous folder aside first and deletes it after,
+ * so a crash leaves either version or none of them (and the retry publishes the pending one). A retry
+ * after a successful publish finds nothing pending and the folder in place, and does nothing.
  */
-import { existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { SourceName } from '../contracts';
 import { badInput } from '../errors';
@@ -17,18 +18,24 @@ export interface StageInput {
 
 export interface StageSummary {
   source: SourceName;
-  stagedFile: string;
+  stagedDir: string;
+  parts: number;
   bytes: number;
 }
 
 export async function stageSource(layout: DataLayout, input: StageInput): Promise<StageSummary> {
-  const pending = layout.pendingParquet(input.businessDate, input.source);
-  const staged = layout.stagedFile(input.source, input.businessDate);
+  const pending = layout.pendingDir(input.businessDate, input.source);
+  const staged = layout.stagedDateDir(input.source, input.businessDate);
   if (existsSync(pending)) {
     mkdirSync(path.dirname(staged), { recursive: true });
+    const previous = `${staged}.replaced-${process.pid}`;
+    if (existsSync(staged)) renameSync(staged, previous);
     renameSync(pending, staged);
+    rmSync(previous, { recursive: true, force: true });
   } else if (!existsSync(staged)) {
     throw badInput(`${pending}: nothing to stage; run the transform for ${input.businessDate} again`, 'NothingToStage');
   }
-  return { source: input.source, stagedFile: staged, bytes: statSync(staged).size };
+  const parts = readdirSync(staged).filter((name) => name.endsWith('.parquet'));
+  const bytes = parts.reduce((sum, name) => sum + statSync(path.join(staged, name)).size, 0);
+  return { source: input.source, stagedDir: staged, parts: parts.length, bytes };
 }

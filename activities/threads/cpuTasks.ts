@@ -16,8 +16,18 @@ type ResultOf<N extends TaskName> = Exclude<Awaited<ReturnType<(typeof tasks)[N]
 
 let pool: Piscina | undefined;
 
+const THREAD_HEAP_MB = 384;
+
 function poolOf(threads: number): Piscina {
-  pool ??= new Piscina({ filename: path.join(__dirname, 'worker.js'), minThreads: 0, maxThreads: threads, idleTimeout: 30_000 });
+  pool ??= new Piscina({
+    filename: path.join(__dirname, 'worker.js'),
+    minThreads: 0,
+    maxThreads: threads,
+    idleTimeout: 30_000,
+    // A task holds one hash partition of rows at a time; a capped heap makes V8 collect garbage
+    // before growing, which keeps the process's resident memory flat as files grow.
+    resourceLimits: { maxOldGenerationSizeMb: THREAD_HEAP_MB },
+  });
   return pool;
 }
 
@@ -30,14 +40,23 @@ export async function closeCpuPool(): Promise<void> {
 
 const HEARTBEAT_MS = 5_000;
 
+/** The running activity, if any: the benchmark runs the same tasks outside Temporal. */
+function currentActivity(): Context | undefined {
+  try {
+    return Context.current();
+  } catch {
+    return undefined;
+  }
+}
+
 export async function runCpuTask<N extends TaskName>(name: N, job: Omit<JobOf<N>, 'progress'>, threads: number): Promise<ResultOf<N>> {
   const progress = new SharedArrayBuffer(4);
   const fullJob = { ...job, progress } as JobOf<N>;
-  const context = Context.current();
-  const timer = setInterval(() => context.heartbeat({ task: name, rowsDone: Atomics.load(new Int32Array(progress), 0) }), HEARTBEAT_MS);
+  const context = currentActivity();
+  const timer = setInterval(() => context?.heartbeat({ task: name, rowsDone: Atomics.load(new Int32Array(progress), 0) }), HEARTBEAT_MS);
   try {
     const result = threads > 0
-      ? ((await poolOf(threads).run(fullJob, { name, signal: context.cancellationSignal })) as ResultOf<N> | TaskFailure)
+      ? ((await poolOf(threads).run(fullJob, { name, signal: context?.cancellationSignal })) as ResultOf<N> | TaskFailure)
       : ((await (tasks[name] as (j: JobOf<N>) => Promise<ResultOf<N> | TaskFailure>)(fullJob)));
     if ('failed' in (result as object)) {
       const { failed } = result as TaskFailure;

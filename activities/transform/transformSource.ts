@@ -12,7 +12,7 @@ import type { DataLayout } from '../files/layout';
 import { readNdjson } from '../files/ndjson';
 import { QUARANTINE_HEADER } from '../ingest/ingestSource';
 import { dedupOf, type NullStrategy, type SourceSettings } from '../pipelineConfig';
-import { inRowGroups, writeParquetFile } from '../stage/parquetStream';
+import { inRowGroups, writeParquetParts } from '../stage/parquetStream';
 import { Deduplicator } from './deduplicate';
 import { enrich, lineTotalCents, type OrderTotals } from './enrich';
 import { applyNullStrategies } from './nullStrategies';
@@ -54,8 +54,8 @@ export interface TransformSummary {
   rowsDropped: number;
   ruleViolations: RuleViolationCount[];
   nullsHandled: NullHandlingCount[];
-  /** Parquet of the transformed rows; staged only after the quality gate. */
-  cleanFile: string;
+  /** Parquet parts of the transformed rows; staged only after the quality gate. */
+  cleanDir: string;
   rulesQuarantineFile: string;
 }
 
@@ -117,7 +117,7 @@ export async function transformSource(layout: DataLayout, options: TransformOpti
   }
 
   try {
-    await writeParquetFile(layout.pendingParquet(businessDate, source), stagedColumns(source), inRowGroups(cleanRows()));
+    await writeParquetParts(layout.pendingDir(businessDate, source), stagedColumns(source), inRowGroups(cleanRows()));
     await quarantine.close();
   } catch (error) {
     quarantine.abort();
@@ -128,7 +128,7 @@ export async function transformSource(layout: DataLayout, options: TransformOpti
     ...counts,
     ruleViolations: [...violations.values()],
     nullsHandled: [...nulls.values()],
-    cleanFile: layout.pendingParquet(businessDate, source),
+    cleanDir: layout.pendingDir(businessDate, source),
     rulesQuarantineFile: layout.rulesQuarantineFile(businessDate, source),
   };
 }

@@ -1,0 +1,102 @@
+/**
+ * `npm run bench -- --orders N`: generate a day of N orders (cached under data/bench/), then run
+ * ingest + transform + stage over it exactly as the activities do (thread pool included), and report
+ * rows/s per source and in total, peak RSS, and the ratio to chDB converting the same CSV to Parquet.
+ * The last line is machine-readable:
+ *
+ *   total_rows_per_s=N peak_rss_mb=N ratio_vs_baseline=R
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs, promisify } from 'node:util';
+import { z } from 'zod';
+import { SOURCE_NAMES, type SourceName } from '../../activities/contracts';
+import { DataLayout } from '../../activities/files/layout';
+import { stageSource } from '../../activities/stage/stageSource';
+import { closeCpuPool, runCpuTask } from '../../activities/threads/cpuTasks';
+import { loadConfig, REPO_ROOT } from '../../workers/config';
+import { generateDailyExport } from '../generate/sampleData';
+import type { BaselineResult } from './baseline';
+import { PeakMemory } from './peakMemory';
+
+const BUSINESS_DATE = '2024-03-10';
+
+const argsSchema = z.object({
+  orders: z.coerce.number().int().positive().default(1_000_000),
+  seed: z.coerce.number().int().default(42),
+  threads: z.coerce.number().int().min(0).max(64).optional(),
+  baseline: z.enum(['chdb', 'none']).default('chdb'),
+});
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { orders: { type: 'string' }, seed: { type: 'string' }, threads: { type: 'string' }, baseline: { type: 'string' } } });
+  const parsed = argsSchema.safeParse(values);
+  if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n'));
+  const args = parsed.data;
+  const config = loadConfig();
+  const threads = args.threads ?? config.pipeline.threads;
+  const dataDir = path.join(REPO_ROOT, 'data', 'bench', `${args.orders}-${args.seed}`);
+  const layout = new DataLayout(dataDir);
+
+  if (!SOURCE_NAMES.every((s) => existsSync(layout.landingFile(BUSINESS_DATE, s)))) {
+    console.log(`generating ${args.orders.toLocaleString('en')} orders into ${layout.landingDir(BUSINESS_DATE)} (not timed)...`);
+    await generateDailyExport({ businessDate: BUSINESS_DATE, orders: args.orders, seed: args.seed, outDir: layout.landingDir(BUSINESS_DATE) });
+  }
+  const bytes = SOURCE_NAMES.reduce((sum, s) => sum + statSync(layout.landingFile(BUSINESS_DATE, s)).size, 0);
+  rmSync(path.join(dataDir, 'work'), { recursive: true, force: true });
+  console.log(`input: ${(bytes / 2 ** 20).toFixed(0)} MiB of CSV; threads: ${threads}; partition size: ${(config.pipeline.partitionBytes / 2 ** 20).toFixed(0)} MiB`);
+
+  const memory = new PeakMemory();
+  const started = performance.now();
+  // Like dailyLoad: each source's ingest then transform, all sources at once; the pool spreads them.
+  const perSource = await Promise.all(
+    SOURCE_NAMES.map(async (source) => {
+      const t0 = performance.now();
+      const ingested = await runCpuTask('ingest', {
+        dataDir, businessDate: BUSINESS_DATE, source,
+        options: { dateFormats: config.pipeline.sources[source].dateFormats, partitionBytes: config.pipeline.partitionBytes },
+      }, threads);
+      const transformed = await runCpuTask('transform', {
+        dataDir, businessDate: BUSINESS_DATE, source, partitions: ingested.partitions, settings: config.pipeline.sources[source],
+      }, threads);
+      await stageSource(layout, { businessDate: BUSINESS_DATE, source });
+      return { source, rows: ingested.rowsRead, seconds: (performance.now() - t0) / 1000, quarantined: ingested.rowsQuarantined + transformed.rowsQuarantined, deduplicated: transformed.duplicatesRemoved, out: transformed.rowsOut };
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const peakMb = memory.stop();
+  await closeCpuPool();
+
+  const totalRows = perSource.reduce((sum, s) => sum + s.rows, 0);
+  for (const s of perSource) {
+    console.log(`${s.source.padEnd(10)} ${String(s.rows).padStart(10)} rows  ${s.seconds.toFixed(1).padStart(6)} s  ${rate(s.rows, s.seconds).padStart(9)} rows/s  (staged ${s.out}, quarantined ${s.quarantined}, duplicates ${s.deduplicated})`);
+  }
+  const ours = totalRows / seconds;
+  console.log(`total      ${String(totalRows).padStart(10)} rows  ${seconds.toFixed(1).padStart(6)} s  ${rate(totalRows, seconds).padStart(9)} rows/s  peak RSS ${peakMb} MiB`);
+
+  let ratio = 'n/a';
+  if (args.baseline === 'chdb') {
+    const baseline = await runBaseline(SOURCE_NAMES.map((s: SourceName) => layout.landingFile(BUSINESS_DATE, s)));
+    console.log(`baseline: chDB CSV -> Parquet (snappy, no validation), same files: ${rate(baseline.rows, baseline.seconds)} rows/s (${baseline.seconds.toFixed(1)} s)`);
+    ratio = (ours / (baseline.rows / baseline.seconds)).toFixed(3);
+  }
+  console.log(`total_rows_per_s=${Math.round(ours)} peak_rss_mb=${peakMb} ratio_vs_baseline=${ratio}`);
+}
+
+function rate(rows: number, seconds: number): string {
+  return Math.round(rows / seconds).toLocaleString('en');
+}
+
+async function runBaseline(files: string[]): Promise<BaselineResult> {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(__dirname, 'baseline.ts'), ...files], {
+    env: { ...process.env, TZ: 'UTC' },
+    maxBuffer: 1 << 20,
+  });
+  return JSON.parse(stdout) as BaselineResult;
+}
+
+main().catch((error: Error) => {
+  console.error(`bench failed: ${error.message}`);
+  process.exit(1);
+});

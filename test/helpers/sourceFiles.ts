@@ -1,0 +1,29 @@
+/** Land hand-written source files and run ingest + transform on them, outside Temporal. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import type { SourceName } from '../../activities/contracts';
+import { readParquetParts } from '../../activities/files/cleanRows';
+import { DataLayout } from '../../activities/files/layout';
+import { ingestSource } from '../../activities/ingest/ingestSource';
+import { DEFAULT_SOURCES_SETTINGS, type SourceSettings } from '../../activities/pipelineConfig';
+import { transformSource } from '../../activities/transform/transformSource';
+import { tempDir } from './tempDirs';
+
+export const DATE = '2024-03-10';
+
+export function land(source: SourceName, content: string | Buffer): DataLayout {
+  const layout = new DataLayout(tempDir('corpus'));
+  mkdirSync(layout.landingDir(DATE), { recursive: true });
+  writeFileSync(layout.landingFile(DATE, source), content);
+  return layout;
+}
+
+export async function ingestAndTransform(layout: DataLayout, source: SourceName, settings: Partial<SourceSettings> = {}) {
+  const sourceSettings = { ...DEFAULT_SOURCES_SETTINGS[source], ...settings };
+  const ingested = await ingestSource(layout, { dateFormats: sourceSettings.dateFormats, partitionBytes: 1 << 16 }, { businessDate: DATE, source });
+  const transformed = await transformSource(layout, { settings: sourceSettings }, { businessDate: DATE, source, partitions: ingested.partitions });
+  const rows = [];
+  for await (const row of readParquetParts(transformed.cleanDir)) rows.push(row);
+  return { ingested, transformed, rows };
+}
+
+export const id = (c: string) => c.repeat(32);
