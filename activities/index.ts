@@ -2,12 +2,20 @@
  * The activities of cartwheel, bound to their dependencies (settings and the warehouse) by the
  * worker. Workflows import only the type of this object.
  */
+import { log } from '@temporalio/activity';
 import type { Warehouse } from '../clickhouse/client';
+import { SOURCE_NAMES } from './contracts';
 import { assertBusinessDate, DataLayout } from './files/layout';
 import type { IngestInput } from './ingest/ingestSource';
 import { checkLanding } from './landing/checkLanding';
 import { loadMonth, type LoadInput } from './load/loadMonth';
+import type { AlertInput } from './notify/alert';
+import type { Notifier } from './notify/notifier';
+import { configuredNotifiers } from './notify/notifiers';
+import { notifyQuality } from './notify/notifyQuality';
 import { checkQuality, type QualityInput } from './quality/checkQuality';
+import { DEFAULT_SAMPLE_SIZE } from './quality/config';
+import { resolveChecks } from './quality/resolveChecks';
 import { recordRun, type RunRecord } from './run/recordRun';
 import type { PipelineSettings } from './settings';
 import { stageSource, type StageInput } from './stage/stageSource';
@@ -17,10 +25,16 @@ import type { TransformInput } from './transform/transformSource';
 export interface ActivityDependencies {
   settings: PipelineSettings;
   warehouse: Warehouse;
+  /** Alert channels besides the log and the configured webhook (pluggable; tests add their own). */
+  notifiers?: Notifier[];
 }
 
-export function createActivities({ settings, warehouse }: ActivityDependencies) {
+export function createActivities({ settings, warehouse, notifiers = [] }: ActivityDependencies) {
   const layout = new DataLayout(settings.dataDir);
+  // Resolved once, so a bad check configuration fails the worker at start, not a run.
+  const dedupKeys = Object.fromEntries(SOURCE_NAMES.map((source) => [source, settings.sources[source].dedupKey]));
+  const qualityChecks = resolveChecks(settings.qualityChecks, settings.quality, dedupKeys);
+  const alertNotifiers = [...configuredNotifiers(settings.alerts), ...notifiers];
   return {
     async checkLanding(businessDate: string) {
       return checkLanding(layout, assertBusinessDate(businessDate));
@@ -35,7 +49,11 @@ export function createActivities({ settings, warehouse }: ActivityDependencies) 
       return runCpuTask('transform', { dataDir: settings.dataDir, ...input, settings: settings.sources[input.source] }, settings.threads);
     },
     async checkQuality(input: QualityInput) {
-      return checkQuality(layout, settings.quality, input);
+      assertBusinessDate(input.businessDate);
+      return checkQuality({ layout, warehouse, checks: qualityChecks, sampleSize: settings.qualityChecks?.sample_size ?? DEFAULT_SAMPLE_SIZE }, input);
+    },
+    async notifyQuality(input: AlertInput) {
+      return notifyQuality(input, { on: settings.alerts?.on ?? 'warn', notifiers: alertNotifiers, logger: log });
     },
     async stageSource(input: StageInput) {
       return stageSource(layout, input);
@@ -54,7 +72,8 @@ export type Activities = ReturnType<typeof createActivities>;
 export type { IngestSummary } from './ingest/ingestSource';
 export type { LandingStatus } from './landing/checkLanding';
 export type { LoadSummary } from './load/loadMonth';
-export type { QualitySummary } from './quality/checkQuality';
+export type { AlertResult } from './notify/notifyQuality';
+export type { QualityInput, QualitySummary } from './quality/checkQuality';
 export type { SourceAccount } from './run/recordRun';
 export type { StageSummary } from './stage/stageSource';
 export type { TransformSummary } from './transform/transformSource';

@@ -19,7 +19,14 @@ export interface WarehouseConfig {
 }
 
 export interface Warehouse {
+  /** Runs the loads: DDL, inserts, partition swaps. */
   client: ClickHouseClient;
+  /**
+   * For queries that must not queue behind a load (npm run sql, the SQL gateway). chDB runs one
+   * statement at a time per session, so embedded mode opens a second session on the same folder;
+   * a server answers concurrent requests anyway, so there it is the same client.
+   */
+  reader(): Promise<ClickHouseClient>;
   mode: 'embedded' | 'server';
   database: string;
   /** Where embedded data lives; undefined in server mode. */
@@ -47,17 +54,24 @@ export async function openWarehouse(config: WarehouseConfig): Promise<Warehouse>
 
 async function openServer(config: WarehouseConfig): Promise<Warehouse> {
   const credentials = { url: config.url, username: config.user ?? 'default', password: config.password ?? '' };
-  // The database may not exist yet; create it through a client without a default database.
+  // The database may not exist yet; create it through a client without a default database. Only
+  // when missing: the loader and analyst roles may not create databases, even with IF NOT EXISTS.
   const bootstrap = createClient(credentials);
   try {
-    await bootstrap.command({ query: `CREATE DATABASE IF NOT EXISTS ${config.database}` });
+    const existing = await bootstrap.query({
+      query: 'SELECT count() AS n FROM system.databases WHERE name = {database:String}',
+      query_params: { database: config.database },
+      format: 'JSONEachRow',
+    });
+    const [{ n }] = await existing.json<{ n: number | string }>();
+    if (Number(n) === 0) await bootstrap.command({ query: `CREATE DATABASE IF NOT EXISTS ${config.database}` });
   } catch (error) {
-    throw new Error(`cannot reach ClickHouse at ${redactUrl(config.url!)}: ${(error as Error).message}`);
+    throw new Error(`cannot open database ${config.database} on ClickHouse at ${redactUrl(config.url!)}: ${(error as Error).message}`);
   } finally {
     await bootstrap.close();
   }
   const client = createClient({ ...credentials, database: config.database });
-  return { client, mode: 'server', database: config.database, close: () => client.close() };
+  return { client, reader: async () => client, mode: 'server', database: config.database, close: () => client.close() };
 }
 
 async function openEmbedded(config: WarehouseConfig): Promise<Warehouse> {
@@ -71,14 +85,12 @@ async function openEmbedded(config: WarehouseConfig): Promise<Warehouse> {
   }
   mkdirSync(chdbPath, { recursive: true });
   assertNotLocked(chdbPath);
-  // tsc needs the cast: chdb/connection implements the same Connection contract from its own copy of client-common.
-  const connection = createChdbConnection({ path: chdbPath }) as unknown as ClientConnection;
-  const client = createClient({ connection });
-  // chDB ignores the client's `database` option, but USE persists for the session.
-  await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${config.database}` });
-  await client.command({ query: `USE ${config.database}` });
+  const client = await openChdbSession(chdbPath, config.database, true);
+  // Opened on first use: most processes (tests, npm run sql without a worker) never need it.
+  let reader: Promise<ClickHouseClient> | undefined;
   const warehouse: Warehouse = {
     client,
+    reader: () => (reader ??= openChdbSession(chdbPath, config.database, false)),
     mode: 'embedded',
     database: config.database,
     chdbPath,
@@ -87,11 +99,23 @@ async function openEmbedded(config: WarehouseConfig): Promise<Warehouse> {
       embedded.users -= 1;
       if (embedded.users > 0) return;
       embedded = undefined;
+      if (reader) await (await reader).close();
       await client.close();
     },
   };
   embedded = { path: chdbPath, warehouse, users: 1 };
   return warehouse;
+}
+
+/** One chDB session on the folder; sessions of one process share the engine and run concurrently. */
+async function openChdbSession(chdbPath: string, database: string, create: boolean): Promise<ClickHouseClient> {
+  // tsc needs the cast: chdb/connection implements the same Connection contract from its own copy of client-common.
+  const connection = createChdbConnection({ path: chdbPath }) as unknown as ClientConnection;
+  const client = createClient({ connection });
+  // chDB ignores the client's `database` option, but USE persists for the session.
+  if (create) await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` });
+  await client.command({ query: `USE ${database}` });
+  return client;
 }
 
 /**

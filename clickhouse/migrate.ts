@@ -2,12 +2,16 @@
  * Versioned migrations: clickhouse/migrations/NNNN_name.sql, applied in order, each recorded in
  * schema_migrations with a checksum. Applying twice is a no-op; editing an applied file is an error
  * (write a new migration instead).
+ *
+ * A migration may name the warehouse's database as `${database}` (e.g. in role names), and one whose
+ * first line is `-- cartwheel: server-only` (roles and grants: chDB has no access control) is
+ * recorded without running on the embedded engine.
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Warehouse } from './client';
-import { splitStatements } from './sqlFiles';
+import { renderSql, splitStatements } from './sqlFiles';
 
 const MIGRATIONS_DIR = path.join(__dirname, 'migrations');
 
@@ -16,7 +20,10 @@ interface Migration {
   name: string;
   sql: string;
   checksum: string;
+  serverOnly: boolean;
 }
+
+const SERVER_ONLY = /^-- cartwheel: server-only\s*$/m;
 
 export function listMigrations(): Migration[] {
   return readdirSync(MIGRATIONS_DIR)
@@ -29,6 +36,7 @@ export function listMigrations(): Migration[] {
         name: file.replace(/\.sql$/, ''),
         sql,
         checksum: createHash('sha256').update(sql).digest('hex'),
+        serverOnly: SERVER_ONLY.test(sql.split('\n', 1)[0]),
       };
     });
 }
@@ -56,8 +64,9 @@ export async function migrate(warehouse: Warehouse): Promise<string[]> {
       }
       continue;
     }
-    for (const statement of splitStatements(migration.sql)) {
-      await client.command({ query: statement });
+    const skip = migration.serverOnly && warehouse.mode === 'embedded';
+    for (const statement of skip ? [] : splitStatements(migration.sql)) {
+      await client.command({ query: renderSql(statement, { database: warehouse.database }) });
     }
     await client.command({
       query: 'INSERT INTO schema_migrations SELECT {version:UInt32}, {name:String}, {checksum:String}, now64(3)',

@@ -3,7 +3,8 @@
  * lets other processes (npm run sql, SQL clients speaking ClickHouse's HTTP interface) query the
  * embedded warehouse through the worker: a loopback-only subset of the ClickHouse HTTP protocol
  * (/ping; GET or POST / with the query in `query` and/or the body, `param_*` values, `default_format`).
- * Queries run on the worker's own connection, between the load's statements.
+ * Queries run on the warehouse's reader session, beside the load's session, so they do not queue
+ * behind a long load statement (test/warehouseWhileLoading.test.ts measures it).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -65,7 +66,8 @@ async function handle(warehouse: Warehouse, request: IncomingMessage, response: 
   for (const [name, value] of url.searchParams) {
     if (name.startsWith('param_')) queryParams[name.slice('param_'.length)] = value;
   }
-  const result = await warehouse.client.exec({
+  const reader = await warehouse.reader();
+  const result = await reader.exec({
     query,
     query_params: queryParams,
     clickhouse_settings: { default_format: (url.searchParams.get('default_format') ?? 'TabSeparated') as DataFormat },

@@ -4,6 +4,8 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { alertSettingsSchema } from '../activities/notify/alertSettings';
+import { loadQualityConfig } from '../activities/quality/loadQualityConfig';
 import { DEFAULT_QUALITY_THRESHOLDS, type PipelineSettings } from '../activities/settings';
 import { redactUrl, type WarehouseConfig } from '../clickhouse/client';
 import { ENVIRONMENTS, loadEnvironment, type EnvironmentName } from './environments';
@@ -25,6 +27,11 @@ const environmentSchema = z.object({
   CARTWHEEL_MAX_ORPHAN_SHARE: share.default(DEFAULT_QUALITY_THRESHOLDS.maxOrphanShare),
   CARTWHEEL_WARN_DUPLICATE_SHARE: share.default(DEFAULT_QUALITY_THRESHOLDS.warnDuplicateShare),
   CARTWHEEL_WARN_NULL_SHARE: share.default(DEFAULT_QUALITY_THRESHOLDS.warnNullShare),
+  /** A YAML or JSON file of declared quality checks; unset: the built-in checks only. */
+  CARTWHEEL_QUALITY_CONFIG: z.string().min(1).optional(),
+  /** Quality alerts are POSTed here besides the log (may hold a token: never printed). */
+  CARTWHEEL_ALERT_WEBHOOK_URL: alertSettingsSchema.shape.webhookUrl,
+  CARTWHEEL_ALERT_ON: alertSettingsSchema.shape.on,
   TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   CLICKHOUSE_URL: z.url().optional(),
@@ -64,6 +71,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CartwheelConfi
         warnDuplicateShare: e.CARTWHEEL_WARN_DUPLICATE_SHARE,
         warnNullShare: e.CARTWHEEL_WARN_NULL_SHARE,
       },
+      qualityChecks: e.CARTWHEEL_QUALITY_CONFIG ? loadQualityConfig(path.resolve(e.CARTWHEEL_QUALITY_CONFIG)) : undefined,
+      alerts: alertSettingsSchema.parse({ webhookUrl: e.CARTWHEEL_ALERT_WEBHOOK_URL, on: e.CARTWHEEL_ALERT_ON }),
     },
     warehouse: {
       url: e.CLICKHOUSE_URL,

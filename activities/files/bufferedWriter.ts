@@ -24,6 +24,11 @@ export class BufferedWriter {
     this.buffer += text;
   }
 
+  /** Characters written but not yet handed to the file. */
+  get buffered(): number {
+    return this.buffer.length;
+  }
+
   async flush(): Promise<void> {
     if (this.buffer.length === 0) return;
     const chunk = this.buffer;

@@ -5,6 +5,8 @@
  */
 import { BufferedWriter } from './bufferedWriter';
 
+const FLUSH_BUDGET_CHARS = 8 << 20;
+
 export function partitionCount(fileBytes: number, bytesPerPartition: number): number {
   return Math.max(1, Math.ceil(fileBytes / bytesPerPartition));
 }
@@ -31,8 +33,15 @@ export class PartitionedWriter {
     this.writers[partition].write(text);
   }
 
+  /**
+   * Flush every partition once their buffers together pass a budget. A per-writer threshold would
+   * let memory grow with the number of partitions, which grows with the file.
+   */
   async flushIfFull(): Promise<void> {
-    for (const writer of this.writers) await writer.flushIfFull();
+    let buffered = 0;
+    for (const writer of this.writers) buffered += writer.buffered;
+    if (buffered < FLUSH_BUDGET_CHARS) return;
+    for (const writer of this.writers) await writer.flush();
   }
 
   async close(): Promise<void> {

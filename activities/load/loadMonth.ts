@@ -1,61 +1,77 @@
 /**
  * Rebuild the warehouse month of a business date from the staged Parquet of that month.
  *
- * Every table of the month is first built completely in a staging table; only then is each swapped
- * in with ALTER TABLE ... REPLACE PARTITION (atomic per table). Because the month is rebuilt from all
- * of its staged files, re-running a day, retrying this activity or replaying history never duplicates
- * a row. A crash between two swaps leaves some tables with the new month and others with the old one;
- * the retry rebuilds and swaps all of them again, which converges.
+ * 1. Raw: every staged file of the month, per source, into a raw table.
+ * 2. Build: every table of the load (warehouseTables.ts) in a staging table shaped like its target
+ *    (REPLACE PARTITION requires it): the month's snapshots, facts and aggregates, both dimensions
+ *    whole, and the calendar months the facts use. Nothing visible has changed yet.
+ * 3. Swap: each staging table into its target with ALTER TABLE ... REPLACE PARTITION, atomic per
+ *    table, in SWAP_ORDER.
+ *
+ * Failure semantics. A failure before the first swap leaves the warehouse as it was. A failure
+ * between two swaps leaves the tables swapped so far with the new month and the rest with the old;
+ * readers may see, for a moment or until the retry, new facts beside old aggregates. Every build
+ * reads only staged files and tables of other months, never the target's own partition, so the
+ * retry rebuilds the same staging tables and swaps all of them again: it converges to the state a
+ * single clean load would have produced (test/warehouse.test.ts kills a load between swaps). A
+ * crash leaves scratch tables behind; the next load of the month replaces them.
+ *
+ * Concurrency: loads in one process run one at a time (the queue below). Two worker processes must
+ * not load the same warehouse at once: dimensions are rebuilt whole, so the later swap would win.
  */
 import { Context } from '@temporalio/activity';
-import { existsSync, readdirSync } from 'node:fs';
-import path from 'node:path';
 import type { Warehouse } from '../../clickhouse/client';
 import { uploadParquet } from '../../clickhouse/parquetUpload';
 import { readSql, renderSql } from '../../clickhouse/sqlFiles';
 import { SOURCE_NAMES, stagedColumns, type SourceName } from '../contracts';
 import type { DataLayout } from '../files/layout';
-import { createRawTableSql } from './rawTables';
+import { summariseLoad, type LoadSummary } from './loadSummary';
+import { createRawTableSql, rawColumns } from './rawTables';
+import { stagedFilesOfMonth } from './stagedFiles';
+import { swapPartition } from './swapPartition';
+import { BUILT_TABLES, CALENDAR_TABLE, SWAP_ORDER, type TableInput } from './warehouseTables';
 
-/** Which warehouse table each source becomes, in the order their partitions are swapped. */
-export const SOURCE_TABLES: readonly { source: SourceName; table: string }[] = [
-  { source: 'customers', table: 'dim_customer' },
-  { source: 'products', table: 'dim_product' },
-  { source: 'orders', table: 'fact_sales' },
-  { source: 'payments', table: 'fact_payments' },
-];
+export type { LoadSummary } from './loadSummary';
 
 export interface LoadInput {
   businessDate: string;
 }
 
-export interface LoadSummary {
-  month: number;
-  /** Rows of the business date in each table after the swap. */
-  rowsLoaded: Record<SourceName, number>;
-  /** Rows of the whole month in each table after the swap. */
-  monthRows: Record<string, number>;
+/** Test seam: called before each table is swapped; throwing there simulates a crash between swaps. */
+export interface LoadHooks {
+  beforeSwap?(table: string): void | Promise<void>;
 }
 
-// One writer per process: loads of the same month must not interleave their staging tables.
+/** Scratch tables of a month's load: deterministic names, so a crashed attempt's are replaced. */
+const stagingTableOf = (table: string, month: number) => `${table}__load_${month}`;
+const rawTableOf = (source: SourceName, month: number) => `raw_${source}__load_${month}`;
+
+// One writer per process: loads must not interleave their staging tables or dimension rebuilds.
 let queue: Promise<unknown> = Promise.resolve();
 
-export function loadMonth(warehouse: Warehouse, layout: DataLayout, input: LoadInput): Promise<LoadSummary> {
-  const run = queue.then(() => rebuildMonth(warehouse, layout, input));
+const QUEUED_HEARTBEAT_MS = 30_000;
+
+export function loadMonth(warehouse: Warehouse, layout: DataLayout, input: LoadInput, hooks: LoadHooks = {}): Promise<LoadSummary> {
+  // A load queued behind a long one must not miss its heartbeat timeout while it waits.
+  const context = Context.current();
+  const waiting = setInterval(() => context.heartbeat({ step: 'waiting for the load before it' }), QUEUED_HEARTBEAT_MS);
+  const run = queue.then(() => {
+    clearInterval(waiting);
+    return rebuildMonth(warehouse, layout, input, hooks);
+  });
   queue = run.catch(() => undefined);
   return run;
 }
 
-async function rebuildMonth(warehouse: Warehouse, layout: DataLayout, input: LoadInput): Promise<LoadSummary> {
-  const { client } = warehouse;
+async function rebuildMonth(warehouse: Warehouse, layout: DataLayout, input: LoadInput, hooks: LoadHooks): Promise<LoadSummary> {
   const month = Number(input.businessDate.slice(0, 7).replace('-', ''));
   const heartbeat = (step: string) => Context.current().heartbeat({ month, step });
-  const command = (query: string, query_params?: Record<string, unknown>) => client.command({ query, query_params });
-  const stagingOf = (table: string) => `${table}__staging_${month}`;
-  const rawOf = (source: SourceName) => `raw_${source}__staging_${month}`;
+  const command = (query: string, query_params?: Record<string, unknown>) => warehouse.client.command({ query, query_params });
+  const staging = (table: string) => stagingTableOf(table, month);
+  const resolve = (ref: TableInput) => ('raw' in ref ? rawTableOf(ref.raw, month) : staging(ref.staged));
   const scratch = [
-    ...SOURCE_NAMES.map(rawOf),
-    ...[...SOURCE_TABLES.map((t) => t.table), 'dim_date', 'agg_daily_sales'].map(stagingOf),
+    ...SOURCE_NAMES.map((source) => rawTableOf(source, month)),
+    ...[...BUILT_TABLES.map((t) => t.table), CALENDAR_TABLE].map(staging),
   ];
 
   try {
@@ -63,48 +79,36 @@ async function rebuildMonth(warehouse: Warehouse, layout: DataLayout, input: Loa
     for (const source of SOURCE_NAMES) {
       heartbeat(`upload ${source}`);
       const columns = stagedColumns(source);
-      await command(`DROP TABLE IF EXISTS ${rawOf(source)}`);
-      await command(createRawTableSql(rawOf(source), columns));
-      await uploadParquet(warehouse, rawOf(source), columns.map((c) => c.name), stagedFilesOfMonth(layout, source, input.businessDate));
+      await command(`DROP TABLE IF EXISTS ${rawTableOf(source, month)}`);
+      await command(createRawTableSql(rawTableOf(source, month), columns));
+      await uploadParquet(warehouse, rawTableOf(source, month), rawColumns(columns), stagedFilesOfMonth(layout, source, input.businessDate));
     }
 
-    // 2. Staging tables shaped exactly like their targets (REPLACE PARTITION requires it).
-    for (const { source, table } of SOURCE_TABLES) {
+    // 2. Every table of the load, in staging tables; the live tables are untouched so far.
+    for (const { table, inputs } of BUILT_TABLES) {
       heartbeat(`build ${table}`);
-      await recreateLike(command, stagingOf(table), table);
-      await command(renderSql(readSql(`load/${table}.sql`), { target: stagingOf(table), source: rawOf(source) }));
+      await recreateLike(command, staging(table), table);
+      const identifiers = Object.fromEntries(Object.entries(inputs).map(([name, ref]) => [name, resolve(ref)]));
+      await command(renderSql(readSql(`load/${table}.sql`), { ...identifiers, target: staging(table) }), { month });
     }
-    await recreateLike(command, stagingOf('agg_daily_sales'), 'agg_daily_sales');
-    await command(renderSql(readSql('load/agg_daily_sales.sql'), { target: stagingOf('agg_daily_sales'), source: stagingOf('fact_sales') }));
+    const calendarMonths = await monthsTouched(warehouse, month, staging('fact_sales'), staging('fact_payments'));
+    await recreateLike(command, staging(CALENDAR_TABLE), CALENDAR_TABLE);
+    await command(renderSql(readSql(`load/${CALENDAR_TABLE}.sql`), { target: staging(CALENDAR_TABLE) }), { months: calendarMonths });
 
-    const touched = await client.query({
-      query: renderSql(readSql('load/months_touched.sql'), { source: stagingOf('fact_sales') }),
-      format: 'JSONEachRow',
-    });
-    const [{ months: factMonths }] = await touched.json<{ months: (number | string)[] }>();
-    const calendarMonths = [...new Set([month, ...factMonths.map(Number)])].sort();
-    await recreateLike(command, stagingOf('dim_date'), 'dim_date');
-    await command(renderSql(readSql('load/dim_date.sql'), { target: stagingOf('dim_date') }), { months: calendarMonths });
-
-    // 3. Swap: dimensions first so facts never point at a dimension month that is not there yet.
+    // 3. Swap, table by table.
     heartbeat('swap');
-    for (const calendarMonth of calendarMonths) await swapPartition(warehouse, 'dim_date', stagingOf('dim_date'), calendarMonth);
-    for (const { table } of SOURCE_TABLES) await swapPartition(warehouse, table, stagingOf(table), month);
-    await swapPartition(warehouse, 'agg_daily_sales', stagingOf('agg_daily_sales'), month);
+    for (const table of SWAP_ORDER) {
+      await hooks.beforeSwap?.(table);
+      const partitions = table === CALENDAR_TABLE
+        ? calendarMonths.map(String)
+        : [BUILT_TABLES.find((t) => t.table === table)!.scope === 'whole' ? 'all' : String(month)];
+      for (const partition of partitions) await swapPartition(warehouse, table, staging(table), partition);
+    }
 
-    return await summarise(warehouse, input.businessDate, month);
+    return await summariseLoad(warehouse, input.businessDate, month);
   } finally {
     for (const table of scratch) await command(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
   }
-}
-
-function stagedFilesOfMonth(layout: DataLayout, source: SourceName, businessDate: string): string[] {
-  const dir = layout.stagingMonthDir(source, businessDate);
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((name) => name.endsWith('.parquet'))
-    .sort()
-    .map((name) => path.join(dir, name));
 }
 
 async function recreateLike(command: (q: string) => Promise<unknown>, staging: string, target: string): Promise<void> {
@@ -112,37 +116,12 @@ async function recreateLike(command: (q: string) => Promise<unknown>, staging: s
   await command(`CREATE TABLE ${staging} AS ${target}`);
 }
 
-/**
- * Replace one partition of `table` with the staging table's. ClickHouse refuses to replace from an
- * empty source (it would silently drop data), so an empty staged month is an explicit DROP.
- */
-async function swapPartition(warehouse: Warehouse, table: string, staging: string, month: number): Promise<void> {
-  const partition = String(month);
-  if (!/^\d{6}$/.test(partition)) throw new Error(`partition id ${partition} is not YYYYMM`);
+/** The loaded month plus every month of a date its facts use, as YYYYMM numbers. */
+async function monthsTouched(warehouse: Warehouse, month: number, sales: string, payments: string): Promise<number[]> {
   const result = await warehouse.client.query({
-    query: `SELECT count() AS rows FROM ${staging} WHERE _partition_id = {partition:String}`,
-    query_params: { partition },
+    query: renderSql(readSql('load/months_touched.sql'), { sales, payments }),
     format: 'JSONEachRow',
   });
-  const [{ rows }] = await result.json<{ rows: number | string }>();
-  const statement = Number(rows) > 0
-    ? `ALTER TABLE ${table} REPLACE PARTITION ID '${partition}' FROM ${staging}`
-    : `ALTER TABLE ${table} DROP PARTITION ID '${partition}'`;
-  await warehouse.client.command({ query: statement });
-}
-
-async function summarise(warehouse: Warehouse, businessDate: string, month: number): Promise<LoadSummary> {
-  const rowsLoaded = {} as Record<SourceName, number>;
-  const monthRows: Record<string, number> = {};
-  for (const { source, table } of SOURCE_TABLES) {
-    const result = await warehouse.client.query({
-      query: `SELECT countIf(business_date = {date:Date}) AS day, count() AS month FROM ${table} WHERE toYYYYMM(business_date) = {month:UInt32}`,
-      query_params: { date: businessDate, month },
-      format: 'JSONEachRow',
-    });
-    const [counts] = await result.json<{ day: number | string; month: number | string }>();
-    rowsLoaded[source] = Number(counts.day);
-    monthRows[table] = Number(counts.month);
-  }
-  return { month, rowsLoaded, monthRows };
+  const [{ months }] = await result.json<{ months: (number | string)[] }>();
+  return [...new Set([month, ...months.map(Number)])].sort((a, b) => a - b);
 }

@@ -1,7 +1,9 @@
 /**
  * Raw tables receive staged Parquet as is; their ClickHouse types come from the same source contract
- * as the Parquet schema, so the two cannot drift apart.
+ * as the Parquet schema, so the two cannot drift apart. Load SQL reads the columns it needs from
+ * them by name, so calculated columns added to the contract later do not disturb it.
  */
+import type { UploadColumn } from '../../clickhouse/parquetUpload';
 import type { ColumnSpec } from '../contracts';
 import type { StorageKind } from '../contracts/columns';
 
@@ -17,7 +19,11 @@ export function clickhouseTypeOf(column: ColumnSpec): string {
   return column.nullable ? `Nullable(${type})` : type;
 }
 
+export function rawColumns(columns: readonly ColumnSpec[]): UploadColumn[] {
+  return columns.map((column) => ({ name: column.name, type: clickhouseTypeOf(column) }));
+}
+
 export function createRawTableSql(table: string, columns: readonly ColumnSpec[]): string {
-  const definitions = columns.map((column) => `${column.name} ${clickhouseTypeOf(column)}`).join(', ');
+  const definitions = rawColumns(columns).map((column) => `${column.name} ${column.type}`).join(', ');
   return `CREATE TABLE ${table} (${definitions}) ENGINE = MergeTree ORDER BY tuple()`;
 }

@@ -1,13 +1,13 @@
--- Daily sales of one month, computed from that month's staged fact_sales: swapped in together, so
--- the aggregate always equals its facts.
-INSERT INTO ${target} (business_date, sale_date, orders, order_lines, items_revenue, freight, revenue)
+-- Daily sales of one month, from that month's staged fact_sales: swapped in together with it.
+INSERT INTO ${target} (business_date, sale_date, orders, order_lines, customers, items_revenue, freight, revenue)
 SELECT
     business_date,
-    toDate(purchased_at) AS sale_date,
+    sale_date,
     uniqExact(order_id),
     count(),
+    uniqExactIf(customer_unique_id, customer_unique_id != ''),
     sum(price),
     sum(freight_value),
     sum(line_total)
-FROM ${source}
+FROM ${sales}
 GROUP BY business_date, sale_date;

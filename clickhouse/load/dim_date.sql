@@ -1,12 +1,17 @@
 -- Every day of the given months (YYYYMM numbers): a generated calendar.
-INSERT INTO ${target} (date, year, quarter, month, day, iso_week, weekday, weekday_name, is_weekend, is_month_end)
+INSERT INTO ${target} (date, year, quarter, month, year_month, month_name, day, iso_week, iso_year, week_start, weekday,
+                       weekday_name, is_weekend, is_month_end)
 SELECT
     d,
     toYear(d),
     toQuarter(d),
     toMonth(d),
+    toYYYYMM(d),
+    dateName('month', d),
     toDayOfMonth(d),
     toISOWeek(d),
+    toISOYear(d),
+    toMonday(d),
     toDayOfWeek(d),
     dateName('weekday', d),
     toDayOfWeek(d) >= 6,

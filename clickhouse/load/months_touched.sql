@@ -2,8 +2,10 @@
 SELECT arraySort(groupUniqArray(toYYYYMM(d))) AS months
 FROM
 (
-    SELECT toDate(purchased_at) AS d FROM ${source}
-    UNION ALL SELECT toDate(assumeNotNull(delivered_at)) FROM ${source} WHERE delivered_at IS NOT NULL
-    UNION ALL SELECT toDate(assumeNotNull(estimated_delivery_at)) FROM ${source} WHERE estimated_delivery_at IS NOT NULL
-    UNION ALL SELECT business_date FROM ${source}
+    SELECT sale_date AS d FROM ${sales}
+    UNION ALL SELECT business_date FROM ${sales}
+    UNION ALL SELECT toDate(assumeNotNull(approved_at)) FROM ${sales} WHERE approved_at IS NOT NULL
+    UNION ALL SELECT toDate(assumeNotNull(delivered_at)) FROM ${sales} WHERE delivered_at IS NOT NULL
+    UNION ALL SELECT toDate(assumeNotNull(estimated_delivery_at)) FROM ${sales} WHERE estimated_delivery_at IS NOT NULL
+    UNION ALL SELECT business_date FROM ${payments}
 );

@@ -9,6 +9,12 @@ const TABLES: { table: string; amount?: string }[] = [
   { table: 'fact_sales', amount: 'line_total' },
   { table: 'fact_payments', amount: 'amount' },
   { table: 'agg_daily_sales', amount: 'revenue' },
+  { table: 'agg_sales_by_category_state', amount: 'revenue' },
+  { table: 'agg_monthly_sales', amount: 'revenue' },
+  { table: 'agg_customer_monthly', amount: 'revenue' },
+  { table: 'agg_product_monthly', amount: 'revenue' },
+  { table: 'agg_payment_mix', amount: 'amount' },
+  { table: 'agg_delivery' },
 ];
 
 export interface TableTotals {
@@ -37,14 +43,15 @@ export function formatSummary(result: DailyLoadResult, totals: TableTotals[], li
   for (const s of result.sources) {
     lines.push(`  ${s.source.padEnd(10)}${String(s.rowsRead).padStart(6)}${String(s.rowsLoaded).padStart(9)}${String(s.rowsQuarantined).padStart(13)}${String(s.rowsDeduplicated).padStart(14)}`);
   }
-  lines.push('', '  warehouse table     rows  sum of amounts');
-  for (const t of totals) lines.push(`  ${t.table.padEnd(16)}${String(t.rows).padStart(8)}  ${t.amount ?? ''}`);
+  lines.push('', '  warehouse table                  rows  sum of amounts');
+  for (const t of totals) lines.push(`  ${t.table.padEnd(29)}${String(t.rows).padStart(8)}  ${t.amount ?? ''}`);
   lines.push('', `  quality report: ${result.qualityReport}`);
   lines.push(`  quarantined rows: ${Object.values(result.quarantineFiles).join(', ')}`);
   if (links.workflowUrl) lines.push(`  Temporal Web UI: ${links.workflowUrl}`);
-  lines.push('', '  SQL to try:');
+  lines.push('', '  SQL to try (npm run --silent sql -- --list names every analytics query):');
+  lines.push('    npm run --silent sql -- --query monthly_revenue');
+  lines.push('    npm run --silent sql -- --query sales_by_category_state');
   lines.push(`    npm run --silent sql -- "SELECT sale_date, orders, revenue FROM agg_daily_sales ORDER BY sale_date"`);
-  lines.push(`    npm run --silent sql -- "SELECT payment_type, count(), sum(amount) FROM fact_payments GROUP BY payment_type"`);
   lines.push(`    npm run --silent sql -- "SELECT source, rows_read, rows_loaded, rows_quarantined, rows_deduplicated FROM etl_run_sources FINAL ORDER BY business_date, source"`);
   return lines.join('\n');
 }
