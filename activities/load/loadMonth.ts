@@ -19,7 +19,7 @@
  * Concurrency: loads in one process run one at a time (the queue below). Two worker processes must
  * not load the same warehouse at once: dimensions are rebuilt whole, so the later swap would win.
  */
-import { Context } from '@temporalio/activity';
+import { currentActivity } from '../activityContext';
 import type { Warehouse } from '../../clickhouse/client';
 import { uploadParquet } from '../../clickhouse/parquetUpload';
 import { readSql, renderSql } from '../../clickhouse/sqlFiles';
@@ -53,8 +53,8 @@ const QUEUED_HEARTBEAT_MS = 30_000;
 
 export function loadMonth(warehouse: Warehouse, layout: DataLayout, input: LoadInput, hooks: LoadHooks = {}): Promise<LoadSummary> {
   // A load queued behind a long one must not miss its heartbeat timeout while it waits.
-  const context = Context.current();
-  const waiting = setInterval(() => context.heartbeat({ step: 'waiting for the load before it' }), QUEUED_HEARTBEAT_MS);
+  const context = currentActivity();
+  const waiting = setInterval(() => context?.heartbeat({ step: 'waiting for the load before it' }), QUEUED_HEARTBEAT_MS);
   const run = queue.then(() => {
     clearInterval(waiting);
     return rebuildMonth(warehouse, layout, input, hooks);
@@ -65,7 +65,7 @@ export function loadMonth(warehouse: Warehouse, layout: DataLayout, input: LoadI
 
 async function rebuildMonth(warehouse: Warehouse, layout: DataLayout, input: LoadInput, hooks: LoadHooks): Promise<LoadSummary> {
   const month = Number(input.businessDate.slice(0, 7).replace('-', ''));
-  const heartbeat = (step: string) => Context.current().heartbeat({ month, step });
+  const heartbeat = (step: string) => currentActivity()?.heartbeat({ month, step });
   const command = (query: string, query_params?: Record<string, unknown>) => warehouse.client.command({ query, query_params });
   const staging = (table: string) => stagingTableOf(table, month);
   const resolve = (ref: TableInput) => ('raw' in ref ? rawTableOf(ref.raw, month) : staging(ref.staged));

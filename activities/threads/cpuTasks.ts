@@ -3,7 +3,7 @@
  * While a job runs, the activity heartbeats with the job's progress; cancelling the activity aborts
  * the thread's job (its output files are written under temporary names and never published).
  */
-import { Context } from '@temporalio/activity';
+import { currentActivity } from '../activityContext';
 import { ApplicationFailure } from '@temporalio/common';
 import path from 'node:path';
 import { Piscina } from 'piscina';
@@ -39,15 +39,6 @@ export async function closeCpuPool(): Promise<void> {
 }
 
 const HEARTBEAT_MS = 5_000;
-
-/** The running activity, if any: the benchmark runs the same tasks outside Temporal. */
-function currentActivity(): Context | undefined {
-  try {
-    return Context.current();
-  } catch {
-    return undefined;
-  }
-}
 
 export async function runCpuTask<N extends TaskName>(name: N, job: Omit<JobOf<N>, 'progress'>, threads: number): Promise<ResultOf<N>> {
   const progress = new SharedArrayBuffer(4);

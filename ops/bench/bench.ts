@@ -19,6 +19,10 @@ import { loadConfig, REPO_ROOT } from '../../workers/config';
 import { generateDailyExport } from '../generate/sampleData';
 import type { BaselineResult } from './baseline';
 import { PeakMemory } from './peakMemory';
+import { measureQueryLatency } from './queryLatency';
+import { openWarehouse } from '../../clickhouse/client';
+import { migrate } from '../../clickhouse/migrate';
+import { loadMonth } from '../../activities/load/loadMonth';
 
 const BUSINESS_DATE = '2024-03-10';
 
@@ -27,10 +31,12 @@ const argsSchema = z.object({
   seed: z.coerce.number().int().default(42),
   threads: z.coerce.number().int().min(0).max(64).optional(),
   baseline: z.enum(['chdb', 'none']).default('chdb'),
+  /** Also load the staged day into an embedded warehouse and time every named query. */
+  queries: z.enum(['yes', 'no']).default('yes'),
 });
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { orders: { type: 'string' }, seed: { type: 'string' }, threads: { type: 'string' }, baseline: { type: 'string' } } });
+  const { values } = parseArgs({ options: { orders: { type: 'string' }, seed: { type: 'string' }, threads: { type: 'string' }, baseline: { type: 'string' }, queries: { type: 'string' } } });
   const parsed = argsSchema.safeParse(values);
   if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n'));
   const args = parsed.data;
@@ -75,6 +81,8 @@ async function main(): Promise<void> {
   const ours = totalRows / seconds;
   console.log(`total      ${String(totalRows).padStart(10)} rows  ${seconds.toFixed(1).padStart(6)} s  ${rate(totalRows, seconds).padStart(9)} rows/s  peak RSS ${peakMb} MiB`);
 
+  if (args.queries === 'yes') await benchQueries(layout, dataDir);
+
   let ratio = 'n/a';
   if (args.baseline === 'chdb') {
     const baseline = await runBaseline(SOURCE_NAMES.map((s: SourceName) => layout.landingFile(BUSINESS_DATE, s)));
@@ -82,6 +90,25 @@ async function main(): Promise<void> {
     ratio = (ours / (baseline.rows / baseline.seconds)).toFixed(3);
   }
   console.log(`total_rows_per_s=${Math.round(ours)} peak_rss_mb=${peakMb} ratio_vs_baseline=${ratio}`);
+}
+
+/** Load the staged day into a fresh embedded warehouse and time the named queries on it. */
+async function benchQueries(layout: DataLayout, dataDir: string): Promise<void> {
+  const warehouse = await openWarehouse({ database: 'bench', chdbPath: path.join(dataDir, 'warehouse') });
+  try {
+    await warehouse.client.command({ query: 'DROP DATABASE IF EXISTS bench' });
+    await warehouse.client.command({ query: 'CREATE DATABASE bench' });
+    await warehouse.client.command({ query: 'USE bench' });
+    await migrate(warehouse);
+    const started = performance.now();
+    const loaded = await loadMonth(warehouse, layout, { businessDate: BUSINESS_DATE });
+    console.log(`warehouse load of the month: ${((performance.now() - started) / 1000).toFixed(1)} s (${loaded.monthRows.fact_sales ?? '?'} order lines)`);
+    for (const q of await measureQueryLatency(warehouse)) {
+      console.log(`query ${q.name.padEnd(28)} ${String(q.ms).padStart(8)} ms  (${q.rows} rows, median of 3 warm runs)`);
+    }
+  } finally {
+    await warehouse.close();
+  }
 }
 
 function rate(rows: number, seconds: number): string {
