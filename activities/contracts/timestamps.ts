@@ -85,8 +85,3 @@ function zoneOffsetMs(zone: string | undefined): number {
   const minutes = Number(digits.slice(2, 4));
   return sign * (hours * 60 + minutes) * 60_000;
 }
-
-/** ISO 8601 UTC with milliseconds: how standardised timestamps are written out. */
-export function toIsoUtc(epochMs: number): string {
-  return new Date(epochMs).toISOString();
-}
