@@ -4,6 +4,11 @@
  */
 import { log } from '@temporalio/activity';
 import type { Warehouse } from '../clickhouse/client';
+import { archiveInputs } from './archive/archiveInputs';
+import { listArchivedDates, type ArchivedDatesInput } from './archive/listArchivedDates';
+import { detectNewLandings, type NewLanding } from './incremental/detectNewLandings';
+import { recordLanding } from './incremental/recordLanding';
+import { restoreLanding } from './archive/restoreLanding';
 import { SOURCE_NAMES } from './contracts';
 import { assertBusinessDate, DataLayout } from './files/layout';
 import type { IngestInput } from './ingest/ingestSource';
@@ -64,11 +69,31 @@ export function createActivities({ settings, warehouse, notifiers = [] }: Activi
     async recordRun(record: RunRecord) {
       return recordRun(warehouse, record);
     },
+    async archiveInputs(businessDate: string) {
+      return archiveInputs(layout, assertBusinessDate(businessDate));
+    },
+    async listArchivedDates(input: ArchivedDatesInput) {
+      return listArchivedDates(layout, { ...input, from: assertBusinessDate(input.from), to: assertBusinessDate(input.to) });
+    },
+    async detectNewLandings(limit: number) {
+      return detectNewLandings(warehouse, layout, limit);
+    },
+    async recordLanding(input: { landing: NewLanding; outcome: 'succeeded' | 'failed' }) {
+      assertBusinessDate(input.landing.businessDate);
+      return recordLanding(warehouse, input.landing, input.outcome);
+    },
+    async restoreLanding(businessDate: string) {
+      return restoreLanding(layout, assertBusinessDate(businessDate));
+    },
   };
 }
 
 export type Activities = ReturnType<typeof createActivities>;
 
+export type { ArchiveSummary } from './archive/archiveInputs';
+export type { ArchivedDates } from './archive/listArchivedDates';
+export type { NewLanding } from './incremental/detectNewLandings';
+export type { RestoreSummary } from './archive/restoreLanding';
 export type { IngestSummary } from './ingest/ingestSource';
 export type { LandingStatus } from './landing/checkLanding';
 export type { LoadSummary } from './load/loadMonth';

@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { auditLogExists, writeAudit, type AuditEvent } from './audit';
 import type { Warehouse } from './client';
 import { renderSql, splitStatements } from './sqlFiles';
 
@@ -25,12 +26,12 @@ interface Migration {
 
 const SERVER_ONLY = /^-- cartwheel: server-only\s*$/m;
 
-export function listMigrations(): Migration[] {
-  return readdirSync(MIGRATIONS_DIR)
+export function listMigrations(dir = MIGRATIONS_DIR): Migration[] {
+  return readdirSync(dir)
     .filter((file) => /^\d{4}_[\w-]+\.sql$/.test(file))
     .sort()
     .map((file) => {
-      const sql = readFileSync(path.join(MIGRATIONS_DIR, file), 'utf8');
+      const sql = readFileSync(path.join(dir, file), 'utf8');
       return {
         version: Number(file.slice(0, 4)),
         name: file.replace(/\.sql$/, ''),
@@ -41,8 +42,8 @@ export function listMigrations(): Migration[] {
     });
 }
 
-/** Apply pending migrations; returns the names applied by this call. */
-export async function migrate(warehouse: Warehouse): Promise<string[]> {
+/** Apply pending migrations (of another folder in tests); returns the names applied by this call. */
+export async function migrate(warehouse: Warehouse, dir = MIGRATIONS_DIR): Promise<string[]> {
   const { client } = warehouse;
   await client.command({
     query: `CREATE TABLE IF NOT EXISTS schema_migrations
@@ -56,23 +57,45 @@ export async function migrate(warehouse: Warehouse): Promise<string[]> {
   }
 
   const newlyApplied: string[] = [];
-  for (const migration of listMigrations()) {
-    const previous = applied.get(migration.version);
-    if (previous) {
-      if (previous.checksum !== migration.checksum) {
-        throw new Error(`migration ${migration.name} was changed after it was applied; add a new migration instead`);
+  // Schema changes are audited; the audit table is itself a migration, so rows wait until it exists.
+  const audit: AuditEvent[] = [];
+  try {
+    for (const migration of listMigrations(dir)) {
+      const previous = applied.get(migration.version);
+      if (previous) {
+        if (previous.checksum !== migration.checksum) {
+          throw new Error(`migration ${migration.name} was changed after it was applied; add a new migration instead`);
+        }
+        continue;
       }
-      continue;
+      const skip = migration.serverOnly && warehouse.mode === 'embedded';
+      try {
+        for (const statement of skip ? [] : splitStatements(migration.sql)) {
+          await client.command({ query: renderSql(statement, { database: warehouse.database }) });
+        }
+      } catch (error) {
+        const detail = `${migration.name} failed: ${(error as Error).message}`.slice(0, 2000);
+        audit.push({ eventId: `migration:${migration.name}:failed:${Date.now()}`, action: 'schema_change', target: migration.name, outcome: 'failed', detail });
+        throw error;
+      }
+      await client.command({
+        query: 'INSERT INTO schema_migrations SELECT {version:UInt32}, {name:String}, {checksum:String}, now64(3)',
+        query_params: { version: migration.version, name: migration.name, checksum: migration.checksum },
+      });
+      newlyApplied.push(migration.name);
+      const detail = `checksum ${migration.checksum.slice(0, 12)}${skip ? '; recorded without running (server-only, embedded engine)' : ''}`;
+      audit.push({ eventId: `migration:${migration.name}:${migration.checksum}`, action: 'schema_change', target: migration.name, outcome: 'succeeded', detail });
     }
-    const skip = migration.serverOnly && warehouse.mode === 'embedded';
-    for (const statement of skip ? [] : splitStatements(migration.sql)) {
-      await client.command({ query: renderSql(statement, { database: warehouse.database }) });
-    }
-    await client.command({
-      query: 'INSERT INTO schema_migrations SELECT {version:UInt32}, {name:String}, {checksum:String}, now64(3)',
-      query_params: { version: migration.version, name: migration.name, checksum: migration.checksum },
-    });
-    newlyApplied.push(migration.name);
+  } catch (error) {
+    // The migration's own error is the one to report, whatever happens to its audit row.
+    await writeAuditIfReady(warehouse, audit).catch(() => undefined);
+    throw error;
   }
+  await writeAuditIfReady(warehouse, audit);
   return newlyApplied;
+}
+
+/** A failure before migration 0008 on a new warehouse has no table to go to; it is only thrown. */
+async function writeAuditIfReady(warehouse: Warehouse, events: AuditEvent[]): Promise<void> {
+  if (events.length > 0 && (await auditLogExists(warehouse))) await writeAudit(warehouse, events);
 }

@@ -13,15 +13,13 @@
  * Server mode (CLICKHOUSE_URL) talks to the server. Embedded mode goes through a running worker's SQL
  * gateway when there is one (chDB allows one process per data folder), else opens chDB itself.
  */
-import { ClickHouseLogLevel, createClient, type ClickHouseClient, type DataFormat } from '@clickhouse/client';
-import { existsSync, readFileSync } from 'node:fs';
+import type { DataFormat } from '@clickhouse/client';
 import { parseArgs } from 'node:util';
 import { openWarehouse } from '../clickhouse/client';
 import { migrate } from '../clickhouse/migrate';
 import { listNamedQueries, namedQuery } from '../clickhouse/namedQueries';
-import type { GatewayState } from '../clickhouse/sqlGateway';
-import { gatewayStateFile } from '../workers/cartwheelWorker';
 import { describeWarehouse, loadConfig } from '../workers/config';
+import { opsWarehouse } from './stack/warehouseClient';
 
 const USAGE = 'usage: npm run --silent sql -- [--param name=value ...] ("SELECT ..." | --query NAME | --list | --migrate)';
 
@@ -62,7 +60,7 @@ async function main(): Promise<number> {
 
   const config = loadConfig();
   const format = process.stdout.isTTY ? 'PrettyCompactMonoBlock' : 'TabSeparatedWithNames';
-  const { client, close, where } = await connect(config);
+  const { client, close, where } = await opsWarehouse(config);
   try {
     const result = await client.exec({ query: statement, query_params: queryParams, clickhouse_settings: { default_format: format as DataFormat } });
     for await (const chunk of result.stream) process.stdout.write(chunk as Buffer);
@@ -99,37 +97,6 @@ async function standardInput(): Promise<string> {
   let text = '';
   for await (const chunk of process.stdin) text += chunk;
   return text.trim().replace(/;\s*$/, '');
-}
-
-interface Connected {
-  client: ClickHouseClient;
-  close: () => Promise<void>;
-  /** Which warehouse answered, for error hints. */
-  where: string;
-}
-
-async function connect(config: ReturnType<typeof loadConfig>): Promise<Connected> {
-  if (!config.warehouse.url) {
-    const gateway = await liveGateway(gatewayStateFile(config.pipeline.dataDir));
-    if (gateway) {
-      // Errors are printed once, below; the client's own error log would repeat them.
-      const client = createClient({ url: gateway.url, log: { level: ClickHouseLogLevel.OFF } });
-      return { client, close: () => client.close(), where: `the worker's gateway at ${gateway.url}` };
-    }
-  }
-  const warehouse = await openWarehouse(config.warehouse);
-  return { client: warehouse.client, close: () => warehouse.close(), where: describeWarehouse(config.warehouse) };
-}
-
-async function liveGateway(stateFile: string): Promise<GatewayState | undefined> {
-  if (!existsSync(stateFile)) return undefined;
-  try {
-    const state = JSON.parse(readFileSync(stateFile, 'utf8')) as GatewayState;
-    const response = await fetch(`${state.url}/ping`, { signal: AbortSignal.timeout(2000) });
-    return response.ok ? state : undefined;
-  } catch {
-    return undefined; // a state file left by a worker that is gone
-  }
 }
 
 main().then((code) => process.exit(code));

@@ -15,9 +15,12 @@ import { z } from 'zod';
 import { assertBusinessDate, DataLayout } from '../activities/files/layout';
 import { createCartwheelWorker, openWarehouseServices } from '../workers/cartwheelWorker';
 import { describeWarehouse, loadConfig } from '../workers/config';
+import { cartwheelDataConverter, describePayloadProtection } from '../workers/payloadCodec';
 import { progressQuery, type DailyLoadInput, type DailyLoadProgress, type DailyLoadResult } from '../workflows';
 import { generateDailyExport } from './generate/sampleData';
 import { startDevServer, type DevServer } from './stack/devServer';
+import { registerSearchAttributes } from './stack/searchAttributes';
+import { RUN_KIND } from '../workflows/searchAttributes';
 import { formatSummary, tableTotals } from './stack/summary';
 import { ensureTemporalCli } from './tools/provision';
 
@@ -79,6 +82,7 @@ async function main(): Promise<number> {
     const services = await openWarehouseServices(config);
     cleanups.push(() => services.close());
     console.log(`warehouse: ${describeWarehouse(config.warehouse)}${services.gateway ? ` (SQL gateway ${services.gateway.url})` : ''}`);
+    console.log(describePayloadProtection(config.payloadKeys));
     const workerConnection = await NativeConnection.connect({ address: config.temporal.address });
     cleanups.push(() => workerConnection.close());
     const worker = await createCartwheelWorker({ config, connection: workerConnection, warehouse: services.warehouse });
@@ -91,15 +95,20 @@ async function main(): Promise<number> {
     // 4. The run, through Temporal like any other.
     const connection = await Connection.connect({ address: config.temporal.address });
     cleanups.push(() => connection.close());
-    const client = new Client({ connection, namespace: config.temporal.namespace });
+    // The worker's codec: the client encrypts the input and decrypts the result and progress.
+    const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: cartwheelDataConverter(config.payloadKeys) });
     const workflowId = `daily-${args.date}`;
     const input: DailyLoadInput = { businessDate: args.date };
+    // Search attributes (business date, run kind, outcome) only where the server knows them: the
+    // workflow publishes them when RunKind is set, and an unknown attribute would fail its tasks.
+    const visible = await registerSearchAttributes(connection, config.temporal.namespace).then(() => true, () => false);
     const handle = await client.workflow.start('dailyLoad', {
       taskQueue: config.temporal.taskQueue,
       workflowId,
       args: [input],
       // A re-run of a day replaces a run of the same day still in flight instead of running beside it.
       workflowIdConflictPolicy: 'TERMINATE_EXISTING',
+      ...(visible ? { typedSearchAttributes: [{ key: RUN_KIND, value: 'daily' }] } : {}),
     });
     const workflowUrl = server ? `${server.uiUrl}/namespaces/${config.temporal.namespace}/workflows/${workflowId}/${handle.firstExecutionRunId}/history` : undefined;
     console.log(`started ${workflowId}${workflowUrl ? `: ${workflowUrl}` : ''}`);

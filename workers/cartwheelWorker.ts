@@ -9,6 +9,7 @@ import { openWarehouse, type Warehouse } from '../clickhouse/client';
 import { migrate } from '../clickhouse/migrate';
 import { startSqlGateway, type SqlGateway } from '../clickhouse/sqlGateway';
 import type { CartwheelConfig } from './config';
+import { cartwheelDataConverter } from './payloadCodec';
 
 export interface WarehouseServices {
   warehouse: Warehouse;
@@ -58,6 +59,7 @@ export function createCartwheelWorker({ config, connection, warehouse, workflowB
     taskQueue: config.temporal.taskQueue,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
     activities: createActivities({ settings: config.pipeline, warehouse }),
+    dataConverter: cartwheelDataConverter(config.payloadKeys),
     // Two cores: four sources ingest in parallel, and the warehouse serialises its own writes.
     maxConcurrentActivityTaskExecutions: 4,
   });

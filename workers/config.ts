@@ -7,8 +7,10 @@ import { z } from 'zod';
 import { alertSettingsSchema } from '../activities/notify/alertSettings';
 import { loadQualityConfig } from '../activities/quality/loadQualityConfig';
 import { DEFAULT_QUALITY_THRESHOLDS, type PipelineSettings } from '../activities/settings';
+import { actorSchema } from '../clickhouse/audit';
 import { redactUrl, type WarehouseConfig } from '../clickhouse/client';
 import { ENVIRONMENTS, loadEnvironment, type EnvironmentName } from './environments';
+import { payloadKeysEnvSchema, payloadKeysOf, type PayloadKeys } from './payloadKeys';
 
 export const REPO_ROOT = path.resolve(__dirname, '..');
 
@@ -38,6 +40,10 @@ const environmentSchema = z.object({
   CLICKHOUSE_USER: z.string().optional(),
   CLICKHOUSE_PASSWORD: z.string().optional(),
   CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a plain identifier').default('cartwheel'),
+  /** Who the audit log names for this process's loads and migrations (default: the OS user). */
+  CARTWHEEL_ACTOR: actorSchema.optional(),
+  /** Temporal payload encryption keys (workers/payloadKeys.ts): never printed. */
+  ...payloadKeysEnvSchema.shape,
 });
 
 export interface CartwheelConfig {
@@ -47,6 +53,8 @@ export interface CartwheelConfig {
   temporal: { address: string; namespace: string; taskQueue: string };
   /** Port of the worker's local SQL gateway to the embedded warehouse (0 picks a free port). */
   gatewayPort: number;
+  /** Keys of the payload codec; undefined: histories are plaintext (refused in prod). */
+  payloadKeys?: PayloadKeys;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): CartwheelConfig {
@@ -56,6 +64,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CartwheelConfi
     throw new Error(`invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   const e = parsed.data;
+  const payloadKeys = payloadKeysOf(e);
+  // Histories outlive a run and are readable by anyone with namespace access: prod must encrypt them.
+  if (e.CARTWHEEL_ENV === 'prod' && !payloadKeys) {
+    throw new Error('invalid configuration:\n  CARTWHEEL_PAYLOAD_KEY: required when CARTWHEEL_ENV=prod (workflow histories must be encrypted)');
+  }
   const dataDir = path.resolve(e.CARTWHEEL_DATA_DIR);
   const settings = loadEnvironment(e.CARTWHEEL_ENV, e.CARTWHEEL_SETTINGS_FILE && path.resolve(e.CARTWHEEL_SETTINGS_FILE));
   return {
@@ -83,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CartwheelConfi
     },
     temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.CARTWHEEL_TASK_QUEUE },
     gatewayPort: e.CARTWHEEL_GATEWAY_PORT,
+    payloadKeys,
   };
 }
 

@@ -5,6 +5,7 @@
 import { NativeConnection } from '@temporalio/worker';
 import { describeWarehouse, loadConfig } from './config';
 import { createCartwheelWorker, openWarehouseServices } from './cartwheelWorker';
+import { describePayloadProtection } from './payloadCodec';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
     try {
       const worker = await createCartwheelWorker({ config, connection, warehouse: services.warehouse });
       console.log(`worker polling ${config.temporal.taskQueue} on ${config.temporal.address}; warehouse: ${describeWarehouse(config.warehouse)}`);
+      console.log(describePayloadProtection(config.payloadKeys));
       if (services.gateway) console.log(`SQL gateway for npm run sql: ${services.gateway.url}`);
       // The SDK shuts the worker down gracefully on SIGINT/SIGTERM; run() resolves when it is done.
       await worker.run();

@@ -50,6 +50,9 @@ export class BufferedWriter {
 
   /** Give up: remove the temporary file. */
   abort(): void {
+    // The open may still be in flight: an error it reports later (folder gone, disk full) concerns a
+    // file being thrown away and must not surface as an uncaught exception that kills the worker.
+    this.stream.on('error', () => undefined);
     this.stream.destroy();
     rmSync(this.tempPath, { force: true });
   }

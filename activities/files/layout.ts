@@ -11,50 +11,68 @@
  */
 import path from 'node:path';
 import { CONTRACTS, type SourceName } from '../contracts';
+import { badInput } from '../errors';
+import { assertSegment, confine } from '../security/confine';
 
 export class DataLayout {
   constructor(readonly dataDir: string) {}
 
+  /** A path under the data folder; dates and source names come from run inputs, so it is confined. */
+  private at(...segments: string[]): string {
+    return confine(this.dataDir, path.join(this.dataDir, ...segments));
+  }
+
   landingDir(businessDate: string): string {
-    return path.join(this.dataDir, 'landing', businessDate);
+    return this.at('landing', date(businessDate));
   }
 
   landingFile(businessDate: string, source: SourceName): string {
-    return path.join(this.landingDir(businessDate), CONTRACTS[source].fileName);
+    return this.at('landing', date(businessDate), CONTRACTS[known(source)].fileName);
   }
 
   /** Validated rows of one partition, between ingest and transform. */
   validPartition(businessDate: string, source: SourceName, partition: number): string {
-    return path.join(this.dataDir, 'work', businessDate, source, `valid-${String(partition).padStart(4, '0')}.ndjson`);
+    return this.at('work', date(businessDate), known(source), `valid-${String(partition).padStart(4, '0')}.ndjson`);
   }
 
   /** The transformed rows of a day, as Parquet parts, until the quality gate lets stage publish them. */
   pendingDir(businessDate: string, source: SourceName): string {
-    return path.join(this.dataDir, 'work', businessDate, source, 'clean');
+    return this.at('work', date(businessDate), known(source), 'clean');
   }
 
   /** Rows moved to quarantine by business rules (the contract's quarantine is quarantineFile). */
   rulesQuarantineFile(businessDate: string, source: SourceName): string {
-    return path.join(this.dataDir, 'quarantine', businessDate, `${source}.rules.quarantine.csv`);
+    return this.at('quarantine', date(businessDate), `${known(source)}.rules.quarantine.csv`);
   }
 
   quarantineFile(businessDate: string, source: SourceName): string {
-    return path.join(this.dataDir, 'quarantine', businessDate, `${source}.quarantine.csv`);
+    return this.at('quarantine', date(businessDate), `${known(source)}.quarantine.csv`);
   }
 
   stagingMonthDir(source: SourceName, businessDate: string): string {
-    const [year, month] = businessDate.split('-');
-    return path.join(this.dataDir, 'staging', source, `year=${year}`, `month=${month}`);
+    const [year, month] = date(businessDate).split('-');
+    return this.at('staging', known(source), `year=${year}`, `month=${month}`);
   }
 
   /** One business date's staged Parquet parts (part-NNNN.parquet), inside its month. */
   stagedDateDir(source: SourceName, businessDate: string): string {
-    return path.join(this.stagingMonthDir(source, businessDate), `date=${businessDate}`);
+    return confine(this.dataDir, path.join(this.stagingMonthDir(source, businessDate), `date=${businessDate}`));
   }
 
   qualityReport(businessDate: string): string {
-    return path.join(this.dataDir, 'reports', businessDate, 'quality.json');
+    return this.at('reports', date(businessDate), 'quality.json');
   }
+}
+
+/** A business date used as a folder name: one plain segment (activities also check it is a calendar date). */
+function date(businessDate: string): string {
+  return assertSegment(businessDate, 'business date');
+}
+
+/** A source name used as a folder or file name: one of the contracts. */
+function known(source: SourceName): SourceName {
+  if (!Object.hasOwn(CONTRACTS, source)) throw badInput(`source "${source}" is not one of ${Object.keys(CONTRACTS).join(', ')}`, 'UnknownSource');
+  return source;
 }
 
 const BUSINESS_DATE = /^\d{4}-\d{2}-\d{2}$/;

@@ -3,6 +3,7 @@
  * check. Written once at the end of a run, succeeded or failed; a retry replaces the same rows.
  */
 import { ApplicationFailure } from '@temporalio/common';
+import { writeAudit, type AuditAction } from '../../clickhouse/audit';
 import type { Warehouse } from '../../clickhouse/client';
 import type { SourceName } from '../contracts';
 import type { CheckResult, Verdict } from '../quality/checks';
@@ -28,7 +29,12 @@ export interface RunRecord {
   startedAt: number;
   sources: SourceAccount[];
   checks: CheckResult[];
+  /** Who asked for the run, when the workflow knows it; otherwise the audit log names the worker's actor. */
+  actor?: string;
 }
+
+/** Run kinds as audit actions (replays and backfills are their own; every other kind is a load). */
+const AUDIT_ACTIONS: Record<string, AuditAction> = { replay: 'replay', backfill: 'backfill' };
 
 /** rows read = loaded + quarantined + deduplicated + dropped, for every source of a successful run. */
 export function conservationViolations(sources: readonly SourceAccount[]): string[] {
@@ -47,6 +53,16 @@ export async function recordRun(warehouse: Warehouse, proposed: RunRecord): Prom
     ? proposed
     : { ...proposed, status: 'failed', message: `conservation violated: ${violations.join('; ')}` };
   await writeRecord(warehouse, record);
+  await writeAudit(warehouse, [{
+    eventId: `run:${record.runId}`,
+    action: AUDIT_ACTIONS[String(record.kind)] ?? 'load',
+    target: record.businessDate,
+    outcome: record.status,
+    workflowId: record.workflowId,
+    runId: record.runId,
+    detail: record.message.slice(0, 2000),
+    actor: record.actor,
+  }]);
   if (violations.length > 0) {
     throw ApplicationFailure.create({ type: 'ConservationViolated', nonRetryable: true, message: record.message });
   }

@@ -71,6 +71,7 @@ export async function transformSource(layout: DataLayout, options: TransformOpti
   const counts = { rowsIn: 0, rowsOut: 0, duplicatesRemoved: 0, rowsQuarantined: 0, rowsDropped: 0 };
   const violations = new Map<string, RuleViolationCount>();
   const nulls = new Map<string, NullHandlingCount>();
+  const landingFile = layout.landingFile(businessDate, source);
   const quarantine = new BufferedWriter(layout.rulesQuarantineFile(businessDate, source));
   quarantine.write(csvLine([...QUARANTINE_HEADER, ...contractSpecs.map((c) => c.name)]));
 
@@ -104,7 +105,7 @@ export async function transformSource(layout: DataLayout, options: TransformOpti
         const quarantining = broken.find((b) => b.action === 'quarantine');
         if (quarantining) {
           counts.rowsQuarantined += 1;
-          quarantine.write(csvLine([layout.landingFile(businessDate, source), String(row.source_line), '', '', `business rule ${quarantining.rule.name}: ${quarantining.rule.description}`, ...contractSpecs.map((c) => asText(row[c.name], c.storage))]));
+          quarantine.write(csvLine([landingFile, String(row.source_line), '', '', `business rule ${quarantining.rule.name}: ${quarantining.rule.description}`, ...contractSpecs.map((c) => asText(row[c.name], c.storage))]));
           continue;
         }
         row.rule_flags = broken.map((b) => b.rule.name).join(',');

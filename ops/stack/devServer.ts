@@ -8,6 +8,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, write
 import { connect } from 'node:net';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { devServerSearchAttributeArgs } from './searchAttributes';
 
 export interface DevServerOptions {
   cliPath: string;
@@ -45,6 +46,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     '--ui-port', String(options.uiPort),
     '--namespace', options.namespace ?? 'default',
     '--log-level', 'warn',
+    // BusinessDate, RunKind, Outcome: filters in the Web UI and `npm run status` (workflows/searchAttributes.ts).
+    ...devServerSearchAttributeArgs(),
     ...(options.dbFile ? ['--db-filename', options.dbFile] : []),
   ];
   const log = openSync(logFile, 'w');

@@ -1,0 +1,31 @@
+/**
+ * The archived business dates in a range, oldest first: what a replay rebuilds. Only days with a
+ * manifest count (a day whose archiving was cut short has none). At most `limit` dates are returned,
+ * so a replay of years keeps each activity result, and so its history, small.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import type { DataLayout } from '../files/layout';
+import { manifestFile } from './archiveLayout';
+
+export interface ArchivedDatesInput {
+  from: string;
+  to: string;
+  limit: number;
+}
+
+export interface ArchivedDates {
+  dates: string[];
+  /** Archived dates in the whole range, for progress. */
+  total: number;
+}
+
+export function listArchivedDates(layout: DataLayout, { from, to, limit }: ArchivedDatesInput): ArchivedDates {
+  const root = path.join(layout.dataDir, 'archive');
+  const all = existsSync(root)
+    ? readdirSync(root)
+        .filter((name) => /^\d{4}-\d{2}-\d{2}$/.test(name) && name >= from && name <= to && existsSync(manifestFile(layout.dataDir, name)))
+        .sort()
+    : [];
+  return { dates: all.slice(0, limit), total: all.length };
+}

@@ -1,0 +1,2 @@
+-- Empty one table before it is restored (a restore replaces, never adds).
+TRUNCATE TABLE ${table}

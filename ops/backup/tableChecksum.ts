@@ -1,0 +1,9 @@
+/** Row count and order-independent content checksum of one table (clickhouse/ops/table_checksum.sql). */
+import type { ClickHouseClient } from '@clickhouse/client';
+import { readSql, renderSql } from '../../clickhouse/sqlFiles';
+
+export async function tableChecksum(client: ClickHouseClient, table: string): Promise<{ rows: number; checksum: string }> {
+  const result = await client.query({ query: renderSql(readSql('ops/table_checksum.sql'), { table }), format: 'JSONEachRow' });
+  const [row] = await result.json<{ rows: string | number; checksum: string }>();
+  return { rows: Number(row.rows), checksum: row.checksum };
+}
