@@ -10,6 +10,7 @@ import { detectNewLandings, type NewLanding } from './incremental/detectNewLandi
 import { recordLanding } from './incremental/recordLanding';
 import { restoreLanding } from './archive/restoreLanding';
 import { SOURCE_NAMES } from './contracts';
+import { discardWork } from './files/discardWork';
 import { assertBusinessDate, DataLayout } from './files/layout';
 import type { IngestInput } from './ingest/ingestSource';
 import { checkLanding } from './landing/checkLanding';
@@ -82,6 +83,9 @@ export function createActivities({ settings, warehouse, notifiers = [] }: Activi
       assertBusinessDate(input.landing.businessDate);
       return recordLanding(warehouse, input.landing, input.outcome);
     },
+    async discardWork(businessDate: string) {
+      return discardWork(layout, assertBusinessDate(businessDate));
+    },
     async restoreLanding(businessDate: string) {
       return restoreLanding(layout, assertBusinessDate(businessDate));
     },
@@ -92,6 +96,7 @@ export type Activities = ReturnType<typeof createActivities>;
 
 export type { ArchiveSummary } from './archive/archiveInputs';
 export type { ArchivedDates } from './archive/listArchivedDates';
+export type { DiscardSummary } from './files/discardWork';
 export type { NewLanding } from './incremental/detectNewLandings';
 export type { RestoreSummary } from './archive/restoreLanding';
 export type { IngestSummary } from './ingest/ingestSource';

@@ -4,7 +4,7 @@
  * exponential backoff. Long activities heartbeat, so a dead worker is noticed within the heartbeat
  * timeout instead of the start-to-close timeout.
  */
-import type { ActivityOptions } from '@temporalio/workflow';
+import { ActivityCancellationType, type ActivityOptions } from '@temporalio/workflow';
 
 const retry = {
   initialInterval: '1 second',
@@ -24,6 +24,15 @@ export const fileActivityOptions: ActivityOptions = {
   startToCloseTimeout: '1 hour',
   heartbeatTimeout: '2 minutes',
   retry,
+};
+
+/**
+ * Ingest and transform (thread jobs that abort on cancel): on cancel the workflow waits until the
+ * activity has stopped, so the clean-up that follows never races a writer that is still running.
+ */
+export const threadActivityOptions: ActivityOptions = {
+  ...fileActivityOptions,
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 };
 
 /** Warehouse work: a month rebuild runs long statements between heartbeats. */

@@ -10,7 +10,9 @@
  */
 import {
   ApplicationFailure,
+  CancellationScope,
   defineQuery,
+  isCancellation,
   log,
   patched,
   proxyActivities,
@@ -23,7 +25,7 @@ import {
 import { msToNumber, type Duration } from '@temporalio/common/lib/time';
 import type { Activities, IngestSummary, LoadSummary, QualityInput, QualitySummary, SourceAccount, TransformSummary } from '../activities';
 import type { SourceName } from '../activities/contracts';
-import { fileActivityOptions, quickActivityOptions, warehouseActivityOptions } from './activityOptions';
+import { fileActivityOptions, quickActivityOptions, threadActivityOptions, warehouseActivityOptions } from './activityOptions';
 import { resolveBusinessDate } from './businessDate';
 import { runSummary, type RunSummary } from './runSummary';
 import { BUSINESS_DATE, OUTCOME, RUN_KIND, type RunOutcome } from './searchAttributes';
@@ -68,6 +70,7 @@ export const progressQuery = defineQuery<DailyLoadProgress>('progress');
 
 const landing = proxyActivities<Activities>(quickActivityOptions);
 const files = proxyActivities<Activities>(fileActivityOptions);
+const threads = proxyActivities<Activities>(threadActivityOptions);
 const warehouse = proxyActivities<Activities>(warehouseActivityOptions);
 const alerts = proxyActivities<Activities>(quickActivityOptions);
 
@@ -115,11 +118,11 @@ export async function dailyLoad(input: DailyLoadInput | ScheduledDailyLoadInput)
 
   try {
     progress.stage = 'ingesting';
-    ingested = await Promise.all(SOURCES.map((source) => files.ingestSource({ businessDate, source })));
+    ingested = await Promise.all(SOURCES.map((source) => threads.ingestSource({ businessDate, source })));
 
     progress.stage = 'transforming';
     transformed = await Promise.all(
-      ingested.map(({ source, partitions }) => files.transformSource({ businessDate, source, partitions })),
+      ingested.map(({ source, partitions }) => threads.transformSource({ businessDate, source, partitions })),
     );
 
     progress.stage = 'checking_quality';
@@ -164,15 +167,41 @@ export async function dailyLoad(input: DailyLoadInput | ScheduledDailyLoadInput)
   } catch (error) {
     const outcome: RunOutcome = quality?.verdict === 'failed' ? 'quality_failed' : 'failed';
     publish(outcome, runSummary({ businessDate, outcome, verdict: quality?.verdict ?? 'not_checked', sources: accounts(ingested, transformed), failedAt: progress.stage, error: messageOf(error) }));
+    const failedAt = progress.stage;
     progress.stage = 'failed';
+    // Cancelled: clean up and record even though the run is cancelled. Added after recorded histories
+    // (none of which is cancelled), hence the patch, checked only on this path.
+    const cancelled = isCancellation(error) && patched('cancel-cleanup');
     try {
-      await record('failed', messageOf(error));
+      if (cancelled) await CancellationScope.nonCancellable(() => cleanUpCancelled(businessDate, failedAt));
+      const message = cancelled ? `cancelled while ${failedAt}; ${CANCEL_LEAVES[failedAt] ?? 'nothing was staged or loaded'}` : messageOf(error);
+      await (cancelled ? CancellationScope.nonCancellable(() => record('failed', message)) : record('failed', message));
     } catch (recordError) {
       // The run's own failure is what the person needs to see; a missing record is secondary.
-      log.error('could not record the failed run', { businessDate, error: messageOf(recordError) });
+      log.error('could not clean up or record the failed run', { businessDate, error: messageOf(recordError) });
     }
     throw error;
   }
+}
+
+/** What a cancel at each stage leaves (README, "Cancelling a run"). */
+const CANCEL_LEAVES: Partial<Record<DailyLoadStage, string>> = {
+  staging: 'stage activities already started finish on their own, one not yet started does not: run the day again before the next load of its month',
+  loading: 'the day is staged; a load already running is not stopped between swaps, otherwise the next load of its month brings the day in',
+  recording: 'the day was loaded',
+};
+
+/** Stages whose cancel leaves nothing published: their work files can go. */
+const BEFORE_STAGING: readonly DailyLoadStage[] = ['ingesting', 'transforming', 'checking_quality', 'archiving'];
+
+/**
+ * Before staging, nothing is published: once the thread jobs have stopped (their activities wait for
+ * cancellation to complete), the day's work files go. From staging on, work files are left alone:
+ * a stage activity still running renames them into staging, and deleting them under it could leave
+ * a staged folder with parts missing.
+ */
+async function cleanUpCancelled(businessDate: string, stage: DailyLoadStage): Promise<void> {
+  if (BEFORE_STAGING.includes(stage)) await files.discardWork(businessDate);
 }
 
 async function waitForFiles(input: DailyLoadInput, progress: DailyLoadProgress): Promise<void> {

@@ -30,6 +30,15 @@ export class DataLayout {
     return this.at('landing', date(businessDate), CONTRACTS[known(source)].fileName);
   }
 
+  /** Everything a run of the day writes before staging: partitions and pending Parquet parts. */
+  workDir(businessDate: string): string {
+    return this.at('work', date(businessDate));
+  }
+
+  quarantineDir(businessDate: string): string {
+    return this.at('quarantine', date(businessDate));
+  }
+
   /** Validated rows of one partition, between ingest and transform. */
   validPartition(businessDate: string, source: SourceName, partition: number): string {
     return this.at('work', date(businessDate), known(source), `valid-${String(partition).padStart(4, '0')}.ndjson`);

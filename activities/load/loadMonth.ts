@@ -28,6 +28,7 @@ import type { DataLayout } from '../files/layout';
 import { summariseLoad, type LoadSummary } from './loadSummary';
 import { createRawTableSql, rawColumns } from './rawTables';
 import { stagedFilesOfMonth } from './stagedFiles';
+import { asDamagedFile, assertParquetFrame } from './stagedParquetCheck';
 import { swapPartition } from './swapPartition';
 import { BUILT_TABLES, CALENDAR_TABLE, SWAP_ORDER, type TableInput } from './warehouseTables';
 
@@ -74,6 +75,10 @@ async function rebuildMonth(warehouse: Warehouse, layout: DataLayout, input: Loa
     ...[...BUILT_TABLES.map((t) => t.table), CALENDAR_TABLE].map(staging),
   ];
 
+  // A damaged staged file fails the load before the warehouse is touched (stagedParquetCheck.ts).
+  const files = Object.fromEntries(SOURCE_NAMES.map((source) => [source, stagedFilesOfMonth(layout, source, input.businessDate)]));
+  for (const file of Object.values(files).flat()) assertParquetFrame(file);
+
   try {
     // 1. Raw month: every staged file of the month, as is.
     for (const source of SOURCE_NAMES) {
@@ -81,7 +86,11 @@ async function rebuildMonth(warehouse: Warehouse, layout: DataLayout, input: Loa
       const columns = stagedColumns(source);
       await command(`DROP TABLE IF EXISTS ${rawTableOf(source, month)}`);
       await command(createRawTableSql(rawTableOf(source, month), columns));
-      await uploadParquet(warehouse, rawTableOf(source, month), rawColumns(columns), stagedFilesOfMonth(layout, source, input.businessDate));
+      for (const file of files[source]) {
+        await uploadParquet(warehouse, rawTableOf(source, month), rawColumns(columns), [file]).catch((error: unknown) => {
+          throw asDamagedFile(file, error);
+        });
+      }
     }
 
     // 2. Every table of the load, in staging tables; the live tables are untouched so far.

@@ -38,13 +38,17 @@ export async function closeCpuPool(): Promise<void> {
   await closing?.destroy();
 }
 
-const HEARTBEAT_MS = 5_000;
+// Cancellation reaches an activity only in the answer to a heartbeat (the SDK throttles what it
+// sends), so heartbeat from the start and often: a cancel then aborts the thread's job promptly.
+const HEARTBEAT_MS = 1_000;
 
 export async function runCpuTask<N extends TaskName>(name: N, job: Omit<JobOf<N>, 'progress'>, threads: number): Promise<ResultOf<N>> {
   const progress = new SharedArrayBuffer(4);
   const fullJob = { ...job, progress } as JobOf<N>;
   const context = currentActivity();
-  const timer = setInterval(() => context?.heartbeat({ task: name, rowsDone: Atomics.load(new Int32Array(progress), 0) }), HEARTBEAT_MS);
+  const beat = () => context?.heartbeat({ task: name, rowsDone: Atomics.load(new Int32Array(progress), 0) });
+  beat();
+  const timer = setInterval(beat, HEARTBEAT_MS);
   try {
     const result = threads > 0
       ? ((await poolOf(threads).run(fullJob, { name, signal: context?.cancellationSignal })) as ResultOf<N> | TaskFailure)

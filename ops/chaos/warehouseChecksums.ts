@@ -1,0 +1,31 @@
+/**
+ * Order-independent content checksums of the star tables, read through a worker's SQL gateway
+ * (chDB allows one process per data folder, and the worker is that process). Equal sums, equal tables.
+ */
+import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
+
+export const STAR_TABLES = ['dim_customer', 'dim_product', 'dim_date', 'fact_sales', 'fact_payments', 'agg_daily_sales'] as const;
+
+export type Checksums = Record<string, { rows: number; checksum: string }>;
+
+export async function starChecksums(gatewayUrl: string): Promise<Checksums> {
+  const client = createClient({ url: gatewayUrl, log: { level: ClickHouseLogLevel.OFF } });
+  try {
+    const sums: Checksums = {};
+    for (const table of STAR_TABLES) {
+      const result = await client.query({ query: `SELECT count() AS rows, toString(groupBitXor(cityHash64(*))) AS checksum FROM ${table}`, format: 'JSONEachRow' });
+      const [row] = await result.json<{ rows: number | string; checksum: string }>();
+      sums[table] = { rows: Number(row.rows), checksum: row.checksum };
+    }
+    return sums;
+  } finally {
+    await client.close();
+  }
+}
+
+/** Tables whose contents differ, and how many rows the faulted run lacks against the reference. */
+export function compareChecksums(reference: Checksums, faulted: Checksums): { differing: string[]; rowsLost: number } {
+  const differing = STAR_TABLES.filter((t) => reference[t].rows !== faulted[t].rows || reference[t].checksum !== faulted[t].checksum);
+  const rowsLost = STAR_TABLES.reduce((sum, t) => sum + Math.max(0, reference[t].rows - faulted[t].rows), 0);
+  return { differing, rowsLost };
+}
