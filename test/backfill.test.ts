@@ -12,11 +12,11 @@ import { rmSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { createActivities } from '../activities';
 import { archiveInputs } from '../activities/archive/archiveInputs';
-import { ensureTestServer } from '../ops/tools/provision';
 import type { ReplayLoadResult } from '../workflows';
 import { testDataDir } from './helpers/pipeline';
 import { freshWarehouse, rows, scalar } from './helpers/warehouse';
 import { workflowBundle } from './helpers/workflowBundle';
+import { timeSkippingEnv } from './helpers/timeSkippingEnv';
 
 const DAYS = 24;
 const PER_RUN = 3;
@@ -28,9 +28,7 @@ describe('a long backfill: replayLoad over 24 days (time-skipping test server)',
   let env: TestWorkflowEnvironment;
 
   before(async () => {
-    env = await TestWorkflowEnvironment.createTimeSkipping({
-      server: { executable: { type: 'existing-path', path: await ensureTestServer(() => {}) } },
-    });
+    env = await timeSkippingEnv();
   });
   after(async () => {
     await env?.teardown();

@@ -15,12 +15,12 @@ import { setTimeout as pause } from 'node:timers/promises';
 import { createActivities, type Activities } from '../activities';
 import { closeCpuPool } from '../activities/threads/cpuTasks';
 import { SOURCE_NAMES } from '../activities/contracts';
-import { ensureTestServer } from '../ops/tools/provision';
 import type { DailyLoadResult } from '../workflows';
 import { tableChecksums } from './helpers/checksums';
 import { testDataDir } from './helpers/pipeline';
 import { freshWarehouse, rows, scalar } from './helpers/warehouse';
 import { workflowBundle } from './helpers/workflowBundle';
+import { timeSkippingEnv } from './helpers/timeSkippingEnv';
 
 const DAY = '2024-03-10';
 
@@ -29,9 +29,7 @@ describe('cancelling a dailyLoad (time-skipping test server)', function () {
   let env: TestWorkflowEnvironment;
 
   before(async () => {
-    env = await TestWorkflowEnvironment.createTimeSkipping({
-      server: { executable: { type: 'existing-path', path: await ensureTestServer(() => {}) } },
-    });
+    env = await timeSkippingEnv();
   });
   after(async () => {
     await env?.teardown();

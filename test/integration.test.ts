@@ -18,7 +18,7 @@ import { startDevServer, type DevServer } from '../ops/stack/devServer';
 import { ensureTemporalCli } from '../ops/tools/provision';
 import type { DailyLoadResult } from '../workflows';
 import { tableChecksums } from './helpers/checksums';
-import { freePort } from './helpers/freePort';
+import { freePort } from '../ops/stack/freePort';
 import { testDataDir } from './helpers/pipeline';
 import { tempDir } from './helpers/tempDirs';
 import { freshWarehouse, rows } from './helpers/warehouse';

@@ -10,7 +10,7 @@ import { notifyQuality, type AlertResult } from '../activities/notify/notifyQual
 import { WebhookNotifier } from '../activities/notify/webhookNotifier';
 import type { CheckResult } from '../activities/quality/checks';
 import { activityEnvironment } from './helpers/activityEnvironment';
-import { freePort } from './helpers/freePort';
+import { freePort } from '../ops/stack/freePort';
 import { testDataDir } from './helpers/pipeline';
 import { testWarehouse } from './helpers/warehouse';
 import { startWebhookReceiver, type WebhookReceiver } from './helpers/webhookReceiver';

@@ -13,13 +13,13 @@ import { createActivities } from '../activities';
 import { alertSettingsSchema } from '../activities/notify/alertSettings';
 import { parseQualityConfig } from '../activities/quality/loadQualityConfig';
 import type { Warehouse } from '../clickhouse/client';
-import { ensureTestServer } from '../ops/tools/provision';
 import type { DailyLoadInput, DailyLoadResult } from '../workflows';
 import { tableChecksums } from './helpers/checksums';
 import { testDataDir, type TestDataDir } from './helpers/pipeline';
 import { freshWarehouse, rows, scalar } from './helpers/warehouse';
 import { startWebhookReceiver, type WebhookReceiver } from './helpers/webhookReceiver';
 import { workflowBundle } from './helpers/workflowBundle';
+import { timeSkippingEnv } from './helpers/timeSkippingEnv';
 
 const FIRST = '2024-03-10';
 const SECOND = '2024-03-11';
@@ -34,9 +34,7 @@ describe('dailyLoad quality gate and alerts (time-skipping test server)', functi
   let data: TestDataDir;
 
   before(async () => {
-    env = await TestWorkflowEnvironment.createTimeSkipping({
-      server: { executable: { type: 'existing-path', path: await ensureTestServer(() => {}) } },
-    });
+    env = await timeSkippingEnv();
   });
   after(async () => {
     await env?.teardown();

@@ -15,7 +15,7 @@ import { startDevServer, type DevServer } from '../ops/stack/devServer';
 import { ensureTemporalCli } from '../ops/tools/provision';
 import { createActivities } from '../activities';
 import { BUSINESS_DATE, OUTCOME, RUN_KIND } from '../workflows/searchAttributes';
-import { freePort } from './helpers/freePort';
+import { freePort } from '../ops/stack/freePort';
 import { testDataDir } from './helpers/pipeline';
 import { tempDir } from './helpers/tempDirs';
 import { freshWarehouse, rows } from './helpers/warehouse';

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { strict as assert } from 'node:assert';
 import path from 'node:path';
-import { freePort } from './helpers/freePort';
+import { freePort } from '../ops/stack/freePort';
 import { tempDir } from './helpers/tempDirs';
 
 const REPO = path.resolve(__dirname, '..');

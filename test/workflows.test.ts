@@ -11,12 +11,12 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createActivities, type Activities } from '../activities';
 import type { Warehouse } from '../clickhouse/client';
-import { ensureTestServer } from '../ops/tools/provision';
 import type { DailyLoadInput, DailyLoadResult } from '../workflows';
 import { tableChecksums } from './helpers/checksums';
 import { testDataDir, type TestDataDir } from './helpers/pipeline';
 import { freshWarehouse, rows } from './helpers/warehouse';
 import { workflowBundle } from './helpers/workflowBundle';
+import { timeSkippingEnv } from './helpers/timeSkippingEnv';
 
 describe('dailyLoad workflow (time-skipping test server)', function () {
   this.timeout(120_000);
@@ -25,9 +25,7 @@ describe('dailyLoad workflow (time-skipping test server)', function () {
   let data: TestDataDir;
 
   before(async () => {
-    env = await TestWorkflowEnvironment.createTimeSkipping({
-      server: { executable: { type: 'existing-path', path: await ensureTestServer(() => {}) } },
-    });
+    env = await timeSkippingEnv();
   });
   after(async () => {
     await env?.teardown();

@@ -10,7 +10,7 @@ import { DataLayout } from '../../activities/files/layout';
 import { generateDailyExport } from '../generate/sampleData';
 import { startDevServer, type DevServer } from '../stack/devServer';
 import { ensureTemporalCli } from '../tools/provision';
-import { freePort } from './freePort';
+import { freePort } from '../stack/freePort';
 
 export const CHAOS_DATE = '2024-03-10';
 

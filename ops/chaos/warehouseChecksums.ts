@@ -3,6 +3,7 @@
  * (chDB allows one process per data folder, and the worker is that process). Equal sums, equal tables.
  */
 import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
+import { tableChecksum } from '../backup/tableChecksum';
 
 export const STAR_TABLES = ['dim_customer', 'dim_product', 'dim_date', 'fact_sales', 'fact_payments', 'agg_daily_sales'] as const;
 
@@ -13,9 +14,7 @@ export async function starChecksums(gatewayUrl: string): Promise<Checksums> {
   try {
     const sums: Checksums = {};
     for (const table of STAR_TABLES) {
-      const result = await client.query({ query: `SELECT count() AS rows, toString(groupBitXor(cityHash64(*))) AS checksum FROM ${table}`, format: 'JSONEachRow' });
-      const [row] = await result.json<{ rows: number | string; checksum: string }>();
-      sums[table] = { rows: Number(row.rows), checksum: row.checksum };
+      sums[table] = await tableChecksum(client, table);
     }
     return sums;
   } finally {

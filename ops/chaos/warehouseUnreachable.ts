@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { startChaosStack } from './chaosStack';
 import { pendingActivities, startDailyRun } from './dailyRun';
 import type { FaultResult } from './faultResult';
-import { freePort } from './freePort';
+import { freePort } from '../stack/freePort';
 import { starChecksums } from './warehouseChecksums';
 import { startWorker, type WorkerProcess } from './workerProcess';
 

@@ -4,9 +4,10 @@
  * catch-up runs and backfills load the day they stand for, not the day they happen to run.
  * Idempotent: creating a schedule that exists updates it.
  */
-import { ScheduleAlreadyRunning, type Client, type ScheduleHandle, type ScheduleOptionsAction, type ScheduleOverlapPolicy } from '@temporalio/client';
+import { type Client, type ScheduleHandle, type ScheduleOptionsAction, type ScheduleOverlapPolicy } from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
 import { RUN_KIND } from '../../workflows/searchAttributes';
+import { upsertSchedule } from './upsertSchedule';
 
 export interface DailyScheduleOptions {
   scheduleId: string;
@@ -35,15 +36,7 @@ export async function upsertDailySchedule(client: Client, o: DailyScheduleOption
   };
   const spec = { calendars: [{ hour: o.hour, minute: o.minute, comment: 'daily load of the previous day' }] };
   const policies = { catchupWindow: o.catchupWindow, overlap: o.overlap };
-  try {
-    const handle = await client.schedule.create({ scheduleId: o.scheduleId, spec, action, policies, state: { paused: o.paused ?? false, note: 'npm run schedule' } });
-    return { handle, created: true };
-  } catch (error) {
-    if (!(error instanceof ScheduleAlreadyRunning)) throw error;
-    const handle = client.schedule.getHandle(o.scheduleId);
-    await handle.update((previous) => ({ ...previous, spec, action, policies: { ...previous.policies, ...policies }, state: { ...previous.state, paused: o.paused ?? previous.state.paused } }));
-    return { handle, created: false };
-  }
+  return upsertSchedule(client, { scheduleId: o.scheduleId, spec, action, policies, paused: o.paused });
 }
 
 /**

@@ -3,8 +3,9 @@
  * next one has nothing to add), catch-up window of one interval (a missed tick is not worth replaying:
  * the next run picks up everything anyway). Creating a schedule that exists updates it.
  */
-import { ScheduleAlreadyRunning, type Client, type ScheduleHandle, type ScheduleOptionsAction } from '@temporalio/client';
+import { type Client, type ScheduleHandle, type ScheduleOptionsAction } from '@temporalio/client';
 import { RUN_KIND } from '../../workflows/searchAttributes';
+import { upsertSchedule } from './upsertSchedule';
 
 export interface IncrementalScheduleOptions {
   scheduleId: string;
@@ -26,13 +27,5 @@ export async function upsertIncrementalSchedule(client: Client, o: IncrementalSc
   const every = o.everyMinutes * 60_000;
   const spec = { intervals: [{ every }] };
   const policies = { overlap: 'SKIP' as const, catchupWindow: Math.max(every, 60_000) };
-  try {
-    const handle = await client.schedule.create({ scheduleId: o.scheduleId, spec, action, policies, state: { paused: o.paused ?? false, note: 'npm run schedule' } });
-    return { handle, created: true };
-  } catch (error) {
-    if (!(error instanceof ScheduleAlreadyRunning)) throw error;
-    const handle = client.schedule.getHandle(o.scheduleId);
-    await handle.update((previous) => ({ ...previous, spec, action, policies: { ...previous.policies, ...policies }, state: { ...previous.state, paused: o.paused ?? previous.state.paused } }));
-    return { handle, created: false };
-  }
+  return upsertSchedule(client, { scheduleId: o.scheduleId, spec, action, policies, paused: o.paused });
 }

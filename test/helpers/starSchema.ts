@@ -5,7 +5,7 @@
 import type { Warehouse } from '../../clickhouse/client';
 import { readSql, renderSql } from '../../clickhouse/sqlFiles';
 import { BUILT_TABLES, CALENDAR_TABLE, type TableInput } from '../../activities/load/warehouseTables';
-import { rows } from './warehouse';
+import { tableChecksum } from '../../ops/backup/tableChecksum';
 
 /** Every table a load writes (snapshots, dimensions, calendar, facts, aggregates). */
 export const LOADED_TABLES = [...BUILT_TABLES.map((t) => t.table), CALENDAR_TABLE];
@@ -18,11 +18,8 @@ export async function loadedTableChecksums(warehouse: Warehouse): Promise<Record
 }
 
 async function checksum(warehouse: Warehouse, table: string): Promise<string> {
-  const [row] = await rows<{ rows: string | number; checksum: string }>(
-    warehouse,
-    `SELECT count() AS rows, toString(groupBitXor(cityHash64(*))) AS checksum FROM ${table}`,
-  );
-  return `${row.rows}:${row.checksum}`;
+  const { rows, checksum: sum } = await tableChecksum(warehouse.client, table);
+  return `${rows}:${sum}`;
 }
 
 /**
