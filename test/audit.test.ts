@@ -75,7 +75,7 @@ describe('audit log', () => {
     const warehouse = await freshWarehouse();
     await recordRun(warehouse, run());
     await recordRun(warehouse, run()); // an activity retry after the write
-    await recordRun(warehouse, run({ runId: 'run-2', kind: 'replay' as RunRecord['kind'], actor: 'alice' }));
+    await recordRun(warehouse, run({ runId: 'run-2', kind: 'replay', actor: 'alice' }));
     await assert.rejects(
       recordRun(warehouse, run({ runId: 'run-3', sources: [{ source: 'orders', rowsRead: 10, rowsLoaded: 9, rowsQuarantined: 0, rowsDeduplicated: 0, rowsDropped: 0 }] })),
       (error: unknown) => error instanceof ApplicationFailure && error.type === 'ConservationViolated',

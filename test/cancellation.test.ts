@@ -112,4 +112,54 @@ describe('cancelling a dailyLoad (time-skipping test server)', function () {
       for (const source of SOURCE_NAMES) assert.ok(existsSync(data.layout.stagedDateDir(source, DAY)), `${source} staged by the re-run`);
     });
   });
+
+  it('completes staging when cancelled while staging: every source staged, nothing loaded, run recorded', async () => {
+    const warehouse = await freshWarehouse();
+    const data = testDataDir();
+    await data.generate('2024-03-09', 30, 0);
+    await data.generate(DAY, 30, 0);
+    const real = createActivities({ settings: data.settings, warehouse });
+    // The first stage of the day's orders waits for the test: the cancel arrives while it is running.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let ordersStage = 'not started';
+    const observed: Activities = {
+      ...real,
+      async stageSource(input) {
+        if (input.source !== 'orders' || input.businessDate !== DAY || ordersStage !== 'not started') return real.stageSource(input);
+        ordersStage = 'waiting';
+        await released;
+        return real.stageSource(input);
+      },
+    };
+    const taskQueue = `cancel-stage-${Date.now()}`;
+    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: observed });
+
+    await worker.runUntil(async () => {
+      await env.client.workflow.execute('dailyLoad', { taskQueue, workflowId: 'daily-2024-03-09', args: [{ businessDate: '2024-03-09' }] });
+      const before = await tableChecksums(warehouse);
+
+      const handle = await env.client.workflow.start('dailyLoad', { taskQueue, workflowId: `daily-${DAY}`, args: [{ businessDate: DAY }] });
+      const others = SOURCE_NAMES.filter((source) => source !== 'orders');
+      while (!(ordersStage === 'waiting' && others.every((source) => existsSync(data.layout.stagedDateDir(source, DAY))))) await pause(50);
+      assert.equal(existsSync(data.layout.stagedDateDir('orders', DAY)), false, 'orders not staged when the cancel arrives');
+      await handle.cancel();
+      await assert.rejects(handle.result(), (error: WorkflowFailedError) => {
+        assert.ok(error.cause instanceof CancelledFailure, `ended cancelled, not ${error.cause?.name}`);
+        return true;
+      });
+
+      for (const source of SOURCE_NAMES) assert.ok(existsSync(data.layout.stagedDateDir(source, DAY)), `${source} staged`);
+      assert.deepEqual(await tableChecksums(warehouse), before, 'nothing was loaded');
+      const [run] = await rows<{ status: string; message: string }>(warehouse, `SELECT status, message FROM etl_runs FINAL WHERE business_date = '${DAY}'`);
+      assert.equal(run.status, 'failed');
+      assert.match(run.message, /^cancelled while staging; every source of the day was staged .* but not loaded/);
+
+      // The stage activity the cancel interrupted finishes late and finds the folder already published.
+      release();
+      while (ordersStage === 'waiting' && existsSync(data.layout.pendingDir(DAY, 'orders'))) await pause(50);
+      const summary = await real.stageSource({ businessDate: DAY, source: 'orders' });
+      assert.ok(summary.parts > 0, 'the staged orders folder is whole');
+    });
+  });
 });

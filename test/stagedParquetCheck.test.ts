@@ -1,9 +1,10 @@
-/** The frame check on staged Parquet: a whole file passes, damaged ones fail non-retryably naming the file. */
+/** The checks on staged Parquet: whole files pass, damaged ones fail non-retryably naming the file. */
 import { ApplicationFailure } from '@temporalio/common';
 import { strict as assert } from 'node:assert';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { assertParquetFrame, asDamagedFile } from '../activities/load/stagedParquetCheck';
+import { assertParquetFrame, asDamagedFile, verifyStagedFiles } from '../activities/load/stagedParquetCheck';
+import { CHECKSUM_FILE, writeStagedChecksums } from '../activities/stage/stagedChecksums';
 import { tempDir } from './helpers/tempDirs';
 
 describe('staged Parquet frame check', () => {
@@ -42,5 +43,57 @@ describe('staged Parquet frame check', () => {
     assert.ok(refused('x.parquet', /CANNOT_DECOMPRESS/)(asDamagedFile('x.parquet', decoding)));
     const network = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
     assert.equal(asDamagedFile('x.parquet', network), network);
+  });
+
+  describe('checksums recorded at staging', () => {
+    // Frames that pass the frame check, with different page bytes: only a digest tells them apart.
+    const part = (fill: number) => Buffer.concat([Buffer.from('PAR1'), Buffer.alloc(64, fill), Buffer.from([4, 0, 0, 0]), Buffer.from('PAR1')]);
+    const stagedFolder = (name: string) => {
+      const folder = path.join(dir, name);
+      mkdirSync(folder, { recursive: true });
+      const files = [0, 1, 2].map((i) => {
+        const file = path.join(folder, `part-000${i}.parquet`);
+        writeFileSync(file, part(i + 1));
+        return file;
+      });
+      writeStagedChecksums(folder);
+      return files;
+    };
+
+    it('passes an untouched folder, in the sha256sum format', () => {
+      const files = stagedFolder('untouched');
+      verifyStagedFiles(files);
+      const listed = readFileSync(path.join(path.dirname(files[0]), CHECKSUM_FILE), 'utf8').trim().split('\n');
+      assert.equal(listed.length, 3);
+      assert.match(listed[0], /^[0-9a-f]{64} {2}part-0000\.parquet$/);
+    });
+
+    it('refuses a part altered inside a page, though its frame is whole', () => {
+      const files = stagedFolder('altered');
+      const bytes = readFileSync(files[1]);
+      bytes[20] ^= 0xff;
+      writeFileSync(files[1], bytes);
+      assertParquetFrame(files[1]);
+      assert.throws(() => verifyStagedFiles(files), refused(files[1], /sha256 differs/));
+    });
+
+    it('refuses a folder with a listed part missing, or a part staging did not write', () => {
+      const files = stagedFolder('missing');
+      unlinkSync(files[2]);
+      assert.throws(() => verifyStagedFiles(files.slice(0, 2)), refused(files[2], /part is missing/));
+      const extra = stagedFolder('extra');
+      const stray = path.join(path.dirname(extra[0]), 'part-0009.parquet');
+      writeFileSync(stray, part(9));
+      assert.throws(() => verifyStagedFiles([...extra, stray]), refused(stray, /not listed/));
+    });
+
+    it('checks only the frame of a folder staged before checksums existed', () => {
+      const folder = path.join(dir, 'legacy');
+      mkdirSync(folder, { recursive: true });
+      const file = write('legacy/part-0000.parquet', part(1));
+      verifyStagedFiles([file]);
+      const truncated = write('legacy/part-0001.parquet', part(1).subarray(0, 40));
+      assert.throws(() => verifyStagedFiles([file, truncated]), refused(truncated, /magic bytes at the end/));
+    });
   });
 });

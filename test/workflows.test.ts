@@ -99,8 +99,17 @@ describe('dailyLoad workflow (time-skipping test server)', function () {
       return true;
     });
     assert.deepEqual(await tableChecksums(warehouse), before);
-    const [run] = await rows<{ status: string; quality_verdict: string }>(warehouse, 'SELECT status, quality_verdict FROM etl_runs FINAL');
-    assert.deepEqual(run, { status: 'failed', quality_verdict: 'failed' });
+    const [run] = await rows<{ status: string; quality_verdict: string; kind: string }>(warehouse, 'SELECT status, quality_verdict, kind FROM etl_runs FINAL');
+    assert.deepEqual(run, { status: 'failed', quality_verdict: 'failed', kind: 'daily' });
+  });
+
+  it('records the kind of run its starter names (here: a replay child)', async () => {
+    await data.generate('2024-03-10', 100, 0);
+    await runWorkflow({ businessDate: '2024-03-10', runKind: 'replay' });
+    const [run] = await rows<{ kind: string }>(warehouse, 'SELECT kind FROM etl_runs FINAL');
+    assert.equal(run.kind, 'replay');
+    const [audit] = await rows<{ action: string }>(warehouse, "SELECT action FROM audit_log WHERE action != 'schema_change'");
+    assert.equal(audit.action, 'replay');
   });
 
   it('fails without retrying when a file does not match its contract, naming the file', async () => {

@@ -28,7 +28,7 @@ import type { SourceName } from '../activities/contracts';
 import { fileActivityOptions, quickActivityOptions, threadActivityOptions, warehouseActivityOptions } from './activityOptions';
 import { resolveBusinessDate } from './businessDate';
 import { runSummary, type RunSummary } from './runSummary';
-import { BUSINESS_DATE, OUTCOME, RUN_KIND, type RunOutcome } from './searchAttributes';
+import { BUSINESS_DATE, OUTCOME, RUN_KIND, RUN_KINDS, type RunKind, type RunOutcome } from './searchAttributes';
 
 const SOURCES = ['customers', 'products', 'orders', 'payments'] as const satisfies readonly SourceName[];
 // Compile-time guard: adding a source to the contracts without listing it here is an error.
@@ -42,6 +42,11 @@ export interface DailyLoadInput {
   lateFileTimeout?: Duration;
   /** How often to look for late files (default 10 minutes). */
   lateFilePollInterval?: Duration;
+  /**
+   * What started the run, for the run record and audit log: set by replayLoad and incrementalLoad for
+   * their children. Default: the RunKind search attribute the starter set, else 'daily'.
+   */
+  runKind?: RunKind;
 }
 
 /** A Schedule's runs omit the date: they load the day before the schedule's action time. */
@@ -88,6 +93,7 @@ export async function dailyLoad(input: DailyLoadInput | ScheduledDailyLoadInput)
   };
   publish('running');
   const runId = info.runId;
+  const kind = input.runKind ?? recordedKind(info.typedSearchAttributes.get(RUN_KIND));
   const startedAt = Date.now(); // deterministic: workflow time
   const progress: DailyLoadProgress = { businessDate, stage: 'waiting_for_files', missingFiles: [] };
   setHandler(progressQuery, () => progress);
@@ -107,7 +113,7 @@ export async function dailyLoad(input: DailyLoadInput | ScheduledDailyLoadInput)
       runId,
       workflowId: info.workflowId,
       businessDate,
-      kind: 'daily',
+      kind,
       status,
       qualityVerdict: quality?.verdict ?? 'not_checked',
       message,
@@ -184,9 +190,14 @@ export async function dailyLoad(input: DailyLoadInput | ScheduledDailyLoadInput)
   }
 }
 
+/** The run record's kind from the starter's RunKind search attribute; anything unknown is a daily run. */
+function recordedKind(attribute: string | undefined): RunKind {
+  return RUN_KINDS.find((kind) => kind === attribute) ?? 'daily';
+}
+
 /** What a cancel at each stage leaves (README, "Cancelling a run"). */
 const CANCEL_LEAVES: Partial<Record<DailyLoadStage, string>> = {
-  staging: 'stage activities already started finish on their own, one not yet started does not: run the day again before the next load of its month',
+  staging: 'every source of the day was staged (staging was completed so that it stays whole) but not loaded: the next load of its month brings the day in, or run the day again',
   loading: 'the day is staged; a load already running is not stopped between swaps, otherwise the next load of its month brings the day in',
   recording: 'the day was loaded',
 };
@@ -196,12 +207,19 @@ const BEFORE_STAGING: readonly DailyLoadStage[] = ['ingesting', 'transforming', 
 
 /**
  * Before staging, nothing is published: once the thread jobs have stopped (their activities wait for
- * cancellation to complete), the day's work files go. From staging on, work files are left alone:
- * a stage activity still running renames them into staging, and deleting them under it could leave
- * a staged folder with parts missing.
+ * cancellation to complete), the day's work files go.
+ *
+ * During staging some sources may be published and others not; a month load then would mix this
+ * day's new orders with its old customers. Staging is rolled forward instead: every source is staged
+ * again, which publishes what is pending and leaves what is published alone. A stage activity still
+ * running cannot interleave with that: stageSource's renames run synchronously, in one event-loop
+ * turn of the worker. Added after histories were recorded, hence the patch.
  */
 async function cleanUpCancelled(businessDate: string, stage: DailyLoadStage): Promise<void> {
   if (BEFORE_STAGING.includes(stage)) await files.discardWork(businessDate);
+  if (stage === 'staging' && patched('stage-roll-forward')) {
+    await Promise.all(SOURCES.map((source) => files.stageSource({ businessDate, source })));
+  }
 }
 
 async function waitForFiles(input: DailyLoadInput, progress: DailyLoadProgress): Promise<void> {

@@ -16,5 +16,7 @@ export const SCHEDULED_START_TIME = defineSearchAttributeKey('TemporalScheduledS
 
 export const CUSTOM_SEARCH_ATTRIBUTES = [BUSINESS_DATE, RUN_KIND, OUTCOME] as const;
 
-export type RunKind = 'daily' | 'scheduled' | 'replay' | 'incremental';
+/** What started a run; also the `kind` of its run record (etl_runs) and audit event. */
+export const RUN_KINDS = ['daily', 'scheduled', 'replay', 'incremental'] as const;
+export type RunKind = (typeof RUN_KINDS)[number];
 export type RunOutcome = 'running' | 'succeeded' | 'quality_failed' | 'failed';

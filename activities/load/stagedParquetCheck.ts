@@ -1,12 +1,39 @@
 /**
- * A damaged staged Parquet file (truncated, overwritten) must stop the load before anything is
- * swapped in, and retrying cannot repair it: both checks fail non-retryably and name the file.
- * 1. Before any upload, the frame: magic bytes at both ends and a footer length that fits the file
- *    (catches truncation and most overwrites, without reading the data).
- * 2. While uploading, the engine's own decoding errors (bad pages, bad footer content).
+ * A damaged staged Parquet file (truncated, overwritten, altered inside a page) must stop the load
+ * before anything is swapped in, and retrying cannot repair it: every check fails non-retryably and
+ * names the file.
+ * 1. Before any upload, the digests recorded at staging (checksums.sha256, see
+ *    activities/stage/stagedChecksums.ts): every listed part is there, unchanged, and nothing else is.
+ *    Folders staged before checksums existed have no list and skip this step.
+ * 2. Before any upload, the frame: magic bytes at both ends and a footer length that fits the file
+ *    (catches truncation and most overwrites in those older folders too).
+ * 3. While uploading, the engine's own decoding errors (bad pages, bad footer content).
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
+import path from 'node:path';
+import { CHECKSUM_FILE, partDigest, readStagedChecksums } from '../stage/stagedChecksums';
 import { badInput } from '../errors';
+
+/** Steps 1 and 2 for every staged file of a load, folder by folder. */
+export function verifyStagedFiles(files: readonly string[]): void {
+  const byFolder = new Map<string, string[]>();
+  for (const file of files) byFolder.set(path.dirname(file), [...(byFolder.get(path.dirname(file)) ?? []), file]);
+  for (const [folder, parts] of byFolder) {
+    const recorded = readStagedChecksums(folder);
+    if (recorded) {
+      for (const name of recorded.keys()) {
+        const file = path.join(folder, name);
+        if (!existsSync(file)) throw damaged(file, `the part is missing: ${CHECKSUM_FILE} lists it`);
+      }
+      for (const file of parts) {
+        const expected = recorded.get(path.basename(file));
+        if (!expected) throw damaged(file, `not listed in ${CHECKSUM_FILE}: staging did not write it`);
+        if (partDigest(file) !== expected) throw damaged(file, `its sha256 differs from the one recorded at staging (${CHECKSUM_FILE})`);
+      }
+    }
+    for (const file of parts) assertParquetFrame(file);
+  }
+}
 
 const MAGIC = 'PAR1';
 /** Engine error types that mean "these bytes are not readable Parquet", never a connection problem. */

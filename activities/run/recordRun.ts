@@ -5,6 +5,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { writeAudit, type AuditAction } from '../../clickhouse/audit';
 import type { Warehouse } from '../../clickhouse/client';
+import type { RunKind } from '../../workflows/searchAttributes';
 import type { SourceName } from '../contracts';
 import type { CheckResult, Verdict } from '../quality/checks';
 
@@ -22,7 +23,7 @@ export interface RunRecord {
   runId: string;
   workflowId: string;
   businessDate: string;
-  kind: 'daily';
+  kind: RunKind;
   status: 'succeeded' | 'failed';
   qualityVerdict: Verdict | 'not_checked';
   message: string;
@@ -34,7 +35,7 @@ export interface RunRecord {
 }
 
 /** Run kinds as audit actions (replays and backfills are their own; every other kind is a load). */
-const AUDIT_ACTIONS: Record<string, AuditAction> = { replay: 'replay', backfill: 'backfill' };
+const AUDIT_ACTIONS: Partial<Record<RunKind, AuditAction>> = { replay: 'replay' };
 
 /** rows read = loaded + quarantined + deduplicated + dropped, for every source of a successful run. */
 export function conservationViolations(sources: readonly SourceAccount[]): string[] {
@@ -55,7 +56,7 @@ export async function recordRun(warehouse: Warehouse, proposed: RunRecord): Prom
   await writeRecord(warehouse, record);
   await writeAudit(warehouse, [{
     eventId: `run:${record.runId}`,
-    action: AUDIT_ACTIONS[String(record.kind)] ?? 'load',
+    action: AUDIT_ACTIONS[record.kind] ?? 'load',
     target: record.businessDate,
     outcome: record.status,
     workflowId: record.workflowId,

@@ -1,6 +1,7 @@
 /**
  * Stage one source of a day once the quality gate has passed: publish its transformed Parquet parts
  * as staging/<source>/year=YYYY/month=MM/date=<date>/, the staged truth the warehouse is built from.
+ * The parts' sha256 digests go with them (stagedChecksums.ts), so a load refuses a part altered later.
  * Publishing is a folder rename; a re-run moves the previous folder aside first and deletes it after,
  * so a crash leaves either version or none of them (and the retry publishes the pending one). A retry
  * after a successful publish finds nothing pending and the folder in place, and does nothing.
@@ -10,6 +11,7 @@ import path from 'node:path';
 import type { SourceName } from '../contracts';
 import { badInput } from '../errors';
 import type { DataLayout } from '../files/layout';
+import { writeStagedChecksums } from './stagedChecksums';
 
 export interface StageInput {
   businessDate: string;
@@ -27,10 +29,18 @@ export async function stageSource(layout: DataLayout, input: StageInput): Promis
   const pending = layout.pendingDir(input.businessDate, input.source);
   const staged = layout.stagedDateDir(input.source, input.businessDate);
   if (existsSync(pending)) {
+    writeStagedChecksums(pending);
     mkdirSync(path.dirname(staged), { recursive: true });
     const previous = `${staged}.replaced-${process.pid}`;
     if (existsSync(staged)) renameSync(staged, previous);
-    renameSync(pending, staged);
+    try {
+      renameSync(pending, staged);
+    } catch (error) {
+      // Another publisher (a second attempt on another worker) took `pending` between our check and
+      // our rename, and its folder is what we just moved aside: put it back rather than lose it.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      if (!existsSync(staged) && existsSync(previous)) renameSync(previous, staged);
+    }
     rmSync(previous, { recursive: true, force: true });
   } else if (!existsSync(staged)) {
     throw badInput(`${pending}: nothing to stage; run the transform for ${input.businessDate} again`, 'NothingToStage');

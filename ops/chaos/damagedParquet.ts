@@ -1,9 +1,11 @@
 /**
  * Fault 4: a staged Parquet file of an earlier day of the month damaged on disk, then the next day
- * loaded (which rebuilds the month from every staged file). Two damages: the file truncated (caught
- * by the frame check before any upload) and its footer overwritten with the magic bytes intact
- * (caught from the engine's decoding error). Each must fail the run non-retryably naming the file,
- * and leave the warehouse exactly as it was.
+ * loaded (which rebuilds the month from every staged file). Three damages: the file truncated, its
+ * footer overwritten with the magic bytes intact, and one bit flipped inside a data page (which a
+ * Parquet decoder may read without complaint). All are caught before any upload by the checksums
+ * recorded at staging (the frame check and the engine's decoding errors remain for folders staged
+ * before checksums existed). Each must fail the run non-retryably naming the file, and leave the
+ * warehouse exactly as it was.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { DataLayout } from '../../activities/files/layout';
@@ -23,6 +25,11 @@ const DAMAGES: Record<string, (bytes: Buffer) => Buffer> = {
     const damaged = Buffer.from(bytes);
     const footer = damaged.readUInt32LE(damaged.length - 8);
     damaged.fill(0x55, damaged.length - 8 - footer, damaged.length - 8 - Math.floor(footer / 2));
+    return damaged;
+  },
+  'bit flipped in a data page': (bytes) => {
+    const damaged = Buffer.from(bytes);
+    damaged[Math.floor(damaged.length / 3)] ^= 0x01;
     return damaged;
   },
 };
