@@ -3,7 +3,7 @@
  * default or by a ClickHouse server when `CLICKHOUSE_URL` is set. Everything above this module speaks
  * the same client API and never knows which engine answers.
  */
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -38,6 +38,21 @@ type ClientConnection = NonNullable<NonNullable<Parameters<typeof createClient>[
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/**
+ * The warehouse cannot be reached right now (server down or unreachable, embedded folder held by
+ * another process): worth trying again later, unlike a wrong password or a bad database name.
+ */
+export class WarehouseUnavailable extends Error {
+  override name = 'WarehouseUnavailable';
+}
+
+const CONNECTION_ERROR = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|socket hang up|Timeout error/;
+
+function isConnectionError(error: unknown): boolean {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return CONNECTION_ERROR.test(`${String(code)} ${String(message)}`);
+}
+
 /** Database and table names are interpolated into DDL, so they must be plain identifiers. */
 export function assertIdentifier(name: string, what: string): string {
   if (!IDENTIFIER.test(name)) throw new Error(`${what} "${name}" is not a valid identifier (letters, digits, _)`);
@@ -56,7 +71,8 @@ async function openServer(config: WarehouseConfig): Promise<Warehouse> {
   const credentials = { url: config.url, username: config.user ?? 'default', password: config.password ?? '' };
   // The database may not exist yet; create it through a client without a default database. Only
   // when missing: the loader and analyst roles may not create databases, even with IF NOT EXISTS.
-  const bootstrap = createClient(credentials);
+  // Its failures are reported once, by the error below; the client's own log would repeat each one.
+  const bootstrap = createClient({ ...credentials, log: { level: ClickHouseLogLevel.OFF } });
   try {
     const existing = await bootstrap.query({
       query: 'SELECT count() AS n FROM system.databases WHERE name = {database:String}',
@@ -66,7 +82,8 @@ async function openServer(config: WarehouseConfig): Promise<Warehouse> {
     const [{ n }] = await existing.json<{ n: number | string }>();
     if (Number(n) === 0) await bootstrap.command({ query: `CREATE DATABASE IF NOT EXISTS ${config.database}` });
   } catch (error) {
-    throw new Error(`cannot open database ${config.database} on ClickHouse at ${redactUrl(config.url!)}: ${(error as Error).message}`);
+    const message = `cannot open database ${config.database} on ClickHouse at ${redactUrl(config.url!)}: ${(error as Error).message}`;
+    throw isConnectionError(error) ? new WarehouseUnavailable(message) : new Error(message);
   } finally {
     await bootstrap.close();
   }
@@ -125,7 +142,7 @@ async function openChdbSession(chdbPath: string, database: string, create: boole
 function assertNotLocked(chdbPath: string): void {
   const owner = embeddedOwnerPid(chdbPath);
   if (owner !== undefined && owner !== process.pid) {
-    throw new Error(
+    throw new WarehouseUnavailable(
       `the embedded warehouse at ${chdbPath} is open in process ${owner} (a running worker or npm start). ` +
         'Query it through that process with `npm run sql`, or stop it first.',
     );

@@ -5,8 +5,9 @@
 import { NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
 import path from 'node:path';
 import { createActivities } from '../activities';
-import { openWarehouse, type Warehouse } from '../clickhouse/client';
+import type { Warehouse } from '../clickhouse/client';
 import { migrate } from '../clickhouse/migrate';
+import { openWarehouseWithRetry } from '../clickhouse/openWithRetry';
 import { startSqlGateway, type SqlGateway } from '../clickhouse/sqlGateway';
 import type { CartwheelConfig } from './config';
 import { cartwheelDataConverter } from './payloadCodec';
@@ -22,9 +23,13 @@ export function gatewayStateFile(dataDir: string): string {
   return path.join(dataDir, 'run', 'sql-gateway.json');
 }
 
-/** Open and migrate the warehouse; in embedded mode also serve it to other processes. */
+/**
+ * Open (waiting out a short outage) and migrate the warehouse; in embedded mode also serve it to
+ * other processes. A warehouse that stays unavailable fails the start: a worker without one would
+ * poll for work it cannot do, while its runs wait safely in Temporal for a worker that has one.
+ */
 export async function openWarehouseServices(config: CartwheelConfig): Promise<WarehouseServices> {
-  const warehouse = await openWarehouse(config.warehouse);
+  const warehouse = await openWarehouseWithRetry(config.warehouse, config.warehouseOpen);
   try {
     await migrate(warehouse);
     const gateway = warehouse.mode === 'embedded'

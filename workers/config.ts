@@ -9,6 +9,7 @@ import { loadQualityConfig } from '../activities/quality/loadQualityConfig';
 import { DEFAULT_QUALITY_THRESHOLDS, type PipelineSettings } from '../activities/settings';
 import { actorSchema } from '../clickhouse/audit';
 import { redactUrl, type WarehouseConfig } from '../clickhouse/client';
+import { DEFAULT_OPEN_RETRY, type OpenRetryPolicy } from '../clickhouse/openWithRetry';
 import { ENVIRONMENTS, loadEnvironment, type EnvironmentName } from './environments';
 import { payloadKeysEnvSchema, payloadKeysOf, type PayloadKeys } from './payloadKeys';
 
@@ -40,6 +41,9 @@ const environmentSchema = z.object({
   CLICKHOUSE_USER: z.string().optional(),
   CLICKHOUSE_PASSWORD: z.string().optional(),
   CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a plain identifier').default('cartwheel'),
+  /** How a worker waits for an unavailable warehouse at start: tries in all, and the first back-off. */
+  CARTWHEEL_WAREHOUSE_OPEN_ATTEMPTS: z.coerce.number().int().min(1).default(DEFAULT_OPEN_RETRY.attempts),
+  CARTWHEEL_WAREHOUSE_OPEN_DELAY_MS: z.coerce.number().int().min(0).default(DEFAULT_OPEN_RETRY.initialDelayMs),
   /** Who the audit log names for this process's loads and migrations (default: the OS user). */
   CARTWHEEL_ACTOR: actorSchema.optional(),
   /** Temporal payload encryption keys (workers/payloadKeys.ts): never printed. */
@@ -50,6 +54,8 @@ export interface CartwheelConfig {
   environment: EnvironmentName;
   pipeline: PipelineSettings;
   warehouse: WarehouseConfig;
+  /** Retries of opening the warehouse at start (clickhouse/openWithRetry.ts). */
+  warehouseOpen: OpenRetryPolicy;
   temporal: { address: string; namespace: string; taskQueue: string };
   /** Port of the worker's local SQL gateway to the embedded warehouse (0 picks a free port). */
   gatewayPort: number;
@@ -94,6 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CartwheelConfi
       database: e.CLICKHOUSE_DATABASE,
       chdbPath: path.resolve(e.CARTWHEEL_CHDB_PATH ?? path.join(dataDir, 'warehouse')),
     },
+    warehouseOpen: { ...DEFAULT_OPEN_RETRY, attempts: e.CARTWHEEL_WAREHOUSE_OPEN_ATTEMPTS, initialDelayMs: e.CARTWHEEL_WAREHOUSE_OPEN_DELAY_MS },
     temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.CARTWHEEL_TASK_QUEUE },
     gatewayPort: e.CARTWHEEL_GATEWAY_PORT,
     payloadKeys,
