@@ -38,7 +38,7 @@ export function currentActor(env: NodeJS.ProcessEnv = process.env): string {
   }
 }
 
-export async function writeAudit(warehouse: Warehouse, events: readonly AuditEvent[]): Promise<void> {
+export async function writeAudit(warehouse: Pick<Warehouse, 'client'>, events: readonly AuditEvent[]): Promise<void> {
   if (events.length === 0) return;
   const now = new Date().toISOString().replace('T', ' ').replace('Z', '');
   const actor = currentActor();

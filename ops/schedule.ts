@@ -6,15 +6,18 @@
  *   npm run schedule -- incremental [--every 15] [--paused] [--id incremental-load]     (minutes; overlaps skipped)
  *
  * Times are UTC. A run at --at on day D+1 loads business date D. A worker must be running.
+ * A backfill request is written to the audit log (through the worker's SQL gateway in embedded mode).
  */
 import { ScheduleNotFoundError } from '@temporalio/client';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { assertBusinessDate } from '../activities/files/layout';
 import { loadConfig } from '../workers/config';
+import { auditBackfillRequest } from './schedule/auditBackfill';
 import { backfillDailySchedule, upsertDailySchedule } from './schedule/dailySchedule';
 import { upsertIncrementalSchedule } from './schedule/incrementalSchedule';
 import { registerSearchAttributes } from './stack/searchAttributes';
+import { opsWarehouse } from './stack/warehouseClient';
 import { temporalClient } from './stack/temporalClient';
 
 const date = z.string().refine((d) => {
@@ -79,6 +82,12 @@ async function main(): Promise<number> {
     const hour = calendar?.hour[0]?.start ?? 0;
     const minute = calendar?.minute[0]?.start ?? 0;
     await backfillDailySchedule(handle, b.from, b.to, { hour, minute });
+    const warehouse = await opsWarehouse(config);
+    try {
+      await auditBackfillRequest(warehouse, { scheduleId: b.id, from: b.from, to: b.to });
+    } finally {
+      await warehouse.close();
+    }
     console.log(`backfill of ${b.from}..${b.to} requested on ${b.id}: the runs start one after another, oldest first (npm run status, or the Web UI: TemporalScheduledById = '${b.id}')`);
     return 0;
   } finally {
