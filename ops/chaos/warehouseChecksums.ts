@@ -3,9 +3,7 @@
  * (chDB allows one process per data folder, and the worker is that process). Equal sums, equal tables.
  */
 import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
-import { tableChecksum } from '../backup/tableChecksum';
-
-export const STAR_TABLES = ['dim_customer', 'dim_product', 'dim_date', 'fact_sales', 'fact_payments', 'agg_daily_sales'] as const;
+import { STAR_TABLES, tableChecksum } from '../backup/tableChecksum';
 
 export type Checksums = Record<string, { rows: number; checksum: string }>;
 
