@@ -60,6 +60,10 @@ describe('quality history across runs', function () {
     assert.deepEqual(trend.map((t) => t.business_date), [SMALL_DAY, ...[...DAYS].reverse()]);
     assert.deepEqual(trend.map((t) => Number(t.runs_ago)), [1, 2, 3, 4, 5]);
     assert.ok(trend.every((t) => t.run_status === 'succeeded'));
+    // The first run's "no history" result is stored with its explanation, not as a bare 0.
+    const [first] = await rows<{ observed: number; note: string }>(warehouse, `SELECT observed, note FROM dq_results FINAL WHERE run_id = 'run-1' AND check_name = 'orders_volume'`);
+    assert.equal(Number(first.observed), 0);
+    assert.match(first.note, /^no history/);
     assert.ok(Number(trend[0].observed) > 0.5);
     const summary = await rows<{ warned: number | string }>(warehouse, `SELECT warned FROM dq_run_summary WHERE run_id = 'run-5' AND dimension = 'volume'`);
     assert.equal(Number(summary[0].warned), 3, 'customers, orders and payments shrank; the product catalogue did not');

@@ -116,6 +116,7 @@ async function writeRecord(warehouse: Warehouse, record: RunRecord): Promise<voi
         threshold: c.threshold,
         severity: c.severity,
         outcome: c.outcome,
+        note: c.note ?? '',
         recorded_at: recordedAt,
       })),
     });
