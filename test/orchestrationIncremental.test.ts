@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { createActivities } from '../activities';
 import type { IncrementalLoadResult } from '../workflows';
 import { testDataDir } from './helpers/pipeline';
+import { recordHistoryIfAsked } from './helpers/recordHistory';
 import { timeSkippingEnvWithSearchAttributes } from './helpers/timeSkippingEnv';
 import { freshWarehouse, rows } from './helpers/warehouse';
 import { workflowBundle } from './helpers/workflowBundle';
@@ -42,6 +43,7 @@ describe('incrementalLoad (time-skipping test server)', function () {
       await data.generate('2024-03-10', 80);
       await data.generate('2024-03-11', 80);
       assert.deepEqual(await run(), { loaded: ['2024-03-10', '2024-03-11'], failed: [], busy: [] });
+      await recordHistoryIfAsked(env.client.workflow.getHandle(`incremental-${taskQueue}-0`), 'incrementalLoad.json');
       assert.deepEqual(await run(), { loaded: [], failed: [], busy: [] }, 'nothing new: nothing loaded');
 
       const before = await marchParts();

@@ -1,7 +1,10 @@
 /**
- * Both recorded dailyLoad histories replay against the current code: the one from before the
- * archive and visibility patches (test/histories/dailyLoad.json) and one with them
- * (dailyLoad-visibility.json, refreshed by UPDATE_HISTORIES=1 on test/orchestration.test.ts).
+ * Recorded histories replay against the current code: dailyLoad from before the archive and
+ * visibility patches (test/histories/dailyLoad.json) and with them (dailyLoad-visibility.json,
+ * refreshed by UPDATE_HISTORIES=1 on test/orchestration.test.ts); replayLoad's first run up to its
+ * continue-as-new (replayLoad.json, from test/replayLoad.test.ts) and an incrementalLoad that loaded two
+ * days through children (incrementalLoad.json, from test/orchestrationIncremental.test.ts), both
+ * recorded before change batches were added to them.
  */
 import { Worker } from '@temporalio/worker';
 import { strict as assert } from 'node:assert';
@@ -33,6 +36,26 @@ describe('dailyLoad replay across patches', function () {
     assert.deepEqual(patchIds(history).filter((id) => id !== 'quality-alerts').sort(), ['archive-inputs', 'run-visibility']);
     const types = history.events.map((e: { eventType: string }) => e.eventType);
     assert.ok(types.includes('EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES') && types.includes('EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED'), 'search attributes and memo were recorded');
+    await Worker.runReplayHistory({ workflowsPath: require.resolve('../workflows') }, history);
+  });
+});
+
+describe('replayLoad and incrementalLoad replay', function () {
+  this.timeout(60_000);
+
+  it('replays a replayLoad run that started two dailyLoad children and continued as new', async () => {
+    const history = load('replayLoad.json');
+    const types = history.events.map((e: { eventType: string }) => e.eventType);
+    assert.equal(types.filter((t: string) => t === 'EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED').length, 2);
+    assert.equal(types[types.length - 1], 'EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW');
+    await Worker.runReplayHistory({ workflowsPath: require.resolve('../workflows') }, history);
+  });
+
+  it('replays an incrementalLoad run that loaded two new days', async () => {
+    const history = load('incrementalLoad.json');
+    const types = history.events.map((e: { eventType: string }) => e.eventType);
+    assert.equal(types.filter((t: string) => t === 'EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED').length, 2);
+    assert.equal(types[types.length - 1], 'EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED');
     await Worker.runReplayHistory({ workflowsPath: require.resolve('../workflows') }, history);
   });
 });

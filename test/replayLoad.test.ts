@@ -16,6 +16,7 @@ import type { DailyLoadResult, ReplayLoadResult } from '../workflows';
 import { RUN_KIND } from '../workflows/searchAttributes';
 import { testDataDir } from './helpers/pipeline';
 import { loadedTableChecksums } from './helpers/starSchema';
+import { recordHistoryIfAsked } from './helpers/recordHistory';
 import { timeSkippingEnvWithSearchAttributes } from './helpers/timeSkippingEnv';
 import { freshWarehouse, scalar } from './helpers/warehouse';
 import { workflowBundle } from './helpers/workflowBundle';
@@ -63,6 +64,7 @@ describe('replayLoad: disaster recovery from the archive (time-skipping test ser
       });
       const replayed = (await handle.result()) as ReplayLoadResult;
       const runs = await countRuns(handle.workflowId, handle.firstExecutionRunId);
+      await recordHistoryIfAsked(env.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId), 'replayLoad.json');
       return { original, replayed, runs };
     });
 

@@ -1,0 +1,14 @@
+/**
+ * Recorded histories (test/histories/*.json) are what workflow changes must keep replaying. A test that
+ * runs a workflow of interest rewrites its recording when asked: UPDATE_HISTORIES=1 npx mocha <that test>.
+ * Refresh a recording only after an intended, patched change has shipped; the old one is the proof.
+ */
+import type { WorkflowHandle } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+export async function recordHistoryIfAsked(handle: WorkflowHandle, fileName: string): Promise<void> {
+  if (!process.env.UPDATE_HISTORIES) return;
+  writeFileSync(path.join(__dirname, '..', 'histories', fileName), `${historyToJSON(await handle.fetchHistory())}\n`);
+}
