@@ -44,9 +44,17 @@ describe('security: secrets never appear in logs or errors', function () {
 
   it('a worker that cannot reach its ClickHouse server names it without credentials', async () => {
     const port = await freePort();
-    const { code, output } = await runWorker({ ...secretEnv, CLICKHOUSE_URL: `http://loader:${SECRETS.urlPassword}@127.0.0.1:${port}/`, CARTWHEEL_DATA_DIR: tempDir('logs-server') });
+    const { code, output } = await runWorker({
+      ...secretEnv,
+      CLICKHOUSE_URL: `http://loader:${SECRETS.urlPassword}@127.0.0.1:${port}/`,
+      CARTWHEEL_DATA_DIR: tempDir('logs-server'),
+      // Two retries, quickly: their log lines must hold no secret either.
+      CARTWHEEL_WAREHOUSE_OPEN_ATTEMPTS: '3',
+      CARTWHEEL_WAREHOUSE_OPEN_DELAY_MS: '50',
+    });
     assert.equal(code, 1, output);
-    assert.match(output, new RegExp(`worker failed: cannot open database cartwheel on ClickHouse at http://\\*\\*\\*:\\*\\*\\*@127\\.0\\.0\\.1:${port}/`));
+    assert.equal(output.match(/warehouse unavailable \(attempt \d of 3\), retrying/g)?.length, 2, output);
+    assert.match(output, new RegExp(`worker failed: warehouse unavailable after 3 attempts over [\\d.]+ s: cannot open database cartwheel on ClickHouse at http://\\*\\*\\*:\\*\\*\\*@127\\.0\\.0\\.1:${port}/`));
     assertNoSecret(output);
   });
 

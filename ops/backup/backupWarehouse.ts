@@ -10,7 +10,7 @@ import path from 'node:path';
 import { readSql, renderSql } from '../../clickhouse/sqlFiles';
 import { fileDigest } from '../../activities/archive/fileDigest';
 import { BACKUP_MANIFEST, type BackupManifest } from './backupManifest';
-import { tableChecksum } from './tableChecksum';
+import { CHECKSUM_VERSION, tableChecksum } from './tableChecksum';
 
 export async function backupWarehouse(client: ClickHouseClient, dir: string, onTable: (table: string, rows: number) => void = () => {}): Promise<BackupManifest> {
   if (existsSync(dir)) throw new Error(`backup folder ${dir} already exists: backups are never overwritten; choose a new folder`);
@@ -18,7 +18,7 @@ export async function backupWarehouse(client: ClickHouseClient, dir: string, onT
   mkdirSync(partial, { recursive: true });
   const result = await client.query({ query: readSql('ops/backup_tables.sql'), format: 'JSONEachRow' });
   const tables = (await result.json<{ name: string }>()).map((t) => t.name);
-  const manifest: BackupManifest = { createdAt: new Date().toISOString(), tables: [] };
+  const manifest: BackupManifest = { createdAt: new Date().toISOString(), checksumVersion: CHECKSUM_VERSION, tables: [] };
   for (const table of tables) {
     const file = `${table}.parquet`;
     await client.command({ query: renderSql(readSql('ops/export_table.sql'), { table }), query_params: { file: path.resolve(partial, file) } });

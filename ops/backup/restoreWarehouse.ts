@@ -23,7 +23,7 @@ export async function restoreWarehouse(client: ClickHouseClient, dir: string, on
   for (const t of manifest.tables) {
     await client.command({ query: renderSql(readSql('ops/truncate_table.sql'), { table: t.table }) });
     await client.command({ query: renderSql(readSql('ops/import_table.sql'), { table: t.table }), query_params: { file: path.resolve(dir, t.file) } });
-    const restored = await tableChecksum(client, t.table);
+    const restored = await tableChecksum(client, t.table, manifest.checksumVersion);
     if (restored.rows !== t.rows || restored.checksum !== t.checksum) {
       throw new Error(`restored ${t.table} differs from the backup (rows ${restored.rows} vs ${t.rows}, checksum ${restored.checksum} vs ${t.checksum})`);
     }
