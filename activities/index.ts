@@ -23,6 +23,8 @@ import { checkQuality, type QualityInput } from './quality/checkQuality';
 import { DEFAULT_SAMPLE_SIZE } from './quality/config';
 import { resolveChecks } from './quality/resolveChecks';
 import { recordRun, type RunRecord } from './run/recordRun';
+import { personalDataKeysInUse, transferableKeys } from './security/personalDataKeys';
+import { assertPersonalSettings } from './security/personalSettings';
 import type { PipelineSettings } from './settings';
 import { stageSource, type StageInput } from './stage/stageSource';
 import { runCpuTask } from './threads/cpuTasks';
@@ -41,18 +43,22 @@ export function createActivities({ settings, warehouse, notifiers = [] }: Activi
   const dedupKeys = Object.fromEntries(SOURCE_NAMES.map((source) => [source, settings.sources[source].dedupKey]));
   const qualityChecks = resolveChecks(settings.qualityChecks, settings.quality, dedupKeys);
   const alertNotifiers = [...configuredNotifiers(settings.alerts), ...notifiers];
+  // Personal data is encrypted at ingest: settings that would need it in plaintext fail at start.
+  assertPersonalSettings(settings.sources);
+  const personalDataKeys = personalDataKeysInUse(settings.personalData);
+  const personalData = transferableKeys(personalDataKeys);
   return {
     async checkLanding(businessDate: string) {
       return checkLanding(layout, assertBusinessDate(businessDate));
     },
     async ingestSource(input: IngestInput) {
       assertBusinessDate(input.businessDate);
-      const options = { dateFormats: settings.sources[input.source].dateFormats, partitionBytes: settings.partitionBytes };
+      const options = { dateFormats: settings.sources[input.source].dateFormats, partitionBytes: settings.partitionBytes, personalData };
       return runCpuTask('ingest', { dataDir: settings.dataDir, ...input, options }, settings.threads);
     },
     async transformSource(input: TransformInput) {
       assertBusinessDate(input.businessDate);
-      return runCpuTask('transform', { dataDir: settings.dataDir, ...input, settings: settings.sources[input.source] }, settings.threads);
+      return runCpuTask('transform', { dataDir: settings.dataDir, ...input, settings: settings.sources[input.source], personalData }, settings.threads);
     },
     async checkQuality(input: QualityInput) {
       assertBusinessDate(input.businessDate);
@@ -71,7 +77,7 @@ export function createActivities({ settings, warehouse, notifiers = [] }: Activi
       return recordRun(warehouse, record);
     },
     async archiveInputs(businessDate: string) {
-      return archiveInputs(layout, assertBusinessDate(businessDate));
+      return archiveInputs(layout, assertBusinessDate(businessDate), personalDataKeys);
     },
     async listArchivedDates(input: ArchivedDatesInput) {
       return listArchivedDates(layout, { ...input, from: assertBusinessDate(input.from), to: assertBusinessDate(input.to) });
@@ -87,7 +93,7 @@ export function createActivities({ settings, warehouse, notifiers = [] }: Activi
       return discardWork(layout, assertBusinessDate(businessDate));
     },
     async restoreLanding(businessDate: string) {
-      return restoreLanding(layout, assertBusinessDate(businessDate));
+      return restoreLanding(layout, assertBusinessDate(businessDate), personalDataKeys);
     },
   };
 }

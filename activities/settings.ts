@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { alertSettingsSchema } from './notify/alertSettings';
 import { sourcesSettingsSchema } from './pipelineConfig';
 import { qualityConfigSchema } from './quality/config';
+import type { PersonalDataKeys } from './security/personalDataKeys';
 
 export const qualityThresholdsSchema = z.object({
   /** Share of a source's rows that may be quarantined before the load is stopped. */
@@ -32,6 +33,11 @@ export const pipelineSettingsSchema = z.object({
   threads: z.number().int().min(0).max(64),
   /** Input bytes per hash partition: bounds the transform's memory per source. */
   partitionBytes: z.number().int().min(1 << 16),
+  /**
+   * Keys protecting personal data at rest (CARTWHEEL_PII_*; activities/security/personalDataKeys.ts).
+   * Absent: the development keys (refused with CARTWHEEL_ENV=prod by the configuration). Never logged.
+   */
+  personalData: z.custom<PersonalDataKeys>().optional(),
 });
 
 export type QualityThresholds = z.infer<typeof qualityThresholdsSchema>;

@@ -81,7 +81,9 @@ describe('payload codec', () => {
       assert.throws(() => loadConfig({ CARTWHEEL_ENV: 'prod' }), /CARTWHEEL_PAYLOAD_KEY: required when CARTWHEEL_ENV=prod/);
       assert.equal(loadConfig({ CARTWHEEL_ENV: 'dev' }).payloadKeys, undefined);
       const key = newKey('prod-1');
-      assert.equal(loadConfig({ CARTWHEEL_ENV: 'prod', CARTWHEEL_PAYLOAD_KEY: key }).payloadKeys?.current.id, 'prod-1');
+      // Prod also requires the personal-data keys (test/securityPersonalData.test.ts).
+      const personalData = { CARTWHEEL_PII_KEY: newKey('pii-1'), CARTWHEEL_PII_TOKEN_KEY: newKey('token-1') };
+      assert.equal(loadConfig({ CARTWHEEL_ENV: 'prod', CARTWHEEL_PAYLOAD_KEY: key, ...personalData }).payloadKeys?.current.id, 'prod-1');
     });
 
     it('the start-up line says whether histories are encrypted, naming the key id and never the key', () => {

@@ -14,7 +14,9 @@ type Source = 'customers' | 'products' | 'orders' | 'payments';
 const SOURCES: readonly Source[] = ['customers', 'products', 'orders', 'payments'];
 
 const HEADERS: Record<Source, string> = {
-  customers: 'customer_id,customer_unique_id,customer_zip_code_prefix,customer_city,customer_state,updated_at',
+  customers:
+    'customer_id,customer_unique_id,customer_name,customer_email,customer_phone,customer_street,' +
+    'customer_zip_code_prefix,customer_city,customer_state,updated_at',
   products:
     'product_id,product_category_name,product_weight_g,product_length_cm,product_height_cm,product_width_cm,updated_at',
   orders:

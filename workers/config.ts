@@ -6,6 +6,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { alertSettingsSchema } from '../activities/notify/alertSettings';
 import { loadQualityConfig } from '../activities/quality/loadQualityConfig';
+import { personalDataKeysEnvSchema, personalDataKeysOf } from '../activities/security/personalDataKeys';
 import { DEFAULT_QUALITY_THRESHOLDS, type PipelineSettings } from '../activities/settings';
 import { actorSchema } from '../clickhouse/audit';
 import { redactUrl, type WarehouseConfig } from '../clickhouse/client';
@@ -48,6 +49,8 @@ const environmentSchema = z.object({
   CARTWHEEL_ACTOR: actorSchema.optional(),
   /** Temporal payload encryption keys (workers/payloadKeys.ts): never printed. */
   ...payloadKeysEnvSchema.shape,
+  /** Personal-data encryption and token keys (activities/security/personalDataKeys.ts): never printed. */
+  ...personalDataKeysEnvSchema.shape,
 });
 
 export interface CartwheelConfig {
@@ -71,10 +74,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CartwheelConfi
   }
   const e = parsed.data;
   const payloadKeys = payloadKeysOf(e);
-  // Histories outlive a run and are readable by anyone with namespace access: prod must encrypt them.
-  if (e.CARTWHEEL_ENV === 'prod' && !payloadKeys) {
-    throw new Error('invalid configuration:\n  CARTWHEEL_PAYLOAD_KEY: required when CARTWHEEL_ENV=prod (workflow histories must be encrypted)');
+  if (e.CARTWHEEL_ENV === 'prod') {
+    const missing: string[] = [];
+    // Histories outlive a run and are readable by anyone with namespace access: prod must encrypt them.
+    if (!payloadKeys) missing.push('CARTWHEEL_PAYLOAD_KEY: required when CARTWHEEL_ENV=prod (workflow histories must be encrypted)');
+    // The development keys are published in the source code: real personal data needs keys of its own.
+    if (!e.CARTWHEEL_PII_KEY) missing.push('CARTWHEEL_PII_KEY: required when CARTWHEEL_ENV=prod (personal data must be encrypted with a key of your own)');
+    if (!e.CARTWHEEL_PII_TOKEN_KEY) missing.push('CARTWHEEL_PII_TOKEN_KEY: required when CARTWHEEL_ENV=prod (tokens of e-mails and phones need a key of their own)');
+    if (missing.length > 0) throw new Error(`invalid configuration:\n  ${missing.join('\n  ')}`);
   }
+  // Unset outside prod: the activities use the development keys and say so once.
+  const personalData = personalDataKeysOf(e);
   const dataDir = path.resolve(e.CARTWHEEL_DATA_DIR);
   const settings = loadEnvironment(e.CARTWHEEL_ENV, e.CARTWHEEL_SETTINGS_FILE && path.resolve(e.CARTWHEEL_SETTINGS_FILE));
   return {
@@ -92,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CartwheelConfi
       },
       qualityChecks: e.CARTWHEEL_QUALITY_CONFIG ? loadQualityConfig(path.resolve(e.CARTWHEEL_QUALITY_CONFIG)) : undefined,
       alerts: alertSettingsSchema.parse({ webhookUrl: e.CARTWHEEL_ALERT_WEBHOOK_URL, on: e.CARTWHEEL_ALERT_ON }),
+      personalData,
     },
     warehouse: {
       url: e.CLICKHOUSE_URL,

@@ -1,14 +1,18 @@
 /**
- * Archive a day's raw exports immutably: copy each landed file into archive/<date>/ and write a
- * manifest with its sha256. Idempotent: archiving identical content again is a no-op. Different
- * content for an archived day is refused (non-retryable): the archive is what a disaster-recovery
- * replay rebuilds the warehouse from, so it must never change silently.
+ * Archive a day's raw exports immutably: encrypt each landed file into archive/<date>/ (the exports
+ * hold personal data; see archiveCipher.ts) and write a manifest with the sha256 of each file's
+ * plaintext, i.e. of the landed file, so a re-landed day is compared without decrypting anything.
+ * Idempotent: archiving identical content again is a no-op. Different content for an archived day
+ * is refused (non-retryable): the archive is what a disaster-recovery replay rebuilds the warehouse
+ * from, so it must never change silently.
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CONTRACTS, SOURCE_NAMES } from '../contracts';
 import { badInput } from '../errors';
 import type { DataLayout } from '../files/layout';
+import { personalDataKeysInUse, type PersonalDataKeys } from '../security/personalDataKeys';
+import { encryptFile, readArchivedFile } from './archiveCipher';
 import { archiveDir, manifestFile, manifestSchema, type ArchiveManifest } from './archiveLayout';
 import { fileDigest } from './fileDigest';
 
@@ -21,7 +25,8 @@ export interface ArchiveSummary {
   bytes: number;
 }
 
-export async function archiveInputs(layout: DataLayout, businessDate: string): Promise<ArchiveSummary> {
+/** `keys`: the personal-data keys (absent: the development keys, outside prod). */
+export async function archiveInputs(layout: DataLayout, businessDate: string, keys?: PersonalDataKeys): Promise<ArchiveSummary> {
   const files: ArchiveManifest['files'] = [];
   for (const source of SOURCE_NAMES) {
     const digest = await fileDigest(layout.landingFile(businessDate, source));
@@ -45,17 +50,21 @@ export async function archiveInputs(layout: DataLayout, businessDate: string): P
     return { businessDate, manifest: manifestPath, written: false, files: files.length, bytes };
   }
 
-  // Copy to temporary names, then rename, and write the manifest last: a crash leaves no manifest,
-  // so a retry archives again instead of trusting half-copied files.
+  // Encrypt to temporary names, then rename, and write the manifest last: a crash leaves no
+  // manifest, so a retry archives again instead of trusting half-written files.
+  const { cipher } = personalDataKeysInUse(keys);
   mkdirSync(dir, { recursive: true });
   for (const source of SOURCE_NAMES) {
-    const target = path.join(dir, CONTRACTS[source].fileName);
-    copyFileSync(layout.landingFile(businessDate, source), `${target}.tmp`);
+    const name = CONTRACTS[source].fileName;
+    const target = path.join(dir, name);
+    await encryptFile(layout.landingFile(businessDate, source), `${target}.tmp`, cipher, { businessDate, name });
     renameSync(`${target}.tmp`, target);
   }
-  // Verify the copies, not only the originals: the archive is worth what its checksums prove.
+  // Verify the archived files by decrypting them, not only the originals: the archive is worth what
+  // its checksums prove.
   for (const f of files) {
-    if ((await fileDigest(path.join(dir, f.name))).sha256 !== f.sha256) throw new Error(`archive copy of ${f.name} for ${businessDate} does not match its source; retrying`);
+    const archived = await readArchivedFile(path.join(dir, f.name), cipher.all, { businessDate, name: f.name });
+    if (archived.sha256 !== f.sha256) throw new Error(`archive copy of ${f.name} for ${businessDate} does not match its source; retrying`);
   }
   writeFileSync(`${manifestPath}.tmp`, `${JSON.stringify(manifest, null, 2)}\n`);
   renameSync(`${manifestPath}.tmp`, manifestPath);

@@ -5,14 +5,28 @@
  * and ClickHouse types are derived from the registered storage kind.
  */
 import { z } from 'zod';
+import { normaliseEmail, normalisePhone } from './personalValues';
 import { DEFAULT_DATE_FORMATS, describeFormats, parseTimestamp, type DateFormat } from './timestamps';
 
 /** How a column is stored in Parquet and ClickHouse. Money is kept as integer cents: exact. */
 export type StorageKind = 'string' | 'int32' | 'cents' | 'timestamp';
 
+/** Personal data: each kind is encrypted, masked its own way and, for e-mail and phone, tokenised. */
+export type PersonalKind = 'name' | 'email' | 'phone' | 'street';
+
 export interface ColumnMeta {
   storage: StorageKind;
   nullable: boolean;
+  /**
+   * Personal data: never stored as delivered past ingest (see contracts/protectedColumns.ts). Code
+   * that prints values (quarantine, quality samples) finds personal columns by this flag.
+   */
+  personal?: PersonalKind;
+  /**
+   * A column added to the contract after exports existed: a file without it (an older export, an
+   * archived day) reads it as empty instead of failing the header check. Nullable columns only.
+   */
+  optionalInHeader?: boolean;
 }
 
 export const columnRegistry = z.registry<ColumnMeta>();
@@ -108,4 +122,59 @@ export function timestamp(formats: readonly DateFormat[] = DEFAULT_DATE_FORMATS)
 /** An optional timestamp: empty becomes null, anything else must parse. */
 export function optionalTimestamp(formats: readonly DateFormat[] = DEFAULT_DATE_FORMATS) {
   return withMeta(parsedTimestamp(true, formats) as z.ZodType<number | null, string>, { storage: 'timestamp', nullable: true });
+}
+
+const CONTROL = /\p{Cc}/u;
+const LETTER = /\p{L}/u;
+const MAX_PERSONAL_TEXT = 200;
+
+interface PersonalOptions {
+  /** See ColumnMeta.optionalInHeader. */
+  optionalInHeader?: boolean;
+}
+
+/**
+ * Optional personal text (a name, a street): empty becomes null; otherwise at least one letter, no
+ * control characters, at most 200 characters. Messages never repeat the value: it is personal data.
+ */
+export function personalText(kind: 'name' | 'street', options: PersonalOptions = {}) {
+  return withMeta(
+    z.string().transform((v, ctx) => {
+      if (v === '') return null;
+      if (v.length > MAX_PERSONAL_TEXT) ctx.addIssue({ code: 'custom', message: `must be at most ${MAX_PERSONAL_TEXT} characters` });
+      else if (CONTROL.test(v)) ctx.addIssue({ code: 'custom', message: 'must not contain control characters (tabs, line breaks)' });
+      else if (!LETTER.test(v)) ctx.addIssue({ code: 'custom', message: 'must contain at least one letter' });
+      else return v;
+      return z.NEVER;
+    }) as z.ZodType<string | null, string>,
+    { storage: 'string', nullable: true, personal: kind, ...options },
+  );
+}
+
+/** An optional e-mail address (local@domain.tld), standardised to lower case. */
+export function emailAddress(options: PersonalOptions = {}) {
+  return withMeta(
+    z.string().transform((v, ctx) => {
+      if (v === '') return null;
+      const email = normaliseEmail(v);
+      if (email !== undefined) return email;
+      ctx.addIssue({ code: 'custom', message: 'must be an e-mail address like name@example.com (no spaces, one @, a dot in the domain)' });
+      return z.NEVER;
+    }) as z.ZodType<string | null, string>,
+    { storage: 'string', nullable: true, personal: 'email', ...options },
+  );
+}
+
+/** An optional Brazilian phone number in any usual notation, standardised to +55DDNNNNNNNN(N). */
+export function phoneNumber(options: PersonalOptions = {}) {
+  return withMeta(
+    z.string().transform((v, ctx) => {
+      if (v === '') return null;
+      const phone = normalisePhone(v);
+      if (phone !== undefined) return phone;
+      ctx.addIssue({ code: 'custom', message: 'must be a Brazilian phone number: area code and 8 or 9 digits, e.g. (11) 91234-5678 or +55 11 91234 5678' });
+      return z.NEVER;
+    }) as z.ZodType<string | null, string>,
+    { storage: 'string', nullable: true, personal: 'phone', ...options },
+  );
 }

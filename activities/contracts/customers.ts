@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { oneOf, optionalText, text, timestamp } from './columns';
+import { emailAddress, oneOf, optionalText, personalText, phoneNumber, text, timestamp } from './columns';
 import { DEFAULT_DATE_FORMATS, type DateFormat } from './timestamps';
 
 export const HEX_ID = { pattern: /^[0-9a-f]{32}$/, describe: 'a 32-character lowercase hex id' };
@@ -9,11 +9,25 @@ export const BRAZILIAN_STATES = [
   'PB', 'PE', 'PI', 'PR', 'RJ', 'RN', 'RO', 'RR', 'RS', 'SC', 'SE', 'SP', 'TO',
 ] as const;
 
+/**
+ * The contact columns (issue 7) are personal data: encrypted, tokenised and masked right after
+ * validation (activities/security/). They are optional values: a customer may withhold a phone or an
+ * address, and a missing contact detail must not quarantine the customer (their orders would lose
+ * their state and person). A value that is present must be well formed, or the row is quarantined
+ * like any other bad value. Exports from before issue 7 (and archived days) lack the columns: they
+ * are optional in the header and read as empty.
+ */
+const ADDED_BY_ISSUE_7 = { optionalInHeader: true };
+
 /** customers.csv: one row per customer referenced by the day's orders. */
 export function customerRow(dateFormats: readonly DateFormat[] = DEFAULT_DATE_FORMATS) {
   return z.object({
     customer_id: text(HEX_ID),
     customer_unique_id: text(HEX_ID),
+    customer_name: personalText('name', ADDED_BY_ISSUE_7),
+    customer_email: emailAddress(ADDED_BY_ISSUE_7),
+    customer_phone: phoneNumber(ADDED_BY_ISSUE_7),
+    customer_street: personalText('street', ADDED_BY_ISSUE_7),
     customer_zip_code_prefix: text({ pattern: /^\d{5}$/, describe: 'five digits' }),
     customer_city: optionalText(),
     customer_state: oneOf(BRAZILIAN_STATES),

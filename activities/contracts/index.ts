@@ -4,12 +4,13 @@
  * accepted date formats can be overridden per environment (activities/pipelineConfig.ts).
  */
 import { z } from 'zod';
-import { columnRegistry, type StorageKind } from './columns';
+import { columnRegistry, type PersonalKind, type StorageKind } from './columns';
 import { customerRow } from './customers';
 import { DERIVED_COLUMNS } from './derived';
 import { orderLineRow } from './orders';
 import { paymentRow } from './payments';
 import { productRow } from './products';
+import { storedColumnsOf, type ProtectedForm } from './protectedColumns';
 import type { DateFormat } from './timestamps';
 
 export const SOURCE_NAMES = ['customers', 'products', 'orders', 'payments'] as const;
@@ -43,6 +44,12 @@ export interface ColumnSpec {
   name: string;
   storage: StorageKind;
   nullable: boolean;
+  /** Personal data (see contracts/columns.ts): replaced by its protected forms right after ingest. */
+  personal?: PersonalKind;
+  /** May be absent from a file's header (a column added after exports existed): read as empty. */
+  optionalInHeader?: boolean;
+  /** Set on a protected form of a personal column (contracts/protectedColumns.ts). */
+  protects?: { column: string; kind: PersonalKind; form: ProtectedForm };
 }
 
 /** The contract's columns in header order, with the storage registered by each column builder. */
@@ -59,9 +66,19 @@ const LINEAGE_COLUMNS: ColumnSpec[] = [
   { name: 'source_line', storage: 'int32', nullable: false },
 ];
 
-/** Columns of a staged row: contract columns, calculated columns, then lineage. */
+/** The contract's personal columns (names, e-mail, phone, street): they never leave ingest as delivered. */
+export function personalColumns(source: SourceName): ColumnSpec[] {
+  return contractColumns(CONTRACTS[source]).filter((column) => column.personal !== undefined);
+}
+
+/** The contract columns as every stage after ingest holds them: personal ones in protected forms. */
+export function storedContractColumns(source: SourceName): ColumnSpec[] {
+  return contractColumns(CONTRACTS[source]).flatMap(storedColumnsOf);
+}
+
+/** Columns of a staged row: stored contract columns, calculated columns, then lineage. */
 export function stagedColumns(source: SourceName): ColumnSpec[] {
-  return [...contractColumns(CONTRACTS[source]), ...DERIVED_COLUMNS[source], ...LINEAGE_COLUMNS];
+  return [...storedContractColumns(source), ...DERIVED_COLUMNS[source], ...LINEAGE_COLUMNS];
 }
 
 /** A typed, validated row as it travels between stages (through files, never through Temporal). */

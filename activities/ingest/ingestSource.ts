@@ -3,16 +3,23 @@
  * valid typed rows over hash partitions for the transform, and quarantine the rest with file, line,
  * column, value and reason. A bad row never stops the run; a bad file (missing, unreadable, empty,
  * not UTF-8, header not matching the contract) fails the source with a non-retryable error.
+ *
+ * Personal data: a valid row's personal columns are replaced by their protected forms (ciphertext,
+ * token, masked value) before the row is written, so nothing after ingest holds them in plaintext.
+ * A quarantined row keeps its original columns as delivered (a person fixes and re-lands it; the
+ * quarantine folder is as sensitive as landing/), but its `_value` cell shows a personal value masked.
  */
 import { existsSync, statSync } from 'node:fs';
 import { z } from 'zod';
-import { CONTRACTS, contractColumns, type DateFormat, type SourceName } from '../contracts';
+import { CONTRACTS, contractColumns, type DateFormat, type SourceName, type TypedRow } from '../contracts';
 import { badInput } from '../errors';
 import { BufferedWriter } from '../files/bufferedWriter';
 import { csvLine } from '../files/csvText';
 import type { DataLayout } from '../files/layout';
 import { partitionCount, partitionOf, PartitionedWriter } from '../files/partitions';
 import { PARTITION_COLUMN } from '../pipelineConfig';
+import type { TransferableKeys } from '../security/personalDataKeys';
+import { protectorFor } from '../security/personalDataProtector';
 import { CsvFileError, readCsvRecords, type CsvRecord } from './csvRecords';
 
 export interface IngestInput {
@@ -26,6 +33,8 @@ export interface IngestOptions {
   partitionBytes: number;
   /** Called every batch with the rows read so far (heartbeats). */
   onProgress?: (rowsRead: number) => void;
+  /** Keys protecting personal columns (never logged); absent: the development keys, outside prod. */
+  personalData?: TransferableKeys;
 }
 
 export interface IngestSummary {
@@ -51,7 +60,10 @@ export async function ingestSource(layout: DataLayout, options: IngestOptions, i
   if (!existsSync(file)) throw badInput(`${file}: source file is missing`, 'MissingSourceFile');
 
   const schema = contract.buildSchema(options.dateFormats);
-  const expected = contractColumns(contract, schema).map((column) => column.name);
+  const specs = contractColumns(contract, schema);
+  const expected = specs.map((column) => column.name);
+  const optionalInHeader = specs.filter((column) => column.optionalInHeader).map((column) => column.name);
+  const protector = protectorFor(input.source, options.personalData);
   const validate = z.compile(schema);
   const partitions = partitionCount(statSync(file).size, options.partitionBytes);
   const valid = new PartitionedWriter((p) => layout.validPartition(input.businessDate, input.source, p), partitions);
@@ -67,7 +79,7 @@ export async function ingestSource(layout: DataLayout, options: IngestOptions, i
 
   const reject = (record: CsvRecord, column: string, reason: string) => {
     rowsQuarantined += 1;
-    const value = column ? record.fields[header.indexOf(column)] ?? '' : '';
+    const value = column ? protector.displayValue(column, record.fields[header.indexOf(column)] ?? '') : '';
     const original = expected.map((name) => record.fields[header.indexOf(name)] ?? '');
     quarantine.write(csvLine([file, String(record.line), column, value, reason, ...original]));
     const key = `${column}\u0000${reason}`;
@@ -82,7 +94,7 @@ export async function ingestSource(layout: DataLayout, options: IngestOptions, i
       (columns) => {
         header = columns;
         const present = columns.filter((name) => !(QUARANTINE_HEADER as readonly string[]).includes(name));
-        const missing = expected.filter((name) => !present.includes(name));
+        const missing = expected.filter((name) => !present.includes(name) && !optionalInHeader.includes(name));
         const unknown = present.filter((name) => !expected.includes(name));
         if (missing.length > 0 || unknown.length > 0) {
           throw badInput(
@@ -92,7 +104,8 @@ export async function ingestSource(layout: DataLayout, options: IngestOptions, i
             'HeaderMismatch',
           );
         }
-        // Columns are read by name, so a reordered export is still read correctly.
+        // Columns are read by name, so a reordered export is still read correctly; a column a file
+        // may lack (optionalInHeader) is read as empty.
         positions = expected.map((name) => columns.indexOf(name));
       },
       async (records) => {
@@ -103,7 +116,7 @@ export async function ingestSource(layout: DataLayout, options: IngestOptions, i
             continue;
           }
           const raw: Record<string, string> = {};
-          for (let i = 0; i < expected.length; i += 1) raw[expected[i]] = record.fields[positions[i]];
+          for (let i = 0; i < expected.length; i += 1) raw[expected[i]] = positions[i] === -1 ? '' : record.fields[positions[i]];
           const result = validate.safeParse(raw);
           if (!result.success) {
             const issue = result.error.issues[0];
@@ -113,7 +126,8 @@ export async function ingestSource(layout: DataLayout, options: IngestOptions, i
             continue;
           }
           rowsValid += 1;
-          const row = result.data as Record<string, unknown>;
+          const row = result.data as TypedRow;
+          protector.protect(row);
           row.business_date = input.businessDate;
           row.source_line = record.line;
           valid.write(partitionOf(String(row[partitionColumn]), partitions), `${JSON.stringify(row)}\n`);

@@ -3,7 +3,8 @@
  * as a configuration file. The four thresholds of PipelineSettings.quality (CARTWHEEL_MAX_* /
  * CARTWHEEL_WARN_* variables) tune them.
  */
-import { CONTRACTS, contractColumns, SOURCE_NAMES, type SourceName } from '../contracts';
+import { CONTRACTS, contractColumns, SOURCE_NAMES, type ColumnSpec, type SourceName } from '../contracts';
+import { protectedName } from '../contracts/protectedColumns';
 import type { QualityThresholds } from '../settings';
 import type { QualityConfigInput } from './config';
 
@@ -17,7 +18,7 @@ export function builtinChecks(t: QualityThresholds): Sources {
     { kind: 'unique', threshold: 0, severity: 'error' },
     ...contractColumns(CONTRACTS[source])
       .filter((c) => c.nullable)
-      .map((c): Spec => ({ kind: 'null_share', column: c.name, threshold: t.warnNullShare, severity: 'warn' })),
+      .map((c): Spec => nullShare(source, c, t.warnNullShare)),
     { kind: 'schema_drift', severity: 'error' },
     // Volume swings of a shop are normal (weekends, campaigns): a warning, not a stop.
     { kind: 'volume', threshold: 0.5, window: 7, min_history: 3, severity: 'warn' },
@@ -54,4 +55,13 @@ export function builtinChecks(t: QualityThresholds): Sources {
     ],
   };
   return Object.fromEntries(SOURCE_NAMES.map((source) => [source, [...everySource(source), ...extra[source]]])) as Sources;
+}
+
+/**
+ * Nulls of an optional column. A personal column exists after ingest only as its protected forms,
+ * which are null exactly when it was empty: its check measures the ciphertext, under the column's name.
+ */
+function nullShare(source: SourceName, column: ColumnSpec, threshold: number): Spec {
+  if (!column.personal) return { kind: 'null_share', column: column.name, threshold, severity: 'warn' };
+  return { kind: 'null_share', name: `${source}_${column.name}_null_share`, column: protectedName(column.name, 'encrypted'), threshold, severity: 'warn' };
 }

@@ -1,10 +1,17 @@
 /**
- * Failing-row samples for the report on disk: file, line, key and the offending value only. They may
- * hold personal data, so they go to the report files and never into activity results, workflow
- * history or log lines.
+ * Failing-row samples for the report on disk: file, line, key and the offending value only. They go
+ * to the report files and never into activity results, workflow history or log lines. Personal data
+ * shows masked: clean rows hold it as ciphertext, token and masked value (ciphertext prints as
+ * `[encrypted]`), and a personal value met in plaintext (a quarantine file) is masked here.
  */
-import { CONTRACTS, stagedColumns, type SourceName, type TypedRow } from '../contracts';
-import type { StorageKind } from '../contracts/columns';
+import { CONTRACTS, stagedColumns, type ColumnSpec, type SourceName, type TypedRow } from '../contracts';
+import type { PersonalKind, StorageKind } from '../contracts/columns';
+import { maskPersonal } from '../security/masking';
+
+/** How a sample shows a value of a personal column of the contract (as delivered): masked. */
+export function samplePersonalValue(kind: PersonalKind, value: string): string {
+  return value === '' ? '' : maskPersonal(kind, value);
+}
 
 export interface FailingSample {
   file: string;
@@ -30,10 +37,12 @@ export class SampleList {
 /** Where rows of a source came from and how to print their values, for samples. */
 export class RowDescriber {
   private readonly storage: Map<string, StorageKind>;
+  private readonly columns: Map<string, ColumnSpec>;
   private readonly key: readonly string[];
 
   constructor(readonly source: SourceName, readonly file: string) {
-    this.storage = new Map(stagedColumns(source).map((c) => [c.name, c.storage]));
+    this.columns = new Map(stagedColumns(source).map((c) => [c.name, c]));
+    this.storage = new Map([...this.columns].map(([name, c]) => [name, c.storage]));
     this.key = CONTRACTS[source].key;
   }
 
@@ -49,6 +58,8 @@ export class RowDescriber {
 
   format(column: string, value: TypedRow[string] | undefined): string {
     if (value === null || value === undefined) return 'null';
+    // Ciphertext says nothing to a reader and is long: the report names it instead.
+    if (this.columns.get(column)?.protects?.form === 'encrypted') return '[encrypted]';
     switch (this.storage.get(column)) {
       case 'timestamp':
         return Number.isFinite(Number(value)) ? new Date(Number(value)).toISOString() : String(value);

@@ -3,7 +3,7 @@
  * moved columns) and the clean rows' value types against the contract's declared storage. Observed is
  * the number of drifted columns; the note names them (column names only, never values).
  */
-import { CONTRACTS, contractColumns, type TypedRow } from '../contracts';
+import { CONTRACTS, contractColumns, storedContractColumns, type TypedRow } from '../contracts';
 import type { ColumnSpec } from '../contracts';
 import { evaluate } from './checks';
 import { resultBase, type EvaluationContext, type Evaluator } from './evaluator';
@@ -12,11 +12,13 @@ import { SampleList, type FailingSample } from './samples';
 
 export function schemaDriftEvaluator(check: Extract<ResolvedCheck, { kind: 'schema_drift' }>, context: EvaluationContext): Evaluator {
   const expected = contractColumns(CONTRACTS[check.source]);
+  // Clean rows hold personal columns in their protected forms: types are checked on those.
+  const stored = storedContractColumns(check.source);
   const describer = context.describer(check.source);
   const typeDrift = new Map<string, FailingSample>();
   return {
     observe(row) {
-      for (const column of expected) {
+      for (const column of stored) {
         if (typeDrift.has(column.name) || fitsContract(column, row[column.name])) continue;
         typeDrift.set(column.name, describer.sample(row, [column.name], `expected ${column.storage}${column.nullable ? ' or null' : ''}`));
       }
@@ -24,7 +26,10 @@ export function schemaDriftEvaluator(check: Extract<ResolvedCheck, { kind: 'sche
     finish() {
       const header = context.counts[check.source].header;
       const names = expected.map((c) => c.name);
-      const missing = header ? names.filter((n) => !header.includes(n)) : [];
+      // A column added to the contract later may be absent (an older export): read as empty, not drift.
+      const mayBeAbsent = new Set(expected.filter((c) => c.optionalInHeader).map((c) => c.name));
+      const missing = header ? names.filter((n) => !header.includes(n) && !mayBeAbsent.has(n)) : [];
+      const absent = header ? names.filter((n) => !header.includes(n) && mayBeAbsent.has(n)) : [];
       const unexpected = header ? header.filter((n) => !names.includes(n)) : [];
       const inHeaderOrder = header ? header.filter((n) => names.includes(n)) : [];
       const expectedOrder = names.filter((n) => inHeaderOrder.includes(n));
@@ -37,7 +42,8 @@ export function schemaDriftEvaluator(check: Extract<ResolvedCheck, { kind: 'sche
       ] as const;
       const drifted = parts.reduce((sum, [, list]) => sum + list.length, 0);
       const described = parts.filter(([, list]) => list.length > 0).map(([what, list]) => `${what}: ${list.join(', ')}`);
-      const note = [header ? '' : 'header not provided', ...described].filter(Boolean).join('; ') || 'matches the contract';
+      const tolerated = absent.length > 0 ? [`absent, read as empty: ${absent.join(', ')}`] : [];
+      const note = [header ? '' : 'header not provided', ...described, ...tolerated].filter(Boolean).join('; ') || 'matches the contract';
       const samples = new SampleList(context.sampleSize);
       const file = context.layout.landingFile(context.businessDate, check.source);
       for (const [what, list] of parts.slice(0, 3)) for (const column of list) samples.add(() => ({ file, line: 1, key: 'header', value: column, reason: `${what} column` }));

@@ -7,12 +7,17 @@ import type { SourceName } from '../contracts';
 import { DataLayout } from '../files/layout';
 import { ingestSource, type IngestOptions, type IngestSummary } from '../ingest/ingestSource';
 import type { SourceSettings } from '../pipelineConfig';
+import type { TransferableKeys } from '../security/personalDataKeys';
 import { transformSource, type TransformSummary } from '../transform/transformSource';
 
 export interface TaskFailure {
   failed: { message: string; type?: string; nonRetryable?: boolean };
 }
 
+/**
+ * Jobs cross into a thread by structured clone. Personal-data keys travel inside them (options /
+ * personalData) and nowhere else: a job is never logged, heartbeated or returned.
+ */
 export interface IngestJob {
   dataDir: string;
   businessDate: string;
@@ -28,6 +33,8 @@ export interface TransformJob {
   source: SourceName;
   partitions: number;
   settings: SourceSettings;
+  /** Keys for reproducing personal values in the rules-quarantine file; absent: development keys. */
+  personalData?: TransferableKeys;
   progress: SharedArrayBuffer;
 }
 
@@ -44,7 +51,7 @@ export async function ingest(job: IngestJob): Promise<IngestSummary | TaskFailur
 export async function transform(job: TransformJob): Promise<TransformSummary | TaskFailure> {
   const done = new Int32Array(job.progress);
   return asResult(() =>
-    transformSource(new DataLayout(job.dataDir), { settings: job.settings, onProgress: (rows) => Atomics.store(done, 0, rows) }, {
+    transformSource(new DataLayout(job.dataDir), { settings: job.settings, personalData: job.personalData, onProgress: (rows) => Atomics.store(done, 0, rows) }, {
       businessDate: job.businessDate,
       source: job.source,
       partitions: job.partitions,

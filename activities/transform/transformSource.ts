@@ -3,8 +3,12 @@
  * configured key (the latest wins, ties go to the later line), apply null strategies, add
  * calculated fields, enforce business rules, and write the result as Parquet waiting for the
  * quality gate. Memory holds one partition, whatever the size of the file.
+ *
+ * Rows arrive with personal columns already protected by ingest (ciphertext, token, masked value);
+ * the transform never needs them in plaintext, except to write a row a business rule quarantines
+ * back as delivered, so a person can fix and re-land it (like the contract's quarantine file).
  */
-import { CONTRACTS, contractColumns, stagedColumns, type SourceName, type TypedRow } from '../contracts';
+import { CONTRACTS, contractColumns, stagedColumns, type ColumnSpec, type SourceName, type TypedRow } from '../contracts';
 import type { StorageKind } from '../contracts/columns';
 import { BufferedWriter } from '../files/bufferedWriter';
 import { csvLine } from '../files/csvText';
@@ -12,6 +16,10 @@ import type { DataLayout } from '../files/layout';
 import { readNdjson } from '../files/ndjson';
 import { QUARANTINE_HEADER } from '../ingest/ingestSource';
 import { dedupOf, type NullStrategy, type SourceSettings } from '../pipelineConfig';
+import { badInput } from '../errors';
+import type { TransferableKeys } from '../security/personalDataKeys';
+import { protectorFor, type PersonalDataProtector } from '../security/personalDataProtector';
+import { personalSettingsProblems } from '../security/personalSettings';
 import { inRowGroups, writeParquetParts } from '../stage/parquetStream';
 import { Deduplicator } from './deduplicate';
 import { enrich, lineTotalCents, type OrderTotals } from './enrich';
@@ -28,6 +36,8 @@ export interface TransformInput {
 export interface TransformOptions {
   settings: SourceSettings;
   onProgress?: (rowsDone: number) => void;
+  /** Keys to reproduce personal values in the rules-quarantine file (never logged); absent: development keys. */
+  personalData?: TransferableKeys;
 }
 
 export interface RuleViolationCount {
@@ -61,12 +71,15 @@ export interface TransformSummary {
 
 export async function transformSource(layout: DataLayout, options: TransformOptions, input: TransformInput): Promise<TransformSummary> {
   const { source, businessDate } = input;
+  const refused = personalSettingsProblems(source, options.settings);
+  if (refused.length > 0) throw badInput(`invalid settings:\n  ${refused.join('\n  ')}`, 'InvalidSettings');
   const { key, latestBy } = dedupOf(source, options.settings);
   const strategies = Object.entries(options.settings.nullStrategies);
   const rules = rulesOf(source)
     .map((rule) => ({ rule, action: options.settings.rules[rule.name] ?? rule.defaultAction }))
     .filter((r): r is { rule: typeof r.rule; action: 'quarantine' | 'flag' } => r.action !== 'off');
   const contractSpecs = contractColumns(CONTRACTS[source]);
+  const protector = protectorFor(source, options.personalData);
 
   const counts = { rowsIn: 0, rowsOut: 0, duplicatesRemoved: 0, rowsQuarantined: 0, rowsDropped: 0 };
   const violations = new Map<string, RuleViolationCount>();
@@ -105,7 +118,7 @@ export async function transformSource(layout: DataLayout, options: TransformOpti
         const quarantining = broken.find((b) => b.action === 'quarantine');
         if (quarantining) {
           counts.rowsQuarantined += 1;
-          quarantine.write(csvLine([landingFile, String(row.source_line), '', '', `business rule ${quarantining.rule.name}: ${quarantining.rule.description}`, ...contractSpecs.map((c) => asText(row[c.name], c.storage))]));
+          quarantine.write(csvLine([landingFile, String(row.source_line), '', '', `business rule ${quarantining.rule.name}: ${quarantining.rule.description}`, ...contractSpecs.map((c) => originalText(row, c, protector))]));
           continue;
         }
         row.rule_flags = broken.map((b) => b.rule.name).join(',');
@@ -148,7 +161,12 @@ function orderContexts(lines: readonly TypedRow[]): Map<string, OrderTotals & Or
   return orders;
 }
 
-/** A typed value back in a form the contract accepts, so a quarantine file can be fixed and landed again. */
+/** A column of a row as delivered (personal ones decrypted), so a quarantine file can be fixed and landed again. */
+function originalText(row: TypedRow, column: ColumnSpec, protector: PersonalDataProtector): string {
+  return column.personal ? protector.reveal(row, column.name) ?? '' : asText(row[column.name], column.storage);
+}
+
+/** A typed value back in a form the contract accepts. */
 function asText(value: TypedRow[string], storage: StorageKind): string {
   if (value === null || value === undefined) return '';
   if (storage === 'cents') return (Number(value) / 100).toFixed(2);

@@ -8,7 +8,15 @@
  *    same customers and products show up across days;
  *  - the day's orders are a sequential stream seeded from seed + date;
  *  - defects use their own streams (seed + date + file), so changing
- *    defectRate never changes the underlying clean data.
+ *    defectRate never changes the underlying clean data;
+ *  - personal data (issue 7) is keyed like the other customer attributes:
+ *    name, e-mail and phone are a pure function of (seed, person), so a
+ *    returning person (one customer_unique_id, several customer_ids) has the
+ *    same contact details everywhere; the street is a function of
+ *    (seed, customer) like the zip code. It is obviously synthetic: e-mails
+ *    use the reserved example.com/.net/.org domains (RFC 2606) and carry the
+ *    person's pool index. No defect kind touches it (defects stay as they
+ *    were); some persons simply give no phone (a keyed draw, not a defect).
  *
  * Memory model: rows are streamed to disk in ~1 MB chunks. Only the product
  * catalog (orders need its prices) and a one-byte-per-customer bitmap of the
@@ -65,6 +73,10 @@ export const CSV_HEADERS: Record<ExportSource, readonly string[]> = {
   customers: [
     'customer_id',
     'customer_unique_id',
+    'customer_name',
+    'customer_email',
+    'customer_phone',
+    'customer_street',
     'customer_zip_code_prefix',
     'customer_city',
     'customer_state',
@@ -245,6 +257,37 @@ const CITIES: ReadonlyArray<readonly [string, string, number, number, number]> =
 const CITY_PICKER = new WeightedPicker<City>(
   CITIES.map(([name, state, zipFrom, zipTo, weight]) => [{ csvName: csvField(name), state, zipFrom, zipTo }, weight]),
 );
+
+// Personal data: common Brazilian first names and surnames, combined freely (so the people are
+// invented), with the e-mail's ASCII form precomputed once per name.
+const FIRST_NAMES: readonly string[] = [
+  'Maria', 'José', 'Ana', 'João', 'Antônio', 'Francisca', 'Carlos', 'Paulo', 'Adriana', 'Lucas',
+  'Juliana', 'Marcos', 'Luiz', 'Gabriel', 'Rafael', 'Fernanda', 'Patrícia', 'Aline', 'Bruno', 'Camila',
+  'Pedro', 'Mariana', 'Felipe', 'Letícia', 'Tiago', 'Beatriz', 'Rodrigo', 'Larissa', 'Gustavo', 'Conceição',
+];
+const SURNAMES: readonly string[] = [
+  'Silva', 'Santos', 'Oliveira', 'Souza', 'Rodrigues', 'Ferreira', 'Alves', 'Pereira', 'Lima', 'Gomes',
+  'Costa', 'Ribeiro', 'Martins', 'Carvalho', 'Almeida', 'Lopes', 'Soares', 'Fernandes', 'Vieira', 'Barbosa',
+  'Rocha', 'Dias', 'Nascimento', 'Araújo', 'Moreira', 'Cavalcanti', 'Monteiro', "D'Ávila", 'Gonçalves', 'Teixeira',
+];
+const EMAIL_DOMAINS = ['example.com', 'example.net', 'example.org'] as const;
+// Area codes of the larger metropolitan regions.
+const AREA_CODES = ['11', '21', '31', '41', '51', '61', '71', '81', '85', '91', '19', '27', '48', '62', '92'] as const;
+const STREET_TYPES = ['Rua', 'Rua', 'Rua', 'Avenida', 'Avenida', 'Travessa', 'Alameda', 'Praça'] as const;
+const STREET_NAMES: readonly string[] = [
+  'das Flores', 'Sete de Setembro', 'XV de Novembro', 'Tiradentes', 'Dom Pedro II', 'Santos Dumont',
+  'Getúlio Vargas', 'das Acácias', 'São João', 'Brasil', 'da Independência', 'Marechal Deodoro',
+  'Rui Barbosa', 'Castro Alves', 'dos Andradas', 'Boa Vista', 'do Comércio', 'Paraná', 'Bahia', 'dos Ipês',
+];
+/** Share of persons who give no phone number (the column is optional). */
+const NO_PHONE_SHARE = 0.05;
+
+/** Lower-case ASCII for e-mail local parts: accents and apostrophes dropped. */
+function emailWord(word: string): string {
+  return word.normalize('NFD').replace(/[^A-Za-z]/g, '').toLowerCase();
+}
+const FIRST_NAME_EMAIL = FIRST_NAMES.map(emailWord);
+const SURNAME_EMAIL = SURNAMES.map(emailWord);
 
 interface Category {
   csvName: string;
@@ -782,6 +825,29 @@ function writePayment(
   if (defect === 'duplicate') sink.copyLater(line, defects.duplicateDelay());
 }
 
+/** Name, e-mail and phone of person #person, already CSV-escaped: a pure function of (key, person). */
+function contactFields(key: number, person: number): string {
+  const first = keyedUint32(key, person, 0) % FIRST_NAMES.length;
+  const last = keyedUint32(key, person, 1) % SURNAMES.length;
+  const draw = keyedUint32(key, person, 2);
+  // About half the people carry two surnames, as is common in Brazil.
+  const middle = draw % 2 === 0 ? `${SURNAMES[(last + 1 + (draw >>> 8) % (SURNAMES.length - 1)) % SURNAMES.length]} ` : '';
+  const name = `${FIRST_NAMES[first]} ${middle}${SURNAMES[last]}`;
+  const email = `${FIRST_NAME_EMAIL[first]}.${SURNAME_EMAIL[last]}.${person}@${EMAIL_DOMAINS[(draw >>> 4) % EMAIL_DOMAINS.length]}`;
+  const digits = keyedUint32(key, person, 3);
+  const noPhone = (digits >>> 8) / 2 ** 24 < NO_PHONE_SHARE;
+  const subscriber = String(digits % 100_000_000).padStart(8, '0');
+  const phone = noPhone ? '' : `(${AREA_CODES[(draw >>> 12) % AREA_CODES.length]}) 9${subscriber.slice(0, 4)}-${subscriber.slice(4)}`;
+  return `${csvField(name)},${email},${phone}`;
+}
+
+/** The street address of customer #i, CSV-escaped (it holds a comma, so it is quoted). */
+function streetField(key: number, i: number): string {
+  const draw = keyedUint32(key, i, 0);
+  const street = `${STREET_TYPES[draw % STREET_TYPES.length]} ${STREET_NAMES[(draw >>> 4) % STREET_NAMES.length]}, ${1 + ((draw >>> 12) % 2999)}`;
+  return csvField(street);
+}
+
 /** Writes each referenced customer once (pool order), derived purely from the seed. */
 async function writeCustomers(sink: CsvSink, day: DayContext, referenced: Uint8Array): Promise<void> {
   const idKey = deriveKey(day.seed, 'customer.id');
@@ -790,6 +856,8 @@ async function writeCustomers(sink: CsvSink, day: DayContext, referenced: Uint8A
   const cityKey = deriveKey(day.seed, 'customer.city');
   const zipKey = deriveKey(day.seed, 'customer.zip');
   const updatedKey = deriveKey(day.seed, 'customer.updated_at');
+  const contactKey = deriveKey(day.seed, 'customer.contact');
+  const streetKey = deriveKey(day.seed, 'customer.street');
   const defects = day.defectDraw('customers');
 
   for (let i = 0; i < referenced.length; i++) {
@@ -803,7 +871,8 @@ async function writeCustomers(sink: CsvSink, day: DayContext, referenced: Uint8A
 
     const defect = defects.next();
     const cityField = defect === 'missingOptional' ? '' : city.csvName;
-    const line = `${keyedHex32(idKey, i)},${keyedHex32(uniqueIdKey, person)},${zip},${cityField},${city.state},${updatedAt}`;
+    const contact = `${contactFields(contactKey, person)},${streetField(streetKey, i)}`;
+    const line = `${keyedHex32(idKey, i)},${keyedHex32(uniqueIdKey, person)},${contact},${zip},${cityField},${city.state},${updatedAt}`;
     sink.row(line);
     if (defect === 'duplicate') sink.copyLater(line, defects.duplicateDelay());
     if (sink.needsFlush) await sink.flush();
