@@ -5,6 +5,14 @@
 import { log } from '@temporalio/activity';
 import type { Warehouse } from '../clickhouse/client';
 import { archiveInputs } from './archive/archiveInputs';
+import { archiveChangeBatch } from './changes/archiveChangeBatch';
+import { assertBatchId } from './changes/batchId';
+import { detectChangeBatches, type ChangeBatchFile } from './changes/detectChangeBatches';
+import { listArchivedChangeBatches, type ArchivedChangeBatchesInput } from './changes/listArchivedChangeBatches';
+import { recordChangeBatch, type ChangeBatchRecord } from './changes/recordChangeBatch';
+import { recordChangeManifest } from './changes/recordChangeManifest';
+import { restoreChangeBatch } from './changes/restoreChangeBatch';
+import { stageChangeBatch } from './changes/stageChangeBatch';
 import { listArchivedDates, type ArchivedDatesInput } from './archive/listArchivedDates';
 import { detectNewLandings, type NewLanding } from './incremental/detectNewLandings';
 import { recordLanding } from './incremental/recordLanding';
@@ -95,12 +103,37 @@ export function createActivities({ settings, warehouse, notifiers = [] }: Activi
     async restoreLanding(businessDate: string) {
       return restoreLanding(layout, assertBusinessDate(businessDate), personalDataKeys);
     },
+    // Change batches (landing/changes/<batch id>/): see activities/changes/ and workflows/changeBatchLoad.ts.
+    async detectChangeBatches(limit: number) {
+      return detectChangeBatches(warehouse, layout, limit);
+    },
+    async recordChangeManifest(input: { batchId: string; files: ChangeBatchFile[]; outcome: 'succeeded' | 'failed' }) {
+      return recordChangeManifest(warehouse, assertBatchId(input.batchId), input.files, input.outcome);
+    },
+    async archiveChangeBatch(batchId: string) {
+      return archiveChangeBatch(layout, assertBatchId(batchId));
+    },
+    async stageChangeBatch(batchId: string) {
+      return stageChangeBatch(warehouse, layout, settings.sources, assertBatchId(batchId));
+    },
+    async recordChangeBatch(record: ChangeBatchRecord) {
+      return recordChangeBatch(warehouse, { ...record, batchId: assertBatchId(record.batchId) });
+    },
+    async restoreChangeBatch(batchId: string) {
+      return restoreChangeBatch(layout, assertBatchId(batchId));
+    },
+    async listArchivedChangeBatches(input: ArchivedChangeBatchesInput) {
+      return listArchivedChangeBatches(layout, { ...input, since: assertBusinessDate(input.since) });
+    },
   };
 }
 
 export type Activities = ReturnType<typeof createActivities>;
 
 export type { ArchiveSummary } from './archive/archiveInputs';
+export type { ArchivedChangeBatch } from './changes/archiveChangeBatch';
+export type { DetectedChangeBatches, NewChangeBatch } from './changes/detectChangeBatches';
+export type { ChangeSourceAccount, ChangeStageSummary } from './changes/stageChangeBatch';
 export type { ArchivedDates } from './archive/listArchivedDates';
 export type { DiscardSummary } from './files/discardWork';
 export type { NewLanding } from './incremental/detectNewLandings';

@@ -1,6 +1,7 @@
 /**
  * `npm run replay -- --from D1 --to D2`: rebuild the warehouse for a date range from the archive of
- * raw inputs (disaster recovery), through Temporal (a worker must be running: npm start or npm run worker).
+ * raw inputs (disaster recovery), through Temporal (a worker must be running: npm start or npm run worker):
+ * the archived days, then the archived change batches exported since D1.
  * Prints progress until the replay finishes. Running the command again for the same range attaches to
  * the replay already in flight instead of starting a second one.
  *
@@ -51,6 +52,7 @@ async function main(): Promise<number> {
     try {
       const result = (await handle.result()) as ReplayLoadResult;
       console.log(result.replayed === 0 ? `nothing archived between ${from} and ${to}: nothing replayed` : `replayed ${result.replayed} day(s), the last ${result.lastDate}`);
+      if (result.changeBatches) console.log(`re-applied ${result.changeBatches} archived change batch(es) exported since ${from}`);
       return 0;
     } catch (error) {
       const cause = error instanceof WorkflowFailedError ? (error.cause?.cause ?? error.cause) : error;
@@ -70,7 +72,8 @@ function reportProgress(query: () => Promise<ReplayProgress>): () => void {
   const timer = setInterval(() => {
     query()
       .then((p) => {
-        const line = `  ... ${p.replayed}/${p.total} day(s) replayed${p.current ? `, loading ${p.current}` : ''}`;
+        const batches = p.changeBatches ? `, ${p.changeBatches} change batch(es) re-applied` : '';
+        const line = `  ... ${p.replayed}/${p.total} day(s) replayed${batches}${p.current ? `, loading ${p.current}` : ''}`;
         if (line !== last) console.log(line);
         last = line;
       })

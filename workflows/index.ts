@@ -5,3 +5,5 @@ export { replayLoad, replayProgressQuery } from './replayLoad';
 export type { ReplayLoadInput, ReplayLoadResult, ReplayProgress } from './replayLoad';
 export { incrementalLoad } from './incrementalLoad';
 export type { IncrementalLoadInput, IncrementalLoadResult } from './incrementalLoad';
+export { changeBatchLoad } from './changeBatchLoad';
+export type { ChangeBatchLoadInput, ChangeBatchLoadResult } from './changeBatchLoad';

@@ -8,6 +8,13 @@
  *   quarantine/<date>/<source>.rules.quarantine.csv            rows a business rule moved to quarantine
  *   staging/<source>/year=YYYY/month=MM/date=<date>/part-NNNN.parquet   the staged truth the warehouse is built from
  *   reports/<date>/quality.json                                quality results of the day's latest run
+ *
+ * Change batches (activities/changes/), later versions of loaded order lines and payments:
+ *   landing/changes/<batch>/<source>.csv                       orders.csv and/or payments.csv plus updated_at
+ *   work/changes/<batch>/                                      Parquet waiting to be published into staging
+ *   quarantine/changes/<batch>/<source>.quarantine.csv         rows refused: contract, business rule, key not loaded
+ *   quarantine/changes/<batch>/<source>.already_applied.csv    rows not newer than the warehouse's version
+ *   staging/<source>/year=YYYY/month=MM/changes=<batch>/part-NNNN.parquet   a batch's rows of that month
  */
 import path from 'node:path';
 import { CONTRACTS, type SourceName } from '../contracts';
@@ -71,6 +78,42 @@ export class DataLayout {
   qualityReport(businessDate: string): string {
     return this.at('reports', date(businessDate), 'quality.json');
   }
+
+  /** Where change batches land, one folder per batch id. */
+  changesLandingDir(): string {
+    return this.at('landing', 'changes');
+  }
+
+  changeBatchDir(batchId: string): string {
+    return this.at('landing', 'changes', batch(batchId));
+  }
+
+  changeBatchFile(batchId: string, source: SourceName): string {
+    return this.at('landing', 'changes', batch(batchId), CONTRACTS[known(source)].fileName);
+  }
+
+  /** A batch's Parquet, written here first and published into staging by folder renames. */
+  changeWorkDir(batchId: string): string {
+    return this.at('work', 'changes', batch(batchId));
+  }
+
+  changeQuarantineFile(batchId: string, source: SourceName): string {
+    return this.at('quarantine', 'changes', batch(batchId), `${known(source)}.quarantine.csv`);
+  }
+
+  changeAlreadyAppliedFile(batchId: string, source: SourceName): string {
+    return this.at('quarantine', 'changes', batch(batchId), `${known(source)}.already_applied.csv`);
+  }
+
+  /** A change batch's staged rows of one month (the month of `businessDate`). */
+  stagedChangesDir(source: SourceName, businessDate: string, batchId: string): string {
+    return confine(this.dataDir, path.join(this.stagingMonthDir(source, businessDate), `changes=${batch(batchId)}`));
+  }
+}
+
+/** A change batch id used as a folder name: one plain segment (activities also check its form). */
+function batch(batchId: string): string {
+  return assertSegment(batchId, 'change batch id');
 }
 
 /** A business date used as a folder name: one plain segment (activities also check it is a calendar date). */

@@ -1,7 +1,8 @@
 /**
  * Rebuild the warehouse month of a business date from the staged Parquet of that month.
  *
- * 1. Raw: every staged file of the month, per source, into a raw table.
+ * 1. Raw: every staged file of the month, per source, into a raw table: the days' exports and the
+ *    change batches touching the month (their rows carry a version; the fact build keeps the latest).
  * 2. Build: every table of the load (warehouseTables.ts) in a staging table shaped like its target
  *    (REPLACE PARTITION requires it): the month's snapshots, facts and aggregates, both dimensions
  *    whole, and the calendar months the facts use. Nothing visible has changed yet.
@@ -23,12 +24,12 @@ import { currentActivity } from '../activityContext';
 import type { Warehouse } from '../../clickhouse/client';
 import { uploadParquet } from '../../clickhouse/parquetUpload';
 import { readSql, renderSql } from '../../clickhouse/sqlFiles';
-import { SOURCE_NAMES, stagedColumns, type SourceName } from '../contracts';
+import { SOURCE_NAMES, type SourceName } from '../contracts';
 import type { DataLayout } from '../files/layout';
 import { summariseLoad, type LoadSummary } from './loadSummary';
-import { createRawTableSql, rawColumns } from './rawTables';
+import { createRawTableSql, rawColumns, rawTableColumns } from './rawTables';
 import { stagedFilesOfMonth } from './stagedFiles';
-import { asDamagedFile, assertParquetFrame } from './stagedParquetCheck';
+import { asDamagedFile, verifyStagedFiles } from './stagedParquetCheck';
 import { swapPartition } from './swapPartition';
 import { BUILT_TABLES, CALENDAR_TABLE, SWAP_ORDER, type TableInput } from './warehouseTables';
 
@@ -75,15 +76,16 @@ async function rebuildMonth(warehouse: Warehouse, layout: DataLayout, input: Loa
     ...[...BUILT_TABLES.map((t) => t.table), CALENDAR_TABLE].map(staging),
   ];
 
-  // A damaged staged file fails the load before the warehouse is touched (stagedParquetCheck.ts).
+  // A damaged staged file (checksums recorded at staging, Parquet frame) fails the load before the
+  // warehouse is touched (stagedParquetCheck.ts).
   const files = Object.fromEntries(SOURCE_NAMES.map((source) => [source, stagedFilesOfMonth(layout, source, input.businessDate)]));
-  for (const file of Object.values(files).flat()) assertParquetFrame(file);
+  verifyStagedFiles(Object.values(files).flat());
 
   try {
-    // 1. Raw month: every staged file of the month, as is.
+    // 1. Raw month: every staged file of the month (days and change batches), as is.
     for (const source of SOURCE_NAMES) {
       heartbeat(`upload ${source}`);
-      const columns = stagedColumns(source);
+      const columns = rawTableColumns(source);
       await command(`DROP TABLE IF EXISTS ${rawTableOf(source, month)}`);
       await command(createRawTableSql(rawTableOf(source, month), columns));
       for (const file of files[source]) {

@@ -2,9 +2,14 @@
  * Raw tables receive staged Parquet as is; their ClickHouse types come from the same source contract
  * as the Parquet schema, so the two cannot drift apart. Load SQL reads the columns it needs from
  * them by name, so calculated columns added to the contract later do not disturb it.
+ *
+ * Sources with change batches (orders, payments) also get the version columns (updated_at,
+ * change_batch): a month holds files of daily exports (without them: NULL and '') and of change
+ * batches in one raw table, and the fact build keeps the latest version of each key.
  */
 import type { UploadColumn } from '../../clickhouse/parquetUpload';
-import type { ColumnSpec } from '../contracts';
+import { stagedColumns, type ColumnSpec, type SourceName } from '../contracts';
+import { isChangeSource, stagedChangeColumns } from '../contracts/changes';
 import type { StorageKind } from '../contracts/columns';
 
 const CLICKHOUSE_TYPES: Record<StorageKind, string> = {
@@ -26,4 +31,9 @@ export function rawColumns(columns: readonly ColumnSpec[]): UploadColumn[] {
 export function createRawTableSql(table: string, columns: readonly ColumnSpec[]): string {
   const definitions = rawColumns(columns).map((column) => `${column.name} ${column.type}`).join(', ');
   return `CREATE TABLE ${table} (${definitions}) ENGINE = MergeTree ORDER BY tuple()`;
+}
+
+/** The columns a month's raw table of `source` receives from its staged files. */
+export function rawTableColumns(source: SourceName): ColumnSpec[] {
+  return isChangeSource(source) ? stagedChangeColumns(source) : stagedColumns(source);
 }

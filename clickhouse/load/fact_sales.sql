@@ -3,9 +3,17 @@
 -- of the day's orders; products.csv is the day's catalogue), so a month's facts depend on that
 -- month's files alone. ANY joins: a line never multiplies. Staged money is integer cents: exact.
 -- Delivery measures are computed here from the base columns.
+--
+-- Versions: the raw month holds the days' export rows (no updated_at, change_batch '') and the
+-- rows of change batches that touch the month, each staged under the business date of the line it
+-- changes. One row per (business_date, order line) comes out: the export row, unless changes of
+-- that line exist, then the latest of them by (updated_at, change_batch), which is how batches are
+-- compared when applied. A change replaces a line of its day's export and never adds one: a change
+-- of a line the export no longer holds is left out, so a day's row count is its export's.
 INSERT INTO ${target} (business_date, sale_date, order_id, order_item_id, customer_id, customer_unique_id, customer_state,
                        product_id, product_category, seller_id, order_status, purchased_at, approved_at, delivered_at,
-                       estimated_delivery_at, delivery_days, is_late, price, freight_value, line_total, source_line)
+                       estimated_delivery_at, delivery_days, is_late, price, freight_value, line_total, source_line,
+                       updated_at, change_batch)
 SELECT
     toDate(o.business_date),
     toDate(o.order_purchase_timestamp),
@@ -27,8 +35,26 @@ SELECT
     toDecimal64(o.price, 2) / 100,
     toDecimal64(o.freight_value, 2) / 100,
     toDecimal64(o.line_total_cents, 2) / 100,
-    o.source_line
-FROM ${orders} AS o
+    o.source_line,
+    ifNull(o.updated_at, toDateTime64(0, 3, 'UTC')),   -- an export row has no version (see migration 0010)
+    o.change_batch
+FROM
+(
+    SELECT * FROM ${orders}
+    WHERE change_batch = ''
+      AND (business_date, order_id, order_item_id) NOT IN (SELECT business_date, order_id, order_item_id FROM ${orders} WHERE change_batch != '')
+    UNION ALL
+    SELECT * FROM
+    (
+        SELECT * FROM ${orders}
+        WHERE change_batch != ''
+          -- the changed lines its export holds (both sets are as small as the month's changes)
+          AND (business_date, order_id, order_item_id) IN (SELECT business_date, order_id, order_item_id FROM ${orders} WHERE change_batch = ''
+                          AND (business_date, order_id, order_item_id) IN (SELECT business_date, order_id, order_item_id FROM ${orders} WHERE change_batch != ''))
+        ORDER BY updated_at DESC, change_batch DESC
+        LIMIT 1 BY business_date, order_id, order_item_id
+    )
+) AS o
 ANY LEFT JOIN ${customers} AS c ON c.customer_id = o.customer_id AND c.business_date = o.business_date
 ANY LEFT JOIN ${products} AS p ON p.product_id = o.product_id AND p.business_date = o.business_date
 SETTINGS join_use_nulls = 0;

@@ -2,13 +2,18 @@
  * CLI for the deterministic sample-data generator.
  *
  *   tsx ops/generate/cli.ts --date YYYY-MM-DD --orders N --seed S [--defect-rate R] [--out DIR]
+ *   tsx ops/generate/cli.ts --changes BATCH_ID --from-date YYYY-MM-DD [--from-date ...] [--orders N] [--payments N] [--seed S] [--out DIR]
  *
  * Default output: <repo>/data/landing/<date>, or <CARTWHEEL_DATA_DIR>/landing/<date>
- * when that variable is set. Exit codes: 0 ok, 2 bad arguments, 1 generation failure.
+ * when that variable is set; a change batch goes to landing/changes/<batch id> of the same data
+ * folder, built from the days' landed (or archived) files there (ops/generate/changedRows.ts).
+ * Exit codes: 0 ok, 2 bad arguments, 1 generation failure.
  */
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { batchIdProblem } from '../../activities/changes/batchId';
+import { generateChangeBatch } from './changedRows';
 import {
   DEFECTS_BY_SOURCE,
   EXPORT_SOURCES,
@@ -79,7 +84,7 @@ function parseCli(argv: string[]): Args {
     throw new UsageError((error as Error).message);
   }
   if (values.help) {
-    console.log(USAGE);
+    console.log(`${USAGE}\n\n${CHANGES_USAGE}`);
     process.exit(0);
   }
   delete values.help;
@@ -90,6 +95,92 @@ function parseCli(argv: string[]): Args {
     throw new UsageError(problems.join('\n'));
   }
   return parsed.data;
+}
+
+const CHANGES_USAGE =
+  'usage: tsx ops/generate/cli.ts --changes BATCH_ID --from-date YYYY-MM-DD [--from-date ...] [--orders N] [--payments N] [--seed S] [--out DIR]\n' +
+  `  --changes      change batch id: YYYYMMDDTHHMMSSZ[-label], the batch's UTC export time, e.g. 20240415T093000Z\n` +
+  `  --from-date    a generated day whose order lines and payments are changed (repeat for several)\n` +
+  `  --orders       orders changed per day, every line of each (default 50)\n` +
+  `  --payments     payments corrected per day (default 20)\n` +
+  `  --seed         integer seed (default 1); same arguments = byte-identical files\n` +
+  `  --out          output directory (default: <data folder>/landing/changes/<batch id>)`;
+
+const ChangesArgsSchema = z.object({
+  changes: requiredString.superRefine((id, ctx) => {
+    const problem = batchIdProblem(id);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem.replace(/^change batch id "[^"]*" is/, 'is') });
+  }),
+  'from-date': z.array(z.string().refine(isCalendarDate, 'must be a valid date in YYYY-MM-DD format'), { error: 'is required' }).min(1, 'is required'),
+  orders: integerFlag(0, 1_000_000).default(50),
+  payments: integerFlag(0, 1_000_000).default(20),
+  seed: integerFlag(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER).default(1),
+  out: z.string().min(1, 'must not be empty').optional(),
+});
+type ChangesArgs = z.output<typeof ChangesArgsSchema>;
+
+function parseChangesCli(argv: string[]): ChangesArgs {
+  let values: Record<string, unknown>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        changes: { type: 'string' },
+        'from-date': { type: 'string', multiple: true },
+        orders: { type: 'string' },
+        payments: { type: 'string' },
+        seed: { type: 'string' },
+        out: { type: 'string' },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const parsed = ChangesArgsSchema.safeParse(values);
+  if (!parsed.success) {
+    throw new UsageError(parsed.error.issues.map((issue) => `--${String(issue.path[0] ?? '?')} ${issue.message}`).join('\n'));
+  }
+  return parsed.data;
+}
+
+function dataDirectory(): string {
+  return path.resolve(process.env.CARTWHEEL_DATA_DIR ?? path.join(REPO_ROOT, 'data'));
+}
+
+function generateChanges(argv: string[]): void {
+  let args: ChangesArgs;
+  try {
+    args = parseChangesCli(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`error: ${error.message}\n\n${CHANGES_USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  const started = performance.now();
+  let result: ReturnType<typeof generateChangeBatch>;
+  try {
+    result = generateChangeBatch({
+      batchId: args.changes,
+      fromDates: args['from-date'],
+      dataDir: dataDirectory(),
+      outDir: args.out ? path.resolve(args.out) : undefined,
+      orders: args.orders,
+      payments: args.payments,
+      seed: args.seed,
+    });
+  } catch (error) {
+    // A day that was never generated, a batch folder that already holds files: say so, no stack.
+    if (!(error instanceof RangeError)) throw error;
+    console.error(`error: ${error.message}`);
+    process.exitCode = 1;
+    return;
+  }
+  console.log(`generated change batch ${result.batchId} into ${result.outDir}`);
+  for (const source of ['orders', 'payments'] as const) console.log(`  ${`${source}.csv`.padEnd(14)} ${result.rows[source].toLocaleString('en-US').padStart(12)} rows`);
+  console.log(`  elapsed ${((performance.now() - started) / 1000).toFixed(2)} s`);
 }
 
 function defaultOutDir(date: string): string {
@@ -112,6 +203,8 @@ function formatSummary(result: GeneratedExport, outDir: string, seconds: number)
 }
 
 async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv.some((arg) => arg === '--changes' || arg.startsWith('--changes='))) return generateChanges(argv);
   let args: Args;
   try {
     args = parseCli(process.argv.slice(2));
