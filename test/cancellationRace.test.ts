@@ -8,19 +8,16 @@
  * workflow task that follows in this case (measured: the history stops at WorkflowTaskStarted after
  * WorkflowExecutionCancelRequested), while the dev server (the real server's code) handles it.
  */
-import { CancelledFailure, Client, Connection, WorkflowFailedError } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { CancelledFailure, WorkflowFailedError } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
 import { strict as assert } from 'node:assert';
 import { existsSync } from 'node:fs';
 import { setTimeout as pause } from 'node:timers/promises';
 import { createActivities, type Activities } from '../activities';
 import { SOURCE_NAMES } from '../activities/contracts';
-import { freePort } from '../ops/stack/freePort';
-import { startDevServer, type DevServer } from '../ops/stack/devServer';
-import { ensureTemporalCli } from '../ops/tools/provision';
 import { tableChecksums } from './helpers/checksums';
+import { devServerEnv, type DevServerEnv } from './helpers/devServerEnv';
 import { testDataDir } from './helpers/pipeline';
-import { tempDir } from './helpers/tempDirs';
 import { freshWarehouse, rows } from './helpers/warehouse';
 import { workflowBundle } from './helpers/workflowBundle';
 
@@ -28,19 +25,13 @@ const DAY = '2024-03-10';
 
 describe('a cancel racing a transform that completes (Temporal dev server)', function () {
   this.timeout(180_000);
-  let server: DevServer;
-  let connection: Connection;
-  let nativeConnection: NativeConnection;
+  let temporal: DevServerEnv;
 
   before(async () => {
-    server = await startDevServer({ cliPath: await ensureTemporalCli(() => {}), port: await freePort(), uiPort: await freePort(), runDir: tempDir('temporal') });
-    connection = await Connection.connect({ address: server.address });
-    nativeConnection = await NativeConnection.connect({ address: server.address });
+    temporal = await devServerEnv();
   });
   after(async () => {
-    await nativeConnection?.close();
-    await connection?.close();
-    await server?.stop();
+    await temporal?.teardown();
   });
 
   it('ends cancelled, discards the work files, stages and loads nothing, and records the run', async () => {
@@ -63,7 +54,7 @@ describe('a cancel racing a transform that completes (Temporal dev server)', fun
         return summary;
       },
     };
-    const client = new Client({ connection });
+    const { client, nativeConnection } = temporal;
     const taskQueue = 'cancel-race';
     const worker = await Worker.create({ connection: nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: observed });
     await worker.runUntil(async () => {

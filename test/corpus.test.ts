@@ -4,7 +4,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
-import { QUARANTINE_HEADER } from '../activities/ingest/ingestSource';
+import { QUARANTINE_HEADER } from '../activities/ingest/headerPositions';
 import { DATE, id, ingestAndTransform, land } from './helpers/sourceFiles';
 
 const HEADER = 'customer_id,customer_unique_id,customer_zip_code_prefix,customer_city,customer_state,updated_at';

@@ -2,9 +2,8 @@
  * The real thing, small: the Temporal dev server started by the project's own tooling, a worker with
  * the real activities, the embedded warehouse, generated exports, and the SQL gateway.
  */
-import { Client, Connection } from '@temporalio/client';
 import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { strict as assert } from 'node:assert';
 import { writeFileSync } from 'node:fs';
@@ -14,13 +13,10 @@ import { promisify } from 'node:util';
 import { createActivities } from '../activities';
 import type { Warehouse } from '../clickhouse/client';
 import { startSqlGateway, type SqlGateway } from '../clickhouse/sqlGateway';
-import { startDevServer, type DevServer } from '../ops/stack/devServer';
-import { ensureTemporalCli } from '../ops/tools/provision';
 import type { DailyLoadResult } from '../workflows';
 import { tableChecksums } from './helpers/checksums';
-import { freePort } from '../ops/stack/freePort';
+import { devServerEnv, type DevServerEnv } from './helpers/devServerEnv';
 import { testDataDir } from './helpers/pipeline';
-import { tempDir } from './helpers/tempDirs';
 import { freshWarehouse, rows } from './helpers/warehouse';
 import { workflowBundle } from './helpers/workflowBundle';
 import { gatewayStateFile } from '../workers/cartwheelWorker';
@@ -29,43 +25,32 @@ const execFileAsync = promisify(execFile);
 
 describe('dailyLoad on the Temporal dev server with the embedded warehouse', function () {
   this.timeout(300_000); // the first run may build the Temporal CLI
-  let server: DevServer;
-  let connection: Connection;
-  let nativeConnection: NativeConnection;
+  let temporal: DevServerEnv;
   let warehouse: Warehouse;
   let gateway: SqlGateway;
   const data = testDataDir();
 
   before(async () => {
-    server = await startDevServer({
-      cliPath: await ensureTemporalCli(() => {}),
-      port: await freePort(),
-      uiPort: await freePort(),
-      runDir: tempDir('temporal'),
-    });
-    connection = await Connection.connect({ address: server.address });
-    nativeConnection = await NativeConnection.connect({ address: server.address });
+    temporal = await devServerEnv();
     warehouse = await freshWarehouse();
     gateway = await startSqlGateway(warehouse, 0, gatewayStateFile(data.settings.dataDir));
   });
   after(async () => {
     await gateway?.close();
-    await nativeConnection?.close();
-    await connection?.close();
-    await server?.stop();
+    await temporal?.teardown();
   });
 
   it('loads a generated day, accounts for every row, and a re-run changes nothing', async () => {
     const generated = await data.generate('2024-03-10', 300);
     const taskQueue = 'integration';
     const worker = await Worker.create({
-      connection: nativeConnection,
+      connection: temporal.nativeConnection,
       taskQueue,
       workflowBundle: await workflowBundle(),
       // Two worker threads, as in production: this test covers the thread pool.
       activities: createActivities({ settings: { ...data.settings, threads: 2 }, warehouse }),
     });
-    const client = new Client({ connection });
+    const { client } = temporal;
     const run = () =>
       client.workflow.execute('dailyLoad', {
         taskQueue,

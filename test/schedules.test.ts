@@ -4,8 +4,7 @@
  * warehouse: the daily schedule is created, updated in place, and a backfill of two business dates
  * loads exactly those dates, each run taking its date from the schedule's action time.
  */
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { createClient } from '@clickhouse/client';
 import { strict as assert } from 'node:assert';
 import path from 'node:path';
@@ -15,11 +14,9 @@ import { upsertDailySchedule, backfillDailySchedule } from '../ops/schedule/dail
 import { openWorkflows } from '../ops/status/openWorkflows';
 import { upsertIncrementalSchedule } from '../ops/schedule/incrementalSchedule';
 import type { IncrementalLoadResult } from '../workflows';
-import { startDevServer, type DevServer } from '../ops/stack/devServer';
-import { ensureTemporalCli } from '../ops/tools/provision';
 import { createActivities } from '../activities';
 import { BUSINESS_DATE, OUTCOME, RUN_KIND } from '../workflows/searchAttributes';
-import { freePort } from '../ops/stack/freePort';
+import { devServerEnv, type DevServerEnv } from './helpers/devServerEnv';
 import { testDataDir } from './helpers/pipeline';
 import { tempDir } from './helpers/tempDirs';
 import { freshWarehouse, rows } from './helpers/warehouse';
@@ -27,19 +24,13 @@ import { workflowBundle } from './helpers/workflowBundle';
 
 describe('Schedules on the Temporal dev server', function () {
   this.timeout(300_000);
-  let server: DevServer;
-  let connection: Connection;
-  let nativeConnection: NativeConnection;
+  let temporal: DevServerEnv;
 
   before(async () => {
-    server = await startDevServer({ cliPath: await ensureTemporalCli(() => {}), port: await freePort(), uiPort: await freePort(), runDir: tempDir('temporal') });
-    connection = await Connection.connect({ address: server.address });
-    nativeConnection = await NativeConnection.connect({ address: server.address });
+    temporal = await devServerEnv();
   });
   after(async () => {
-    await nativeConnection?.close();
-    await connection?.close();
-    await server?.stop();
+    await temporal?.teardown();
   });
 
   it('creates and updates the daily schedule; a backfill loads each date from its action time', async () => {
@@ -47,7 +38,7 @@ describe('Schedules on the Temporal dev server', function () {
     const data = testDataDir();
     const dates = ['2024-03-10', '2024-03-11'];
     for (const d of dates) await data.generate(d, 80);
-    const client = new Client({ connection });
+    const { client } = temporal;
     const taskQueue = 'schedules';
     // Paused: the test drives it by backfill only, never by the clock.
     const options = { scheduleId: 'daily-load', taskQueue, hour: 2, minute: 0, catchupWindow: '1 hour', overlap: 'SKIP' as const, paused: true, searchAttributes: true };
@@ -60,7 +51,7 @@ describe('Schedules on the Temporal dev server', function () {
     assert.equal(described.policies.catchupWindow, 6 * 3_600_000);
     assert.equal(described.policies.overlap, 'BUFFER_ONE');
 
-    const worker = await Worker.create({ connection: nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: createActivities({ settings: data.settings, warehouse }) });
+    const worker = await Worker.create({ connection: temporal.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: createActivities({ settings: data.settings, warehouse }) });
     const runs = await worker.runUntil(async () => {
       await backfillDailySchedule(second.handle, dates[0], dates[1], { hour: 3, minute: 30 });
       // Wait for the two runs the backfill starts (BUFFER_ALL: one after the other) to finish.
@@ -98,9 +89,9 @@ describe('Schedules on the Temporal dev server', function () {
 
   it('npm run status lists a run still waiting for its files, with business date and run kind', async () => {
     const data = testDataDir();
-    const client = new Client({ connection });
+    const { client } = temporal;
     const taskQueue = 'status';
-    const worker = await Worker.create({ connection: nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: createActivities({ settings: data.settings, warehouse: await freshWarehouse() }) });
+    const worker = await Worker.create({ connection: temporal.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: createActivities({ settings: data.settings, warehouse: await freshWarehouse() }) });
     await worker.runUntil(async () => {
       // No files landed for this date: the run waits (hours, by default) and stays open.
       const handle = await client.workflow.start('dailyLoad', { taskQueue, workflowId: 'daily-2024-05-01', args: [{ businessDate: '2024-05-01' }], typedSearchAttributes: [{ key: RUN_KIND, value: 'daily' }] });
@@ -124,13 +115,13 @@ describe('Schedules on the Temporal dev server', function () {
     const warehouse = await freshWarehouse();
     const data = testDataDir();
     await data.generate('2024-06-01', 60);
-    const client = new Client({ connection });
+    const { client } = temporal;
     const taskQueue = 'incremental';
     const { handle } = await upsertIncrementalSchedule(client, { scheduleId: 'incremental-load', taskQueue, everyMinutes: 15, paused: true, searchAttributes: true });
     const described = await handle.describe();
     assert.equal(described.spec.intervals?.[0].every, 15 * 60_000);
     assert.equal(described.policies.overlap, 'SKIP');
-    const worker = await Worker.create({ connection: nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: createActivities({ settings: data.settings, warehouse }) });
+    const worker = await Worker.create({ connection: temporal.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: createActivities({ settings: data.settings, warehouse }) });
     const result = await worker.runUntil(async () => {
       await handle.trigger();
       for (;;) {

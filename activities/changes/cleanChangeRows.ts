@@ -9,7 +9,8 @@ import { CONTRACTS, type TypedRow } from '../contracts';
 import { VERSION_COLUMN, type ChangeSource } from '../contracts/changes';
 import type { SourceSettings } from '../pipelineConfig';
 import { Deduplicator } from '../transform/deduplicate';
-import { enrich, lineTotalCents } from '../transform/enrich';
+import { enrich } from '../transform/enrich';
+import { orderContexts } from '../transform/orderContexts';
 import { applyNullStrategies } from '../transform/nullStrategies';
 import { rulesOf } from '../transform/rules';
 
@@ -49,18 +50,4 @@ export function cleanChangeRows(source: ChangeSource, rows: readonly TypedRow[],
     cleaned.rows.push(row);
   }
   return cleaned;
-}
-
-/** Totals, line counts and statuses of the orders whose lines are in the batch. */
-function orderContexts(lines: readonly TypedRow[]) {
-  const orders = new Map<string, { totalCents: number; lines: number; statuses: Set<string> }>();
-  for (const line of lines) {
-    const id = String(line.order_id);
-    const order = orders.get(id) ?? { totalCents: 0, lines: 0, statuses: new Set<string>() };
-    order.totalCents += lineTotalCents(line);
-    order.lines += 1;
-    order.statuses.add(String(line.order_status));
-    orders.set(id, order);
-  }
-  return orders;
 }

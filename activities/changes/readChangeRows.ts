@@ -10,7 +10,7 @@ import type { DateFormat, TypedRow } from '../contracts';
 import { changeFileColumns, changeRowSchema, VERSION_COLUMN, type ChangeSource } from '../contracts/changes';
 import { badInput } from '../errors';
 import { CsvFileError, readCsvRecords } from '../ingest/csvRecords';
-import { QUARANTINE_HEADER } from '../ingest/ingestSource';
+import { headerPositions } from '../ingest/headerPositions';
 import type { RowListing } from './rowListing';
 
 export interface ChangeRowsRead {
@@ -34,18 +34,7 @@ export async function readChangeRows(file: string, source: ChangeSource, batchId
       file,
       (columns) => {
         header = columns;
-        const present = columns.filter((name) => !(QUARANTINE_HEADER as readonly string[]).includes(name));
-        const missing = expected.filter((name) => !present.includes(name));
-        const unknown = present.filter((name) => !expected.includes(name));
-        if (missing.length > 0 || unknown.length > 0) {
-          throw badInput(
-            `${file} line 1: header does not match the ${source} change contract (the ${source} columns plus updated_at)` +
-              (missing.length ? `; missing columns: ${missing.join(', ')}` : '') +
-              (unknown.length ? `; unknown columns: ${unknown.join(', ')}` : ''),
-            'HeaderMismatch',
-          );
-        }
-        positions = expected.map((name) => columns.indexOf(name));
+        positions = headerPositions(file, columns, expected, `${source} change contract (the ${source} columns plus updated_at)`);
       },
       async (records) => {
         for (const record of records) {

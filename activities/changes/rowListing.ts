@@ -8,7 +8,7 @@
 import type { ColumnSpec, TypedRow } from '../contracts';
 import { BufferedWriter } from '../files/bufferedWriter';
 import { csvLine } from '../files/csvText';
-import { QUARANTINE_HEADER } from '../ingest/ingestSource';
+import { QUARANTINE_HEADER } from '../ingest/headerPositions';
 
 export class RowListing {
   private readonly writer: BufferedWriter;

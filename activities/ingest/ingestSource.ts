@@ -21,6 +21,7 @@ import { PARTITION_COLUMN } from '../pipelineConfig';
 import type { TransferableKeys } from '../security/personalDataKeys';
 import { protectorFor } from '../security/personalDataProtector';
 import { CsvFileError, readCsvRecords, type CsvRecord } from './csvRecords';
+import { headerPositions, QUARANTINE_HEADER } from './headerPositions';
 
 export interface IngestInput {
   businessDate: string;
@@ -50,9 +51,6 @@ export interface IngestSummary {
   /** A few quarantine reasons with their counts, for the run summary (no row values: they may be personal data). */
   topReasons: { column: string; reason: string; count: number }[];
 }
-
-/** Columns a quarantine file puts before the original ones; ingest ignores them, so a fixed quarantine file can be landed again. */
-export const QUARANTINE_HEADER = ['_file', '_line', '_column', '_value', '_reason'] as const;
 
 export async function ingestSource(layout: DataLayout, options: IngestOptions, input: IngestInput): Promise<IngestSummary> {
   const contract = CONTRACTS[input.source];
@@ -93,20 +91,9 @@ export async function ingestSource(layout: DataLayout, options: IngestOptions, i
       file,
       (columns) => {
         header = columns;
-        const present = columns.filter((name) => !(QUARANTINE_HEADER as readonly string[]).includes(name));
-        const missing = expected.filter((name) => !present.includes(name) && !optionalInHeader.includes(name));
-        const unknown = present.filter((name) => !expected.includes(name));
-        if (missing.length > 0 || unknown.length > 0) {
-          throw badInput(
-            `${file} line 1: header does not match the ${input.source} contract` +
-              (missing.length ? `; missing columns: ${missing.join(', ')}` : '') +
-              (unknown.length ? `; unknown columns: ${unknown.join(', ')}` : ''),
-            'HeaderMismatch',
-          );
-        }
         // Columns are read by name, so a reordered export is still read correctly; a column a file
         // may lack (optionalInHeader) is read as empty.
-        positions = expected.map((name) => columns.indexOf(name));
+        positions = headerPositions(file, columns, expected, `${input.source} contract`, optionalInHeader);
       },
       async (records) => {
         for (const record of records) {

@@ -14,7 +14,7 @@ import { BufferedWriter } from '../files/bufferedWriter';
 import { csvLine } from '../files/csvText';
 import type { DataLayout } from '../files/layout';
 import { readNdjson } from '../files/ndjson';
-import { QUARANTINE_HEADER } from '../ingest/ingestSource';
+import { QUARANTINE_HEADER } from '../ingest/headerPositions';
 import { dedupOf, type NullStrategy, type SourceSettings } from '../pipelineConfig';
 import { badInput } from '../errors';
 import type { TransferableKeys } from '../security/personalDataKeys';
@@ -22,9 +22,10 @@ import { protectorFor, type PersonalDataProtector } from '../security/personalDa
 import { personalSettingsProblems } from '../security/personalSettings';
 import { inRowGroups, writeParquetParts } from '../stage/parquetStream';
 import { Deduplicator } from './deduplicate';
-import { enrich, lineTotalCents, type OrderTotals } from './enrich';
+import { enrich } from './enrich';
+import { orderContexts } from './orderContexts';
 import { applyNullStrategies } from './nullStrategies';
-import { rulesOf, type OrderContext } from './rules';
+import { rulesOf } from './rules';
 
 export interface TransformInput {
   businessDate: string;
@@ -145,20 +146,6 @@ export async function transformSource(layout: DataLayout, options: TransformOpti
     cleanDir: layout.pendingDir(businessDate, source),
     rulesQuarantineFile: layout.rulesQuarantineFile(businessDate, source),
   };
-}
-
-/** Order totals, line counts and statuses of every order in a partition (all its lines are there). */
-function orderContexts(lines: readonly TypedRow[]): Map<string, OrderTotals & OrderContext> {
-  const orders = new Map<string, OrderTotals & { statuses: Set<string> }>();
-  for (const line of lines) {
-    const id = String(line.order_id);
-    const order = orders.get(id) ?? { totalCents: 0, lines: 0, statuses: new Set<string>() };
-    order.totalCents += lineTotalCents(line);
-    order.lines += 1;
-    order.statuses.add(String(line.order_status));
-    orders.set(id, order);
-  }
-  return orders;
 }
 
 /** A column of a row as delivered (personal ones decrypted), so a quarantine file can be fixed and landed again. */
