@@ -1,6 +1,10 @@
 /** cartwheel's workflows still running on Temporal, with their search attributes when they have them. */
 import type { Client } from '@temporalio/client';
+import type * as Workflows from '../../workflows';
 import { BUSINESS_DATE, RUN_KIND } from '../../workflows/searchAttributes';
+
+/** Every workflow type cartwheel registers (workflows/index.ts). */
+const CARTWHEEL_WORKFLOWS = ['dailyLoad', 'incrementalLoad', 'changeBatchLoad', 'replayLoad'] as const satisfies readonly (keyof typeof Workflows)[];
 
 export interface OpenWorkflow {
   workflowId: string;
@@ -12,7 +16,8 @@ export interface OpenWorkflow {
 
 export async function openWorkflows(client: Client, limit: number): Promise<OpenWorkflow[]> {
   const open: OpenWorkflow[] = [];
-  for await (const wf of client.workflow.list({ query: `ExecutionStatus = 'Running' AND (WorkflowType = 'dailyLoad' OR WorkflowType = 'replayLoad' OR WorkflowType = 'incrementalLoad')` })) {
+  const types = CARTWHEEL_WORKFLOWS.map((type) => `WorkflowType = '${type}'`).join(' OR ');
+  for await (const wf of client.workflow.list({ query: `ExecutionStatus = 'Running' AND (${types})` })) {
     open.push({
       workflowId: wf.workflowId,
       type: wf.type,
