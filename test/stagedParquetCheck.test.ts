@@ -3,7 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { strict as assert } from 'node:assert';
 import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { assertParquetFrame, asDamagedFile, verifyStagedFiles } from '../activities/load/stagedParquetCheck';
+import { assertParquetFrame, asDamagedFile, verifyStagedFolders } from '../activities/load/stagedParquetCheck';
 import { CHECKSUM_FILE, writeStagedChecksums } from '../activities/stage/stagedChecksums';
 import { tempDir } from './helpers/tempDirs';
 
@@ -60,9 +60,11 @@ describe('staged Parquet frame check', () => {
       return files;
     };
 
+    const folderOf = (files: string[]) => [path.dirname(files[0])];
+
     it('passes an untouched folder, in the sha256sum format', () => {
       const files = stagedFolder('untouched');
-      verifyStagedFiles(files);
+      verifyStagedFolders(folderOf(files));
       const listed = readFileSync(path.join(path.dirname(files[0]), CHECKSUM_FILE), 'utf8').trim().split('\n');
       assert.equal(listed.length, 3);
       assert.match(listed[0], /^[0-9a-f]{64} {2}part-0000\.parquet$/);
@@ -74,26 +76,29 @@ describe('staged Parquet frame check', () => {
       bytes[20] ^= 0xff;
       writeFileSync(files[1], bytes);
       assertParquetFrame(files[1]);
-      assert.throws(() => verifyStagedFiles(files), refused(files[1], /sha256 differs/));
+      assert.throws(() => verifyStagedFolders(folderOf(files)), refused(files[1], /sha256 differs/));
     });
 
-    it('refuses a folder with a listed part missing, or a part staging did not write', () => {
+    it('refuses a folder with a listed part missing (even every part), or a part staging did not write', () => {
       const files = stagedFolder('missing');
       unlinkSync(files[2]);
-      assert.throws(() => verifyStagedFiles(files.slice(0, 2)), refused(files[2], /part is missing/));
+      assert.throws(() => verifyStagedFolders(folderOf(files)), refused(files[2], /part is missing/));
+      const emptied = stagedFolder('emptied');
+      for (const file of emptied) unlinkSync(file);
+      assert.throws(() => verifyStagedFolders(folderOf(emptied)), refused(emptied[0], /part is missing/));
       const extra = stagedFolder('extra');
       const stray = path.join(path.dirname(extra[0]), 'part-0009.parquet');
       writeFileSync(stray, part(9));
-      assert.throws(() => verifyStagedFiles([...extra, stray]), refused(stray, /not listed/));
+      assert.throws(() => verifyStagedFolders(folderOf(extra)), refused(stray, /not listed/));
     });
 
     it('checks only the frame of a folder staged before checksums existed', () => {
       const folder = path.join(dir, 'legacy');
       mkdirSync(folder, { recursive: true });
-      const file = write('legacy/part-0000.parquet', part(1));
-      verifyStagedFiles([file]);
+      write('legacy/part-0000.parquet', part(1));
+      verifyStagedFolders([folder]);
       const truncated = write('legacy/part-0001.parquet', part(1).subarray(0, 40));
-      assert.throws(() => verifyStagedFiles([file, truncated]), refused(truncated, /magic bytes at the end/));
+      assert.throws(() => verifyStagedFolders([folder]), refused(truncated, /magic bytes at the end/));
     });
   });
 });

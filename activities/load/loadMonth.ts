@@ -28,8 +28,8 @@ import { SOURCE_NAMES, type SourceName } from '../contracts';
 import type { DataLayout } from '../files/layout';
 import { summariseLoad, type LoadSummary } from './loadSummary';
 import { createRawTableSql, rawColumns, rawTableColumns } from './rawTables';
-import { stagedFilesOfMonth } from './stagedFiles';
-import { asDamagedFile, verifyStagedFiles } from './stagedParquetCheck';
+import { stagedFilesOfMonth, stagedFoldersOfMonth } from './stagedFiles';
+import { asDamagedFile, verifyStagedFolders } from './stagedParquetCheck';
 import { swapPartition } from './swapPartition';
 import { BUILT_TABLES, CALENDAR_TABLE, SWAP_ORDER, type TableInput } from './warehouseTables';
 
@@ -78,8 +78,8 @@ async function rebuildMonth(warehouse: Warehouse, layout: DataLayout, input: Loa
 
   // A damaged staged file (checksums recorded at staging, Parquet frame) fails the load before the
   // warehouse is touched (stagedParquetCheck.ts).
+  verifyStagedFolders(SOURCE_NAMES.flatMap((source) => stagedFoldersOfMonth(layout, source, input.businessDate)));
   const files = Object.fromEntries(SOURCE_NAMES.map((source) => [source, stagedFilesOfMonth(layout, source, input.businessDate)]));
-  verifyStagedFiles(Object.values(files).flat());
 
   try {
     // 1. Raw month: every staged file of the month (days and change batches), as is.

@@ -9,29 +9,31 @@
  *    (catches truncation and most overwrites in those older folders too).
  * 3. While uploading, the engine's own decoding errors (bad pages, bad footer content).
  */
-import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { CHECKSUM_FILE, partDigest, readStagedChecksums } from '../stage/stagedChecksums';
 import { badInput } from '../errors';
 
-/** Steps 1 and 2 for every staged file of a load, folder by folder. */
-export function verifyStagedFiles(files: readonly string[]): void {
-  const byFolder = new Map<string, string[]>();
-  for (const file of files) byFolder.set(path.dirname(file), [...(byFolder.get(path.dirname(file)) ?? []), file]);
-  for (const [folder, parts] of byFolder) {
+/**
+ * Steps 1 and 2 for every staged folder of a load. Folders, not files: a folder whose parts were all
+ * deleted still has its checksum list, and is refused for the parts it lists.
+ */
+export function verifyStagedFolders(folders: readonly string[]): void {
+  for (const folder of folders) {
+    const parts = readdirSync(folder).filter((name) => name.endsWith('.parquet')).sort();
     const recorded = readStagedChecksums(folder);
     if (recorded) {
       for (const name of recorded.keys()) {
-        const file = path.join(folder, name);
-        if (!existsSync(file)) throw damaged(file, `the part is missing: ${CHECKSUM_FILE} lists it`);
+        if (!parts.includes(name)) throw damaged(path.join(folder, name), `the part is missing: ${CHECKSUM_FILE} lists it`);
       }
-      for (const file of parts) {
-        const expected = recorded.get(path.basename(file));
+      for (const name of parts) {
+        const file = path.join(folder, name);
+        const expected = recorded.get(name);
         if (!expected) throw damaged(file, `not listed in ${CHECKSUM_FILE}: staging did not write it`);
         if (partDigest(file) !== expected) throw damaged(file, `its sha256 differs from the one recorded at staging (${CHECKSUM_FILE})`);
       }
     }
-    for (const file of parts) assertParquetFrame(file);
+    for (const name of parts) assertParquetFrame(path.join(folder, name));
   }
 }
 
