@@ -4,6 +4,7 @@
  */
 import { log } from '@temporalio/activity';
 import type { Warehouse } from '../clickhouse/client';
+import { currentActivity } from './activityContext';
 import { archiveInputs } from './archive/archiveInputs';
 import { archiveChangeBatch } from './changes/archiveChangeBatch';
 import { assertBatchId } from './changes/batchId';
@@ -36,6 +37,7 @@ import { assertPersonalSettings } from './security/personalSettings';
 import type { PipelineSettings } from './settings';
 import { stageSource, type StageInput } from './stage/stageSource';
 import { runCpuTask } from './threads/cpuTasks';
+import { checkpointFromDetails } from './transform/transformCheckpoint';
 import type { TransformInput } from './transform/transformSource';
 
 export interface ActivityDependencies {
@@ -66,7 +68,10 @@ export function createActivities({ settings, warehouse, notifiers = [] }: Activi
     },
     async transformSource(input: TransformInput) {
       assertBusinessDate(input.businessDate);
-      return runCpuTask('transform', { dataDir: settings.dataDir, ...input, settings: settings.sources[input.source], personalData }, settings.threads);
+      // A retry resumes where the previous attempt's last heartbeat says it stood.
+      const resume = checkpointFromDetails(currentActivity()?.info.heartbeatDetails);
+      const checkpointFile = layout.transformCheckpointFile(input.businessDate, input.source);
+      return runCpuTask('transform', { dataDir: settings.dataDir, ...input, settings: settings.sources[input.source], personalData, resume }, settings.threads, checkpointFile);
     },
     async checkQuality(input: QualityInput) {
       assertBusinessDate(input.businessDate);

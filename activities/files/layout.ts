@@ -3,7 +3,8 @@
  *
  *   landing/<date>/<source>.csv                                raw exports as they arrive
  *   work/<date>/<source>/valid-NNNN.ndjson                     validated rows, hash-partitioned, ingest -> transform
- *   work/<date>/<source>/clean/part-NNNN.parquet               transformed rows, waiting for the quality gate
+ *   work/<date>/<source>/clean/part-PPPP-NNNN.parquet          transformed rows (per partition P), waiting for the quality gate
+ *   work/<date>/<source>/{clean,rules}.partial-<token>/        a transform attempt's finished partitions (resumable)
  *   quarantine/<date>/<source>.quarantine.csv                  rows the contract rejected: file, line, column, reason
  *   quarantine/<date>/<source>.rules.quarantine.csv            rows a business rule moved to quarantine
  *   staging/<source>/year=YYYY/month=MM/date=<date>/part-NNNN.parquet   the staged truth the warehouse is built from
@@ -54,6 +55,20 @@ export class DataLayout {
   /** The transformed rows of a day, as Parquet parts, until the quality gate lets stage publish them. */
   pendingDir(businessDate: string, source: SourceName): string {
     return this.at('work', date(businessDate), known(source), 'clean');
+  }
+
+  /** A transform attempt's finished partitions: Parquet parts, and rules-quarantine segments (transformCheckpoint.ts). */
+  transformPartialDirs(businessDate: string, source: SourceName, token: string): { parts: string; rules: string } {
+    const segment = assertSegment(token, 'transform attempt token');
+    return {
+      parts: this.at('work', date(businessDate), known(source), `clean.partial-${segment}`),
+      rules: this.at('work', date(businessDate), known(source), `rules.partial-${segment}`),
+    };
+  }
+
+  /** Where the transform records its progress after each partition. */
+  transformCheckpointFile(businessDate: string, source: SourceName): string {
+    return this.at('work', date(businessDate), known(source), 'transform.checkpoint.json');
   }
 
   /** Rows moved to quarantine by business rules (the contract's quarantine is quarantineFile). */

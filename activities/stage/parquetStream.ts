@@ -21,8 +21,39 @@ export function partName(index: number): string {
   return `part-${String(index).padStart(4, '0')}.parquet`;
 }
 
+const properties = () => new WriterPropertiesBuilder().setCompression(Compression.SNAPPY).setMaxRowGroupSize(ROW_GROUP_ROWS).build();
+
+/**
+ * Writes rows as parts named `<prefix>-NNNN.parquet` into an existing folder, each part under a
+ * temporary name first: a crash leaves whole parts or none. For a transform that resumes partition
+ * by partition (the prefix names the partition). Returns the rows and parts written.
+ */
+export async function writePrefixedParts(dir: string, prefix: string, columns: readonly ColumnSpec[], batches: AsyncIterable<TypedRow[]>): Promise<{ rows: number; parts: number }> {
+  let rows = 0;
+  let parts = 0;
+  let pending: RecordBatch[] = [];
+  const writePart = () => {
+    const file = path.join(dir, `${prefix}-${String(parts).padStart(4, '0')}.parquet`);
+    writeFileSync(`${file}.tmp`, writeParquet(WasmTable.fromIPCStream(tableToIPC(new Table(pending), 'stream')), properties()));
+    renameSync(`${file}.tmp`, file);
+    parts += 1;
+    pending = [];
+  };
+  for await (const batch of batches) {
+    rows += batch.length;
+    pending.push(...arrowTable(columns, batch).batches);
+    if (pending.length >= PART_ROW_GROUPS) writePart();
+  }
+  if (pending.length > 0) writePart();
+  return { rows, parts };
+}
+
+/** A part with no rows: a folder of a day without rows still carries the schema. */
+export function writeEmptyPart(file: string, columns: readonly ColumnSpec[]): void {
+  writeFileSync(file, writeParquet(WasmTable.fromIPCStream(tableToIPC(arrowTable(columns, []), 'stream')), properties()));
+}
+
 export async function writeParquetParts(dir: string, columns: readonly ColumnSpec[], batches: AsyncIterable<TypedRow[]>): Promise<{ rows: number; parts: number }> {
-  const properties = () => new WriterPropertiesBuilder().setCompression(Compression.SNAPPY).setMaxRowGroupSize(ROW_GROUP_ROWS).build();
   const temporary = `${dir}.partial-${process.pid}`;
   rmSync(temporary, { recursive: true, force: true });
   mkdirSync(temporary, { recursive: true });

@@ -7,6 +7,7 @@ import { currentActivity } from '../activityContext';
 import { ApplicationFailure } from '@temporalio/common';
 import path from 'node:path';
 import { Piscina } from 'piscina';
+import { readCheckpoint } from '../transform/transformCheckpoint';
 import * as tasks from './tasks';
 import type { TaskFailure } from './tasks';
 
@@ -42,11 +43,18 @@ export async function closeCpuPool(): Promise<void> {
 // sends), so heartbeat from the start and often: a cancel then aborts the thread's job promptly.
 const HEARTBEAT_MS = 1_000;
 
-export async function runCpuTask<N extends TaskName>(name: N, job: Omit<JobOf<N>, 'progress'>, threads: number): Promise<ResultOf<N>> {
+/**
+ * `checkpointFile`: where the job records resumable progress (the transform's); its content goes
+ * into every heartbeat, so the next attempt of the activity finds it in its heartbeat details.
+ */
+export async function runCpuTask<N extends TaskName>(name: N, job: Omit<JobOf<N>, 'progress'>, threads: number, checkpointFile?: string): Promise<ResultOf<N>> {
   const progress = new SharedArrayBuffer(4);
   const fullJob = { ...job, progress } as JobOf<N>;
   const context = currentActivity();
-  const beat = () => context?.heartbeat({ task: name, rowsDone: Atomics.load(new Int32Array(progress), 0) });
+  const beat = () => {
+    const checkpoint = checkpointFile ? readCheckpoint(checkpointFile) : undefined;
+    context?.heartbeat({ task: name, rowsDone: Atomics.load(new Int32Array(progress), 0), ...(checkpoint ? { checkpoint } : {}) });
+  };
   beat();
   const timer = setInterval(beat, HEARTBEAT_MS);
   try {
@@ -54,6 +62,8 @@ export async function runCpuTask<N extends TaskName>(name: N, job: Omit<JobOf<N>
       ? ((await poolOf(threads).run(fullJob, { name, signal: context?.cancellationSignal })) as ResultOf<N> | TaskFailure)
       : ((await (tasks[name] as (j: JobOf<N>) => Promise<ResultOf<N> | TaskFailure>)(fullJob)));
     if ('failed' in (result as object)) {
+      // The failure carries the last heartbeat's details to the next attempt: make them the latest.
+      beat();
       const { failed } = result as TaskFailure;
       throw ApplicationFailure.create({ message: failed.message, type: failed.type, nonRetryable: failed.nonRetryable ?? false });
     }

@@ -8,6 +8,7 @@ import { DataLayout } from '../files/layout';
 import { ingestSource, type IngestOptions, type IngestSummary } from '../ingest/ingestSource';
 import type { SourceSettings } from '../pipelineConfig';
 import type { TransferableKeys } from '../security/personalDataKeys';
+import type { TransformCheckpoint } from '../transform/transformCheckpoint';
 import { transformSource, type TransformSummary } from '../transform/transformSource';
 
 export interface TaskFailure {
@@ -35,6 +36,8 @@ export interface TransformJob {
   settings: SourceSettings;
   /** Keys for reproducing personal values in the rules-quarantine file; absent: development keys. */
   personalData?: TransferableKeys;
+  /** An earlier attempt's checkpoint: resume after its last finished partition. */
+  resume?: TransformCheckpoint;
   progress: SharedArrayBuffer;
 }
 
@@ -51,7 +54,7 @@ export async function ingest(job: IngestJob): Promise<IngestSummary | TaskFailur
 export async function transform(job: TransformJob): Promise<TransformSummary | TaskFailure> {
   const done = new Int32Array(job.progress);
   return asResult(() =>
-    transformSource(new DataLayout(job.dataDir), { settings: job.settings, personalData: job.personalData, onProgress: (rows) => Atomics.store(done, 0, rows) }, {
+    transformSource(new DataLayout(job.dataDir), { settings: job.settings, personalData: job.personalData, resume: job.resume, onProgress: (rows) => Atomics.store(done, 0, rows) }, {
       businessDate: job.businessDate,
       source: job.source,
       partitions: job.partitions,
