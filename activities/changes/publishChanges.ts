@@ -1,18 +1,17 @@
 /**
  * Write a change batch's staged rows of one source as snappy Parquet, a folder per month, and publish
  * them into staging/<source>/year=YYYY/month=MM/changes=<batch id>/ the way stageSource publishes a
- * day: every folder is written under work/changes/<batch id>/ first, then each is moved in with a
- * rename (an earlier version moved aside first and deleted after), so a crash leaves a month with
- * the old folder, the new one or none, and the retry writes them all again. Rows are sorted first:
+ * day (publishStagedFolder): every folder is written under work/changes/<batch id>/ first, then each
+ * is moved in with a rename, so a crash leaves a month with the old folder, the new one or none, and
+ * the retry writes them all again. Rows are sorted first:
  * the same batch always stages the same bytes.
  */
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { TypedRow } from '../contracts';
 import { stagedChangeColumns, type ChangeSource } from '../contracts/changes';
 import type { DataLayout } from '../files/layout';
 import { inRowGroups, writeParquetParts } from '../stage/parquetStream';
-import { writeStagedChecksums } from '../stage/stagedChecksums';
+import { publishStagedFolder } from '../stage/publishStagedFolder';
 
 export interface PendingChanges {
   source: ChangeSource;
@@ -37,7 +36,6 @@ export async function writePendingChanges(layout: DataLayout, source: ChangeSour
     const monthRows = byMonth.get(month)!.sort(stagingOrder);
     const dir = path.join(layout.changeWorkDir(batchId), source, `month=${month}`);
     await writeParquetParts(dir, stagedChangeColumns(source), inRowGroups(each(monthRows)));
-    writeStagedChecksums(dir);
     pending.push({ source, dir, staged: layout.stagedChangesDir(source, String(monthRows[0].business_date), batchId), rows: monthRows.length });
   }
   return pending;
@@ -45,13 +43,7 @@ export async function writePendingChanges(layout: DataLayout, source: ChangeSour
 
 /** Move each written month into staging (the published truth the month build reads). */
 export function publishPendingChanges(pending: readonly PendingChanges[]): void {
-  for (const { dir, staged } of pending) {
-    mkdirSync(path.dirname(staged), { recursive: true });
-    const previous = `${staged}.replaced-${process.pid}`;
-    if (existsSync(staged)) renameSync(staged, previous);
-    renameSync(dir, staged);
-    rmSync(previous, { recursive: true, force: true });
-  }
+  for (const { dir, staged } of pending) publishStagedFolder(dir, staged);
 }
 
 function stagingOrder(a: TypedRow, b: TypedRow): number {

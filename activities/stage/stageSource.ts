@@ -6,12 +6,12 @@
  * so a crash leaves either version or none of them (and the retry publishes the pending one). A retry
  * after a successful publish finds nothing pending and the folder in place, and does nothing.
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { SourceName } from '../contracts';
 import { badInput } from '../errors';
 import type { DataLayout } from '../files/layout';
-import { writeStagedChecksums } from './stagedChecksums';
+import { publishStagedFolder } from './publishStagedFolder';
 
 export interface StageInput {
   businessDate: string;
@@ -29,19 +29,7 @@ export async function stageSource(layout: DataLayout, input: StageInput): Promis
   const pending = layout.pendingDir(input.businessDate, input.source);
   const staged = layout.stagedDateDir(input.source, input.businessDate);
   if (existsSync(pending)) {
-    writeStagedChecksums(pending);
-    mkdirSync(path.dirname(staged), { recursive: true });
-    const previous = `${staged}.replaced-${process.pid}`;
-    if (existsSync(staged)) renameSync(staged, previous);
-    try {
-      renameSync(pending, staged);
-    } catch (error) {
-      // Another publisher (a second attempt on another worker) took `pending` between our check and
-      // our rename, and its folder is what we just moved aside: put it back rather than lose it.
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      if (!existsSync(staged) && existsSync(previous)) renameSync(previous, staged);
-    }
-    rmSync(previous, { recursive: true, force: true });
+    publishStagedFolder(pending, staged);
   } else if (!existsSync(staged)) {
     throw badInput(`${pending}: nothing to stage; run the transform for ${input.businessDate} again`, 'NothingToStage');
   }
