@@ -6,8 +6,9 @@
  * is refused (non-retryable): the archive is what a disaster-recovery replay rebuilds the warehouse
  * from, so it must never change silently.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomically } from '../files/writeFileAtomically';
 import { CONTRACTS, SOURCE_NAMES } from '../contracts';
 import { badInput } from '../errors';
 import type { DataLayout } from '../files/layout';
@@ -66,7 +67,6 @@ export async function archiveInputs(layout: DataLayout, businessDate: string, ke
     const archived = await readArchivedFile(path.join(dir, f.name), cipher.all, { businessDate, name: f.name });
     if (archived.sha256 !== f.sha256) throw new Error(`archive copy of ${f.name} for ${businessDate} does not match its source; retrying`);
   }
-  writeFileSync(`${manifestPath}.tmp`, `${JSON.stringify(manifest, null, 2)}\n`);
-  renameSync(`${manifestPath}.tmp`, manifestPath);
+  writeFileAtomically(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
   return { businessDate, manifest: manifestPath, written: true, files: files.length, bytes };
 }

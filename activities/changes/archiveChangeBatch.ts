@@ -5,8 +5,9 @@
  * is a no-op. A file added to the batch later is archived beside the others; different bytes for an
  * archived file are refused (non-retryable): a correction is a new batch with a later id.
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomically } from '../files/writeFileAtomically';
 import { fileDigest } from '../archive/fileDigest';
 import { badInput } from '../errors';
 import type { DataLayout } from '../files/layout';
@@ -52,7 +53,6 @@ export async function archiveChangeBatch(layout: DataLayout, batchId: string): P
     if ((await fileDigest(target)).sha256 !== f.sha256) throw new Error(`archive copy of ${f.name} of change batch ${batchId} does not match its source; retrying`);
   }
   const manifest: ChangeArchiveManifest = { batchId, files: [...archived, ...added].sort((a, b) => (a.name < b.name ? -1 : 1)) };
-  writeFileSync(`${manifestPath}.tmp`, `${JSON.stringify(manifest, null, 2)}\n`);
-  renameSync(`${manifestPath}.tmp`, manifestPath);
+  writeFileAtomically(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
   return { batchId, batchDate: batchDateOf(batchId), files, written: true };
 }

@@ -9,6 +9,7 @@ import { Table, tableToIPC, type RecordBatch } from 'apache-arrow';
 import { Compression, Table as WasmTable, WriterPropertiesBuilder, writeParquet } from 'parquet-wasm/node';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomically } from '../files/writeFileAtomically';
 import type { ColumnSpec, TypedRow } from '../contracts';
 import { arrowTable } from './arrowBatch';
 
@@ -34,8 +35,7 @@ export async function writePrefixedParts(dir: string, prefix: string, columns: r
   let pending: RecordBatch[] = [];
   const writePart = () => {
     const file = path.join(dir, `${prefix}-${String(parts).padStart(4, '0')}.parquet`);
-    writeFileSync(`${file}.tmp`, writeParquet(WasmTable.fromIPCStream(tableToIPC(new Table(pending), 'stream')), properties()));
-    renameSync(`${file}.tmp`, file);
+    writeFileAtomically(file, writeParquet(WasmTable.fromIPCStream(tableToIPC(new Table(pending), 'stream')), properties()));
     parts += 1;
     pending = [];
   };

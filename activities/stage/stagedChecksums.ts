@@ -6,8 +6,9 @@
  * `cd staging/... && sha256sum -c checksums.sha256` checks a folder by hand too.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomically } from '../files/writeFileAtomically';
 
 export const CHECKSUM_FILE = 'checksums.sha256';
 
@@ -22,9 +23,7 @@ export function writeStagedChecksums(dir: string): void {
     .filter((name) => name.endsWith('.parquet'))
     .sort()
     .map((name) => `${partDigest(path.join(dir, name))}  ${name}\n`);
-  const partial = path.join(dir, `${CHECKSUM_FILE}.partial-${process.pid}`);
-  writeFileSync(partial, lines.join(''));
-  renameSync(partial, path.join(dir, CHECKSUM_FILE));
+  writeFileAtomically(path.join(dir, CHECKSUM_FILE), lines.join(''));
 }
 
 /** The recorded digests by part name, or undefined for a folder staged before checksums existed. */

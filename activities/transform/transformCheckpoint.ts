@@ -5,7 +5,8 @@
  * attempt gets it back from its heartbeat details. Only a retry of the same activity sees them: a new
  * run of the day (which ingests again) starts from scratch. Counts and rule names only: no row values.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomically } from '../files/writeFileAtomically';
 import type { NullHandlingCount, RuleViolationCount } from './transformSource';
 
 export interface TransformCounts {
@@ -29,8 +30,7 @@ export interface TransformCheckpoint {
 }
 
 export function writeCheckpoint(file: string, checkpoint: TransformCheckpoint): void {
-  writeFileSync(`${file}.tmp`, JSON.stringify(checkpoint));
-  renameSync(`${file}.tmp`, file);
+  writeFileAtomically(file, JSON.stringify(checkpoint));
 }
 
 export function readCheckpoint(file: string): TransformCheckpoint | undefined {
