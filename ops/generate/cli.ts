@@ -10,7 +10,7 @@
  * Exit codes: 0 ok, 2 bad arguments, 1 generation failure.
  */
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
 import { batchIdProblem } from '../../activities/changes/batchId';
 import { generateChangeBatch } from './changedRows';
@@ -63,38 +63,39 @@ type Args = z.output<typeof ArgsSchema>;
 
 class UsageError extends Error {}
 
-function parseCli(argv: string[]): Args {
-  let values: Record<string, unknown>;
+/** Flags as parseArgs reads them; its errors already name the flag ("Unknown option '--foo'"). */
+function readFlags(argv: string[], options: NonNullable<ParseArgsConfig['options']>): Record<string, unknown> {
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        date: { type: 'string' },
-        orders: { type: 'string' },
-        seed: { type: 'string' },
-        'defect-rate': { type: 'string' },
-        out: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
+    return parseArgs({ args: argv, strict: true, allowPositionals: false, options }).values;
   } catch (error) {
-    // parseArgs already names the flag ("Unknown option '--foo'", "Option '--orders <value>' argument missing").
     throw new UsageError((error as Error).message);
   }
+}
+
+/** The flags through their schema; every problem names its flag. */
+function validFlags<S extends z.ZodType>(schema: S, values: Record<string, unknown>): z.output<S> {
+  const parsed = schema.safeParse(values);
+  if (!parsed.success) {
+    throw new UsageError(parsed.error.issues.map((issue) => `--${String(issue.path[0] ?? '?')} ${issue.message}`).join('\n'));
+  }
+  return parsed.data;
+}
+
+function parseCli(argv: string[]): Args {
+  const values = readFlags(argv, {
+    date: { type: 'string' },
+    orders: { type: 'string' },
+    seed: { type: 'string' },
+    'defect-rate': { type: 'string' },
+    out: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) {
     console.log(`${USAGE}\n\n${CHANGES_USAGE}`);
     process.exit(0);
   }
   delete values.help;
-
-  const parsed = ArgsSchema.safeParse(values);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `--${String(issue.path[0] ?? '?')} ${issue.message}`);
-    throw new UsageError(problems.join('\n'));
-  }
-  return parsed.data;
+  return validFlags(ArgsSchema, values);
 }
 
 const CHANGES_USAGE =
@@ -120,29 +121,15 @@ const ChangesArgsSchema = z.object({
 type ChangesArgs = z.output<typeof ChangesArgsSchema>;
 
 function parseChangesCli(argv: string[]): ChangesArgs {
-  let values: Record<string, unknown>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        changes: { type: 'string' },
-        'from-date': { type: 'string', multiple: true },
-        orders: { type: 'string' },
-        payments: { type: 'string' },
-        seed: { type: 'string' },
-        out: { type: 'string' },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const parsed = ChangesArgsSchema.safeParse(values);
-  if (!parsed.success) {
-    throw new UsageError(parsed.error.issues.map((issue) => `--${String(issue.path[0] ?? '?')} ${issue.message}`).join('\n'));
-  }
-  return parsed.data;
+  const values = readFlags(argv, {
+    changes: { type: 'string' },
+    'from-date': { type: 'string', multiple: true },
+    orders: { type: 'string' },
+    payments: { type: 'string' },
+    seed: { type: 'string' },
+    out: { type: 'string' },
+  });
+  return validFlags(ChangesArgsSchema, values);
 }
 
 function dataDirectory(): string {
