@@ -60,7 +60,8 @@ describe('ops/tools/provision', function () {
       const ms = Date.now() - start;
       assert.equal(second, first);
       assert.deepEqual(logs, [], 'second call must not provision');
-      assert.ok(ms < 2_000, `reuse took ${ms} ms`);
+      // Reuse is proven by the empty log; the wall bound is generous (provisioning takes minutes).
+      assert.ok(ms < 60_000, `reuse took ${ms} ms`);
     });
 
     it('TestWorkflowEnvironment.createTimeSkipping starts on it and tears down', async () => {
