@@ -1,18 +1,13 @@
 /**
- * The cleaned rows of one source and business date (validated, deduplicated, enriched), read back
- * one row group at a time from the pending Parquet parts: for quality checks and anyone else who
- * needs them before they are staged.
+ * Parquet parts read back as row objects, one row group at a time: for tests and tools that inspect
+ * what a stage wrote. The pipeline itself never does this: quality checks are SQL over the parts
+ * (activities/quality/cleanData.ts).
  */
 import { tableFromIPC } from 'apache-arrow';
 import { openAsBlob, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { ParquetFile } from 'parquet-wasm/node';
-import type { SourceName, TypedRow } from '../contracts';
-import type { DataLayout } from './layout';
-
-export async function* readCleanRows(layout: DataLayout, businessDate: string, source: SourceName): AsyncGenerator<TypedRow> {
-  yield* readParquetParts(layout.pendingDir(businessDate, source));
-}
+import type { TypedRow } from '../contracts';
 
 /** Every row of a folder of Parquet parts, in part order. */
 export async function* readParquetParts(dir: string): AsyncGenerator<TypedRow> {

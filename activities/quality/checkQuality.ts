@@ -1,16 +1,17 @@
 /**
- * The quality gate over a day's cleaned data: every configured check (see config.ts), evaluated in
- * one read of each source's clean rows. Writes the JSON and HTML reports (with failing-row samples)
+ * The quality gate over a day's cleaned data: every configured check (see config.ts), measured by
+ * the warehouse in SQL over the clean Parquet parts: one aggregate scan per source for the checks of
+ * that source, plus small queries for cross-source joins and failing-row samples. No row passes
+ * through JavaScript but the few samples. Writes the JSON and HTML reports (with failing-row samples)
  * and returns a small summary without samples or row values; the workflow stops the load when the
  * verdict is `failed`.
  */
 import { Context } from '@temporalio/activity';
 import type { Warehouse } from '../../clickhouse/client';
 import { SOURCE_NAMES, type SourceName } from '../contracts';
-import { readCleanRows } from '../files/cleanRows';
 import type { DataLayout } from '../files/layout';
 import { verdictOf, type CheckResult, type Verdict } from './checks';
-import { CrossSourceIndex } from './crossSourceIndex';
+import { CleanData } from './cleanData';
 import type { CheckOutcome, EvaluationContext, SourceCounts } from './evaluator';
 import { evaluatorFor } from './evaluators';
 import { writeQualityReports } from './report/writeReports';
@@ -43,11 +44,8 @@ export interface QualityDependencies {
   sampleSize: number;
 }
 
-const HEARTBEAT_EVERY = 50_000;
-
 export async function checkQuality(deps: QualityDependencies, input: QualityInput): Promise<QualitySummary> {
   const { layout, warehouse, checks } = deps;
-  const index = new CrossSourceIndex(checks);
   const describers = new Map(SOURCE_NAMES.map((s) => [s, new RowDescriber(s, layout.landingFile(input.businessDate, s))]));
   const context: EvaluationContext = {
     businessDate: input.businessDate,
@@ -56,27 +54,29 @@ export async function checkQuality(deps: QualityDependencies, input: QualityInpu
     sampleSize: deps.sampleSize,
     counts: input.counts,
     describer: (source) => describers.get(source)!,
-    columnValues: (source, column) => index.columnValues(source, column),
-    groupSums: (source, groupBy, column) => index.groupSums(source, groupBy, column),
+    clean: await CleanData.open(warehouse, layout, input.businessDate, deps.sampleSize),
   };
   const evaluators = checks.map((check) => ({ check, evaluator: evaluatorFor(check, context) }));
 
+  // One scan per source computes the aggregates of all its checks, each under its own prefix.
+  const measured = evaluators.map(() => new Map<string, number>());
   for (const source of SOURCE_NAMES) {
-    const observers = evaluators.filter((e) => e.check.source === source && e.evaluator.observe).map((e) => e.evaluator);
-    const collectors = index.collectorsFor(source);
-    if (observers.length === 0 && collectors.length === 0) continue;
-    let rows = 0;
-    for await (const row of readCleanRows(layout, input.businessDate, source)) {
-      for (const observer of observers) observer.observe!(row);
-      for (const collector of collectors) collector.add(row);
-      rows += 1;
-      if (rows % HEARTBEAT_EVERY === 0) Context.current().heartbeat({ source, rows });
-    }
-    Context.current().heartbeat({ source, rows });
+    const expressions = new Map<string, string>();
+    evaluators.forEach(({ check, evaluator }, i) => {
+      if (check.source !== source) return;
+      for (const [alias, sql] of Object.entries(evaluator.aggregates ?? {})) expressions.set(`c${i}_${alias}`, sql);
+    });
+    if (expressions.size === 0) continue;
+    const values = await context.clean.aggregate(source, expressions);
+    evaluators.forEach(({ check, evaluator }, i) => {
+      if (check.source !== source) return;
+      for (const alias of Object.keys(evaluator.aggregates ?? {})) measured[i].set(alias, values.get(`c${i}_${alias}`)!);
+    });
+    Context.current().heartbeat({ source });
   }
 
   const outcomes: CheckOutcome[] = [];
-  for (const { evaluator } of evaluators) outcomes.push(await evaluator.finish());
+  for (const [i, { evaluator }] of evaluators.entries()) outcomes.push(await evaluator.finish(measured[i]));
   const results = outcomes.map((o) => o.result);
   const verdict = verdictOf(results);
   const files = await writeQualityReports({ layout, warehouse, businessDate: input.businessDate, runId: input.runId, verdict, outcomes });

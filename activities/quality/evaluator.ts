@@ -1,13 +1,14 @@
 /**
- * The shape every check kind implements: it sees the clean rows of its source once (observe), and
- * after every source was read it measures (finish), which lets cross-source checks use data from
- * sources read after their own.
+ * The shape every check kind implements: SQL aggregates over the clean rows of its source, computed
+ * in one scan together with the other checks of that source (aggregates), then a measurement from
+ * those (finish), which may run its own small queries: failing-row samples, cross-source joins.
  */
 import type { Warehouse } from '../../clickhouse/client';
-import type { TypedRow, SourceName } from '../contracts';
+import type { SourceName } from '../contracts';
 import type { DataLayout } from '../files/layout';
 import type { RuleViolationCount } from '../transform/transformSource';
 import type { CheckResult } from './checks';
+import type { CleanData } from './cleanData';
 import type { ResolvedCheck } from './resolveChecks';
 import type { FailingSample, RowDescriber } from './samples';
 
@@ -27,11 +28,13 @@ export interface CheckOutcome {
 }
 
 export interface Evaluator {
-  observe?(row: TypedRow): void;
-  finish(): CheckOutcome | Promise<CheckOutcome>;
+  /** Alias → SQL aggregate over the check's source (e.g. `countIf(price IS NULL)`). */
+  aggregates?: Record<string, string>;
+  /** Measures from the aggregates' values (by alias). */
+  finish(aggregates: ReadonlyMap<string, number>): CheckOutcome | Promise<CheckOutcome>;
 }
 
-/** What a check may use besides its source's rows. */
+/** What a check may use to measure. */
 export interface EvaluationContext {
   businessDate: string;
   layout: DataLayout;
@@ -39,10 +42,8 @@ export interface EvaluationContext {
   sampleSize: number;
   counts: Record<SourceName, SourceCounts>;
   describer(source: SourceName): RowDescriber;
-  /** Values of a column of another source, complete once every source was read. */
-  columnValues(source: SourceName, column: string): ReadonlySet<string>;
-  /** Sums of a column per group of another source, complete once every source was read. */
-  groupSums(source: SourceName, groupBy: string, column: string): ReadonlyMap<string, { sum: number; line: number }>;
+  /** The day's clean rows of every source, as the warehouse reads them. */
+  clean: CleanData;
 }
 
 export type EvaluatorFactory<K extends ResolvedCheck['kind']> = (check: Extract<ResolvedCheck, { kind: K }>, context: EvaluationContext) => Evaluator;

@@ -27,12 +27,12 @@ export function volumeEvaluator(check: Extract<ResolvedCheck, { kind: 'volume' }
 
 export function trailingMetricEvaluator(check: Extract<ResolvedCheck, { kind: 'trailing_metric' }>, context: EvaluationContext): Evaluator {
   const metric = DAILY_METRICS[check.metric];
-  const today = metric.start();
+  const clean = context.clean.source(check.source);
   return {
-    observe: (row) => today.add(row),
-    async finish() {
+    aggregates: { today: metric.today((column) => clean.col(column)) },
+    async finish(measured) {
       const history = await trailing(context.warehouse, metric.historySql, check.metric, { date: context.businessDate, window: check.window });
-      return { result: againstBand(check, today.value(), history), samples: [] };
+      return { result: againstBand(check, measured.get('today')!, history), samples: [] };
     },
   };
 }

@@ -1,100 +1,119 @@
 /**
  * Checks over keys: uniqueness of a key among the clean rows, foreign keys that must resolve in
- * another source, and sums per group that must match another source's (payments against order
- * totals). Cross-source data comes from the context once every source was read.
+ * another source or among the members the warehouse already holds, and sums per group that must
+ * match another source's (payments against order totals). The cross-source ones are SQL joins of
+ * the two sources' clean files (clickhouse/quality/foreign_key.sql, sum_match.sql).
  */
+import { readSql, renderSql } from '../../clickhouse/sqlFiles';
 import { CONTRACTS } from '../contracts';
-import { rowKey } from '../transform/deduplicate';
+import { SOURCE_TABLES } from '../load/warehouseTables';
 import { evaluate, share } from './checks';
 import { resultBase, type EvaluationContext, type Evaluator } from './evaluator';
 import type { ResolvedCheck } from './resolveChecks';
-import { SampleList } from './samples';
 
 export function uniqueEvaluator(check: Extract<ResolvedCheck, { kind: 'unique' }>, context: EvaluationContext): Evaluator {
   const columns = check.columns ?? CONTRACTS[check.source].key;
-  const describer = context.describer(check.source);
-  const samples = new SampleList(context.sampleSize);
-  const seen = new Set<string>();
-  let rows = 0;
-  let repeated = 0;
+  const clean = context.clean.source(check.source);
+  // A tuple, so rows without a value share one key (as they did as text) instead of being skipped.
+  const key = `tuple(${columns.map((c) => clean.col(c)).join(', ')})`;
   return {
-    observe(row) {
-      rows += 1;
-      const key = rowKey(row, columns);
-      if (seen.has(key)) {
-        repeated += 1;
-        samples.add(() => describer.sample(row, columns));
-      }
-      seen.add(key);
+    aggregates: { rows: 'count()', keys: `uniqExact(${key})` },
+    async finish(measured) {
+      const rows = measured.get('rows')!;
+      const repeated = rows - measured.get('keys')!;
+      // A repeat is every row of a key after its first line.
+      const samples = repeated === 0 ? [] : await context.clean.samples(context.describer(check.source), {
+        where: '1',
+        qualify: `row_number() OVER (PARTITION BY ${key} ORDER BY ${clean.col('source_line')}) > 1`,
+        columns,
+      });
+      return { result: evaluate({ ...resultBase(check), observed: share(repeated, rows), unit: 'share', note: `${repeated} of ${rows} rows repeat a key` }), samples };
     },
-    finish: () => ({
-      result: evaluate({ ...resultBase(check), observed: share(repeated, rows), unit: 'share', note: `${repeated} of ${rows} rows repeat a key` }),
-      samples: samples.items,
-    }),
   };
 }
 
 export function foreignKeyEvaluator(check: Extract<ResolvedCheck, { kind: 'foreign_key' }>, context: EvaluationContext): Evaluator {
-  const describer = context.describer(check.source);
-  // Distinct values with their row count and first row: the parent may be read after this source.
-  const values = new Map<string, { rows: number; sample: () => ReturnType<typeof describer.sample> }>();
-  let rows = 0;
+  const child = context.clean.source(check.source);
+  const parent = context.clean.source(check.references.source);
+  const members = SOURCE_TABLES[check.references.source];
   return {
-    observe(row) {
-      const value = row[check.column];
-      if (value === null || value === undefined) return;
-      rows += 1;
-      const entry = values.get(String(value));
-      if (entry) entry.rows += 1;
-      else values.set(String(value), { rows: 1, sample: () => describer.sample(row, [check.column]) });
-    },
-    finish() {
-      const parents = context.columnValues(check.references.source, check.references.column);
-      const samples = new SampleList(context.sampleSize);
-      let orphans = 0;
-      for (const [value, entry] of values) {
-        if (parents.has(value)) continue;
-        orphans += entry.rows;
-        samples.add(entry.sample);
-      }
+    async finish() {
+      const useMembers = await hasColumn(context, members, check.references.column);
+      const sql = renderSql(readSql('quality/foreign_key.sql'), {
+        column: check.column,
+        parent_column: check.references.column,
+        member_table: members,
+        // Without the column in the warehouse the branch is switched off; it still has to parse.
+        member_column: useMembers ? check.references.column : 'business_date',
+      });
+      const rows = await context.clean.query<{ line: number | string; orphan: number | boolean; total_rows: number | string; orphan_rows: number | string }>(sql, {
+        child_dir: context.layout.pendingDir(context.businessDate, check.source),
+        child_structure: child.structure([...new Set([check.column, 'source_line'])]),
+        parent_dir: context.layout.pendingDir(context.businessDate, check.references.source),
+        parent_structure: parent.structure([check.references.column]),
+        use_members: useMembers,
+        limit: Math.max(1, context.sampleSize),
+      });
+      const total = Number(rows[0]?.total_rows ?? 0);
+      const orphans = Number(rows[0]?.orphan_rows ?? 0);
+      const lines = rows.filter((r) => Number(r.orphan) === 1).map((r) => Number(r.line));
+      const samples = lines.length === 0 ? [] : await context.clean.samples(context.describer(check.source), {
+        where: `${child.col('source_line')} IN {orphan_lines:Array(Int64)}`,
+        params: { orphan_lines: lines },
+        columns: [check.column],
+      });
       return {
-        result: evaluate({ ...resultBase(check), observed: share(orphans, rows), unit: 'share', note: `${orphans} of ${rows} rows resolve to nothing` }),
-        samples: samples.items,
+        result: evaluate({ ...resultBase(check), observed: share(orphans, total), unit: 'share', note: `${orphans} of ${total} rows resolve to nothing` }),
+        samples,
       };
     },
   };
 }
 
+/** Whether the warehouse table keeps a column of that name (members of earlier business dates). */
+async function hasColumn(context: EvaluationContext, table: string, column: string): Promise<boolean> {
+  const [row] = await context.clean.query<{ n: number | string }>(
+    'SELECT count() AS n FROM system.columns WHERE database = currentDatabase() AND table = {member_table:String} AND name = {member_column:String}',
+    { member_table: table, member_column: column },
+  );
+  return Number(row.n) > 0;
+}
+
 export function sumMatchEvaluator(check: Extract<ResolvedCheck, { kind: 'sum_match' }>, context: EvaluationContext): Evaluator {
-  const describer = context.describer(check.source);
-  const sums = new Map<string, { sum: number; line: number }>();
+  const mine = context.clean.source(check.source);
+  const other = context.clean.source(check.other.source);
   return {
-    observe(row) {
-      const group = String(row[check.group_by]);
-      const entry = sums.get(group) ?? { sum: 0, line: Number(row.source_line) };
-      entry.sum += Number(row[check.column] ?? 0);
-      sums.set(group, entry);
-    },
-    finish() {
-      const other = context.groupSums(check.other.source, check.other.group_by, check.other.column);
-      const groups = new Set([...sums.keys(), ...other.keys()]);
-      const samples = new SampleList(context.sampleSize);
-      let mismatched = 0;
-      for (const group of groups) {
-        const mine = sums.get(group)?.sum ?? 0;
-        const theirs = other.get(group)?.sum ?? 0;
-        if (Math.abs(mine - theirs) <= check.tolerance) continue;
-        mismatched += 1;
-        samples.add(() => ({
-          file: sums.has(group) ? describer.file : context.describer(check.other.source).file,
-          line: sums.get(group)?.line ?? other.get(group)!.line,
-          key: `${check.group_by}=${group}`,
-          value: `${check.column}=${describer.format(check.column, mine)}, ${check.other.source}.${check.other.column}=${context.describer(check.other.source).format(check.other.column, theirs)}`,
+    async finish() {
+      const sql = renderSql(readSql('quality/sum_match.sql'), {
+        group_by: check.group_by,
+        column: check.column,
+        other_group_by: check.other.group_by,
+        other_column: check.other.column,
+      });
+      const rows = await context.clean.query<{ grp: string | null; mine: number | string; theirs: number | string; in_mine: number | boolean; line: number | string; differs: number | boolean; total_groups: number | string; differing_groups: number | string }>(sql, {
+        mine_dir: context.layout.pendingDir(context.businessDate, check.source),
+        mine_structure: mine.structure([...new Set([check.group_by, check.column, 'source_line'])]),
+        other_dir: context.layout.pendingDir(context.businessDate, check.other.source),
+        other_structure: other.structure([...new Set([check.other.group_by, check.other.column, 'source_line'])]),
+        tolerance: check.tolerance,
+        limit: Math.max(1, context.sampleSize),
+      });
+      const groups = Number(rows[0]?.total_groups ?? 0);
+      const mismatched = Number(rows[0]?.differing_groups ?? 0);
+      const describer = context.describer(check.source);
+      const otherDescriber = context.describer(check.other.source);
+      const samples = rows
+        .filter((r) => Number(r.differs) === 1)
+        .slice(0, context.sampleSize)
+        .map((r) => ({
+          file: Number(r.in_mine) === 1 ? describer.file : otherDescriber.file,
+          line: Number(r.line),
+          key: `${check.group_by}=${r.grp}`,
+          value: `${check.column}=${describer.format(check.column, Number(r.mine))}, ${check.other.source}.${check.other.column}=${otherDescriber.format(check.other.column, Number(r.theirs))}`,
         }));
-      }
       return {
-        result: evaluate({ ...resultBase(check), observed: share(mismatched, groups.size), unit: 'share', note: `${mismatched} of ${groups.size} groups differ` }),
-        samples: samples.items,
+        result: evaluate({ ...resultBase(check), observed: share(mismatched, groups), unit: 'share', note: `${mismatched} of ${groups} groups differ` }),
+        samples,
       };
     },
   };

@@ -1,74 +1,56 @@
 /**
  * Checks that judge each clean row on its own and report the share of rows that fail: nulls
  * (completeness), accepted values, ranges and patterns (validity), and comparisons of two columns
- * of the same row (accuracy).
+ * of the same row (accuracy). Each is one `countIf` in its source's scan.
  */
-import { stagedColumns, type TypedRow } from '../contracts';
 import { evaluate, share } from './checks';
+import type { CleanSource } from './cleanData';
 import { resultBase, type EvaluationContext, type Evaluator } from './evaluator';
 import type { ResolvedCheck } from './resolveChecks';
-import { SampleList } from './samples';
+import { sqlNumber, sqlString } from './sqlLiterals';
 
 type RowShareKind = 'null_share' | 'accepted_values' | 'range' | 'pattern' | 'column_comparison';
 type RowShareCheck = Extract<ResolvedCheck, { kind: RowShareKind }>;
 
 export function rowShareEvaluator(check: RowShareCheck, context: EvaluationContext): Evaluator {
-  const fails = predicate(check);
+  const clean = context.clean.source(check.source);
+  const fails = failing(check, clean);
   const columns = check.kind === 'column_comparison' ? [check.column, check.other_column] : [check.column];
-  const describer = context.describer(check.source);
-  const samples = new SampleList(context.sampleSize);
-  let rows = 0;
-  let failing = 0;
   return {
-    observe(row) {
-      rows += 1;
-      if (!fails(row)) return;
-      failing += 1;
-      samples.add(() => describer.sample(row, columns));
+    aggregates: { rows: 'count()', failing: `countIf(${fails})` },
+    async finish(measured) {
+      const rows = measured.get('rows')!;
+      const failed = measured.get('failing')!;
+      return {
+        result: evaluate({ ...resultBase(check), observed: share(failed, rows), unit: 'share', note: `${failed} of ${rows} rows` }),
+        samples: failed === 0 ? [] : await context.clean.samples(context.describer(check.source), { where: fails, columns }),
+      };
     },
-    finish: () => ({
-      result: evaluate({ ...resultBase(check), observed: share(failing, rows), unit: 'share', note: `${failing} of ${rows} rows` }),
-      samples: samples.items,
-    }),
   };
 }
 
-/** True when the row fails the check. Missing values fail only null_share: other kinds skip them. */
-function predicate(check: RowShareCheck): (row: TypedRow) => boolean {
+/** SQL true when the row fails the check. Missing values fail only null_share: other kinds skip them. */
+function failing(check: RowShareCheck, clean: CleanSource): string {
+  const value = clean.col(check.column);
   switch (check.kind) {
     case 'null_share':
-      return (row) => row[check.column] === null || row[check.column] === undefined;
-    case 'accepted_values': {
-      const accepted = new Set(check.values);
-      return (row) => present(row[check.column]) && !accepted.has(String(row[check.column]));
-    }
-    case 'pattern': {
-      const regex = new RegExp(check.regex, 'u');
-      return (row) => present(row[check.column]) && !regex.test(String(row[check.column]));
-    }
+      return `isNull(${value})`;
+    case 'accepted_values':
+      return `isNotNull(${value}) AND toString(${value}) NOT IN (${check.values.map(sqlString).join(', ')})`;
+    case 'pattern':
+      return `isNotNull(${value}) AND NOT match(toString(${value}), ${sqlString(check.regex)})`;
     case 'range': {
       // Money is declared in currency units and stored in cents.
-      const scale = stagedColumns(check.source).find((c) => c.name === check.column)?.storage === 'cents' ? 100 : 1;
-      const min = check.min === undefined ? -Infinity : Math.round(check.min * scale);
-      const max = check.max === undefined ? Infinity : Math.round(check.max * scale);
-      return (row) => present(row[check.column]) && (Number(row[check.column]) < min || Number(row[check.column]) > max);
+      const scale = clean.spec(check.column).storage === 'cents' ? 100 : 1;
+      const outside = [
+        ...(check.min === undefined ? [] : [`${value} < ${sqlNumber(Math.round(check.min * scale))}`]),
+        ...(check.max === undefined ? [] : [`${value} > ${sqlNumber(Math.round(check.max * scale))}`]),
+      ];
+      return `isNotNull(${value}) AND (${outside.join(' OR ')})`;
     }
     case 'column_comparison': {
-      const holds = COMPARE[check.operator];
-      return (row) => present(row[check.column]) && present(row[check.other_column]) && !holds(row[check.column]!, row[check.other_column]!);
+      const other = clean.col(check.other_column);
+      return `isNotNull(${value}) AND isNotNull(${other}) AND NOT (${value} ${check.operator} ${other})`;
     }
   }
 }
-
-function present(value: TypedRow[string] | undefined): boolean {
-  return value !== null && value !== undefined;
-}
-
-const COMPARE: Record<Extract<ResolvedCheck, { kind: 'column_comparison' }>['operator'], (a: string | number, b: string | number) => boolean> = {
-  '<': (a, b) => a < b,
-  '<=': (a, b) => a <= b,
-  '>': (a, b) => a > b,
-  '>=': (a, b) => a >= b,
-  '=': (a, b) => a === b,
-  '!=': (a, b) => a !== b,
-};

@@ -1,0 +1,34 @@
+-- A foreign key of the day's clean rows. A value (where present) resolves when the day's clean rows
+-- of the parent source hold it, or the warehouse holds it from another business date
+-- (the member table, when use_members says it keeps the column): a header-only dimension export
+-- is an empty delta, and the customers of earlier days still exist. A folder without parts reads
+-- as no rows (the structure is declared).
+-- Every row carries the totals; first come up to `limit` orphan values, each with its first line.
+WITH parents AS
+(
+    SELECT toString(${parent_column}) AS member
+    FROM file({parent_dir:String} || '/*.parquet', Parquet, {parent_structure:String})
+    UNION ALL
+    SELECT toString(${member_column})
+    FROM ${member_table}
+    WHERE {use_members:Bool} AND business_date != {business_date:Date}
+)
+SELECT
+    value,
+    line,
+    orphan,
+    sum(rows) OVER ()             AS total_rows,
+    sumIf(rows, orphan) OVER ()   AS orphan_rows
+FROM
+(
+    SELECT
+        toString(${column})        AS value,
+        count()                    AS rows,
+        min(source_line)           AS line,
+        value NOT IN parents       AS orphan
+    FROM file({child_dir:String} || '/*.parquet', Parquet, {child_structure:String})
+    WHERE ${column} IS NOT NULL
+    GROUP BY value
+)
+ORDER BY orphan DESC, line, value
+LIMIT {limit:UInt32}
