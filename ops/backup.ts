@@ -1,7 +1,8 @@
 /**
  * `npm run backup -- --to DIR` writes every warehouse table to Parquet with a checksummed manifest;
  * `npm run backup -- --restore DIR` puts a backup back into the (migrated) warehouse and verifies
- * each table against the manifest. Embedded warehouse only (see ops/backup/backupWarehouse.ts).
+ * every table against the manifest before swapping them all in: all or nothing (see
+ * ops/backup/restoreWarehouse.ts). Embedded warehouse only (see ops/backup/backupWarehouse.ts).
  */
 import { parseArgs } from 'node:util';
 import path from 'node:path';

@@ -1,19 +1,40 @@
 /**
  * Warehouse backup and restore on the embedded warehouse: two loaded days are backed up to Parquet,
  * the database is dropped and re-migrated, and the restore must give every table back identical.
+ * A backup taken after a change batch was applied twice (two unmerged versions in ReplacingMergeTree
+ * tables) restores identical too, and a restore that fails midway, while verifying or while swapping
+ * tables in, leaves every table as it was.
  */
 import { strict as assert } from 'node:assert';
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { backupWarehouse } from '../ops/backup/backupWarehouse';
 import { BACKUP_MANIFEST, type BackupManifest } from '../ops/backup/backupManifest';
 import { restoreWarehouse } from '../ops/backup/restoreWarehouse';
-import { tableChecksum } from '../ops/backup/tableChecksum';
+import { CHECKSUM_VERSION, tableChecksum } from '../ops/backup/tableChecksum';
+import type { Warehouse } from '../clickhouse/client';
+import { readSql } from '../clickhouse/sqlFiles';
+import { generateChangeBatch } from '../ops/generate/changedRows';
+import { applyChanges } from './helpers/changeBatches';
 import { testDataDir } from './helpers/pipeline';
 import { runDay } from './helpers/runActivities';
 import { loadedTableChecksums } from './helpers/starSchema';
 import { tempDir } from './helpers/tempDirs';
-import { freshWarehouse, scalar } from './helpers/warehouse';
+import { freshWarehouse, rows, scalar } from './helpers/warehouse';
+
+/** Every table a backup holds: stored rows, logical rows and merge-stable checksum. */
+async function warehouseState(warehouse: Warehouse): Promise<Record<string, string>> {
+  const state: Record<string, string> = {};
+  for (const { name } of await rows<{ name: string }>(warehouse, readSql('ops/backup_tables.sql'))) {
+    const { rows: logical, checksum } = await tableChecksum(warehouse.client, name);
+    state[name] = `${await scalar(warehouse, `SELECT count() FROM ${name}`)} stored, ${logical}:${checksum}`;
+  }
+  return state;
+}
+
+async function restoreTablesLeft(warehouse: Warehouse): Promise<number> {
+  return scalar(warehouse, "SELECT count() FROM system.tables WHERE database = currentDatabase() AND endsWith(name, '__restore')");
+}
 
 describe('warehouse backup and restore', function () {
   this.timeout(300_000);
@@ -70,7 +91,7 @@ describe('warehouse backup and restore', function () {
     const original = await loadedTableChecksums(warehouse);
     const dir = path.join(tempDir('backup-v1'), 'b1');
     const manifest = await backupWarehouse(warehouse.client, dir);
-    assert.equal(manifest.checksumVersion, 2);
+    assert.equal(manifest.checksumVersion, CHECKSUM_VERSION);
     // What an older cartwheel wrote: version 1 checksums, no version field.
     const legacy: Omit<BackupManifest, 'checksumVersion'> = {
       createdAt: manifest.createdAt,
@@ -82,4 +103,89 @@ describe('warehouse backup and restore', function () {
     await restoreWarehouse(warehouse.client, dir);
     assert.deepEqual(await loadedTableChecksums(warehouse), original);
   });
+
+  it('restores identical after a change batch was applied twice (two unmerged versions of its rows)', async () => {
+    const warehouse = await freshWarehouse();
+    const data = testDataDir();
+    for (const day of ['2024-03-10', '2024-04-02']) {
+      await data.generate(day, 80);
+      await runDay(data.settings, warehouse, day);
+    }
+    const batch = '20240405T100000Z';
+    generateChangeBatch({ batchId: batch, fromDates: ['2024-03-10', '2024-04-02'], dataDir: data.settings.dataDir, orders: 5, payments: 3, seed: 7 });
+    // Merges held back, as on a busy warehouse: the second application's rows sit beside the first's.
+    await warehouse.client.command({ query: 'SYSTEM STOP MERGES' });
+    let dir: string;
+    let original: Record<string, string>;
+    try {
+      await applyChanges(data.settings, warehouse, batch);
+      await applyChanges(data.settings, warehouse, batch);
+      const unmerged = await scalar(warehouse, 'SELECT (SELECT count() FROM change_manifest) - (SELECT count() FROM change_manifest FINAL)');
+      assert.ok(unmerged > 0, 'change_manifest holds two versions of the batch\'s rows when the backup is taken');
+      original = await warehouseState(warehouse);
+      dir = path.join(tempDir('backup-replayed'), 'b1');
+      await backupWarehouse(warehouse.client, dir);
+    } finally {
+      await warehouse.client.command({ query: 'SYSTEM START MERGES' });
+    }
+
+    await freshWarehouse();
+    await restoreWarehouse(warehouse.client, dir);
+    assert.deepEqual(await warehouseState(warehouse), original, 'every table, stored rows included, is identical after the restore');
+    assert.equal(await restoreTablesLeft(warehouse), 0);
+    // Merged after the restore, the logical rows and their checksum stay the same.
+    await warehouse.client.command({ query: 'OPTIMIZE TABLE change_manifest FINAL' });
+    const [name, sum] = (await warehouseState(warehouse)).change_manifest.split(' stored, ');
+    assert.ok(Number(name) < Number(original.change_manifest.split(' ')[0]), 'the merge collapsed the two versions');
+    assert.equal(sum, original.change_manifest.split(' stored, ')[1]);
+  });
+
+  it('a restore that fails midway, verifying or swapping tables in, leaves every table as it was', async () => {
+    const warehouse = await freshWarehouse();
+    const data = testDataDir();
+    await data.generate('2024-03-10', 80);
+    await runDay(data.settings, warehouse, '2024-03-10');
+    const dir = path.join(tempDir('backup-midway'), 'b1');
+    const atBackup = await warehouseState(warehouse);
+    const manifest = await backupWarehouse(warehouse.client, dir);
+    // The warehouse moves on after the backup: another day lands.
+    await data.generate('2024-04-02', 80);
+    await runDay(data.settings, warehouse, '2024-04-02');
+    const current = await warehouseState(warehouse);
+    const backedUp = manifest.tables.map((t) => t.table);
+    assert.ok(backedUp.filter((table) => current[table] !== atBackup[table]).length > 5, 'many tables differ from the backup, so a partial restore would show');
+
+    // Verifying: the last table's content does not match its manifest checksum (its file is intact).
+    const tampered: BackupManifest = JSON.parse(readFileSync(path.join(dir, BACKUP_MANIFEST), 'utf8'));
+    const last = tampered.tables[tampered.tables.length - 1];
+    last.checksum = `${last.checksum}1`;
+    const tamperedDir = path.join(tempDir('backup-midway-tampered'), 'b1');
+    await backupWarehouseCopy(dir, tamperedDir, tampered);
+    const verifying = await restoreWarehouse(warehouse.client, tamperedDir).then(() => undefined, (error: Error) => error);
+    assert.deepEqual(await warehouseState(warehouse), current, 'no table changed');
+    assert.match(String(verifying?.message), new RegExp(`restored ${last.table} differs from the backup .*: nothing was restored, every table is as it was before the restore`));
+    assert.equal(await restoreTablesLeft(warehouse), 0);
+
+    // Swapping: the verified copy of a table halfway through the list disappears before its swap.
+    const middle = backedUp[Math.floor(backedUp.length / 2)];
+    const swapping = await restoreWarehouse(warehouse.client, dir, () => {}, {
+      beforeSwap: async (table, staging) => {
+        if (table === middle) await warehouse.client.command({ query: `DROP TABLE ${staging}` });
+      },
+    }).then(() => undefined, (error: Error) => error);
+    assert.deepEqual(await warehouseState(warehouse), current, 'no table changed');
+    assert.match(String(swapping?.message), /restore failed while swapping tables in .*every table swapped in was swapped back: nothing was restored, every table is as it was before the restore/);
+    assert.equal(await restoreTablesLeft(warehouse), 0);
+
+    // And the same backup, untouched, restores.
+    await restoreWarehouse(warehouse.client, dir);
+    assert.equal(await scalar(warehouse, "SELECT count() FROM fact_sales WHERE business_date = '2024-04-02'"), 0);
+    assert.ok(await scalar(warehouse, "SELECT count() FROM fact_sales WHERE business_date = '2024-03-10'") > 0);
+  });
 });
+
+/** A copy of a backup folder with another manifest (the Parquet files unchanged). */
+async function backupWarehouseCopy(from: string, to: string, manifest: BackupManifest): Promise<void> {
+  cpSync(from, to, { recursive: true });
+  writeFileSync(path.join(to, BACKUP_MANIFEST), JSON.stringify(manifest));
+}

@@ -6,7 +6,7 @@ export const BACKUP_MANIFEST = 'manifest.json';
 export const backupManifestSchema = z.object({
   createdAt: z.string(),
   /** Which table checksum (ops/backup/tableChecksum.ts) the manifest holds; absent: version 1. */
-  checksumVersion: z.union([z.literal(1), z.literal(2)]).default(1),
+  checksumVersion: z.union([z.literal(1), z.literal(2), z.literal(3)]).default(1),
   tables: z.array(z.object({
     table: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/),
     file: z.string().regex(/^[A-Za-z0-9_]+\.parquet$/),

@@ -1,2 +1,0 @@
--- Empty one table before it is restored (a restore replaces, never adds).
-TRUNCATE TABLE ${table}
