@@ -4,7 +4,7 @@
  * accepted date formats can be overridden per environment (activities/pipelineConfig.ts).
  */
 import { z } from 'zod';
-import { columnRegistry, type PersonalKind, type StorageKind } from './columns';
+import { columnRegistry, type ColumnSql, type Normalisation, type PersonalKind, type StorageKind } from './columns';
 import { customerRow } from './customers';
 import { DERIVED_COLUMNS } from './derived';
 import { orderLineRow } from './orders';
@@ -50,6 +50,13 @@ export interface ColumnSpec {
   optionalInHeader?: boolean;
   /** Set on a protected form of a personal column (contracts/protectedColumns.ts). */
   protects?: { column: string; kind: PersonalKind; form: ProtectedForm };
+  /**
+   * A contract column's SQL twin (contracts/columns.ts ColumnSql): value, reason and normalisation
+   * over a raw String expression. Set on contract columns only, not on derived or stored forms.
+   */
+  sql?: (raw: string) => ColumnSql;
+  /** The JavaScript twin of sql(raw).normalised (contract columns only). */
+  normalised?: (raw: string) => Normalisation;
 }
 
 /** The contract's columns in header order, with the storage registered by each column builder. */
@@ -84,4 +91,5 @@ export function stagedColumns(source: SourceName): ColumnSpec[] {
 /** A typed, validated row as it travels between stages (through files, never through Temporal). */
 export type TypedRow = Record<string, string | number | null>;
 
+export type { ColumnSql, Normalisation } from './columns';
 export type { DateFormat } from './timestamps';
