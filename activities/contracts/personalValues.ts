@@ -32,3 +32,49 @@ export function normalisePhone(value: string): string | undefined {
   const mobile = subscriber.length === 9 && subscriber.startsWith('9');
   return landline || mobile ? `+55${digits}` : undefined;
 }
+
+/*
+ * The same two functions as ClickHouse SQL (the engine's contract and masking use them). Each takes
+ * the SQL expression of a String (a Nullable(String) gives NULL for NULL) and yields a
+ * Nullable(String) expression: the standard form, or NULL where the JavaScript function returns
+ * undefined. test/personalSql.test.ts holds them equal to the functions above on generated values.
+ *
+ * Regular expressions in ClickHouse are RE2 over UTF-8 (so {1,64} counts code points, as the /u
+ * regex does); RE2's \s is ASCII only, so JavaScript's \s is spelled out. JavaScript measures a
+ * string in UTF-16 units, an astral character counting two.
+ */
+
+/** JavaScript's \s (and what String.prototype.trim removes), as the body of an RE2 character class. */
+export const JS_WHITESPACE_CLASS = '\\t\\n\\x{0B}\\f\\r \\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}\\x{FEFF}';
+
+/** A ClickHouse string literal holding exactly `text`. */
+export function sqlText(text: string): string {
+  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\0/g, '\\0')}'`;
+}
+
+const EMAIL_SQL = `^[^${JS_WHITESPACE_CLASS}@]{1,64}@[^${JS_WHITESPACE_CLASS}@.]+(?:\\.[^${JS_WHITESPACE_CLASS}@.]+)+\\z`;
+
+/** The length JavaScript gives a string: code points, astral ones twice. */
+export function utf16LengthSql(raw: string): string {
+  return `(lengthUTF8(${raw}) + countMatches(${raw}, '[\\\\x{10000}-\\\\x{10FFFF}]'))`;
+}
+
+/** SQL twin of normaliseEmail. */
+export function normaliseEmailSql(raw: string): string {
+  return `if(${utf16LengthSql(raw)} <= ${MAX_EMAIL} AND match(${raw}, ${sqlText(EMAIL_SQL)}), lowerUTF8(${raw}), NULL)`;
+}
+
+const PHONE_NOTATION_SQL = `^\\+?[0-9${JS_WHITESPACE_CLASS}().-]+\\z`;
+
+/** SQL twin of normalisePhone. */
+export function normalisePhoneSql(raw: string): string {
+  const all = `replaceRegexpAll(${raw}, '[^0-9]', '')`;
+  const digits =
+    `multiIf(length(${all}) IN (12, 13) AND startsWith(${all}, '55'), substring(${all}, 3), ` +
+    `length(${all}) IN (11, 12) AND startsWith(${all}, '0'), substring(${all}, 2), ${all})`;
+  const subscriber = `substring(${digits}, 3)`;
+  const valid =
+    `match(${raw}, ${sqlText(PHONE_NOTATION_SQL)}) AND match(substring(${digits}, 1, 2), '^[1-9]{2}\\\\z') AND ` +
+    `((length(${subscriber}) = 8 AND match(${subscriber}, '^[2-8]')) OR (length(${subscriber}) = 9 AND startsWith(${subscriber}, '9')))`;
+  return `if(${valid}, concat('+55', ${digits}), NULL)`;
+}
