@@ -9,8 +9,8 @@
  * change arrives in the next daily export, which the type 2 dimension handles.
  */
 import type { z } from 'zod';
-import { timestamp } from './columns';
-import { CONTRACTS, contractColumns, stagedColumns, type ColumnSpec, type DateFormat, type SourceName } from './index';
+import { buildColumn, timestamp, type ContractSettings } from './columns';
+import { CONTRACTS, contractColumns, contractSettingsOf, stagedColumns, type ColumnSpec, type DateFormat, type SourceName } from './index';
 
 export const CHANGE_SOURCES = ['orders', 'payments'] as const satisfies readonly SourceName[];
 export type ChangeSource = (typeof CHANGE_SOURCES)[number];
@@ -23,8 +23,9 @@ export function isChangeSource(source: string): source is ChangeSource {
 export const VERSION_COLUMN = 'updated_at';
 
 /** A change row: the source's row schema plus the required `updated_at` timestamp. */
-export function changeRowSchema(source: ChangeSource, dateFormats?: readonly DateFormat[]): z.ZodObject {
-  return CONTRACTS[source].buildSchema(dateFormats).extend({ [VERSION_COLUMN]: timestamp(dateFormats) });
+export function changeRowSchema(source: ChangeSource, settings?: ContractSettings | readonly DateFormat[]): z.ZodObject {
+  const resolved = contractSettingsOf(settings);
+  return CONTRACTS[source].buildSchema(resolved).extend({ [VERSION_COLUMN]: buildColumn(VERSION_COLUMN, timestamp(), resolved) });
 }
 
 /** Columns of a change file, in header order: the source's columns, then updated_at. */

@@ -1,18 +1,26 @@
 /**
- * Column builders for source contracts. Each builder returns a zod schema that turns one raw CSV
- * field (always a string; empty means missing) into its typed value, and registers how the column is
- * stored downstream. The zod object built from these is the single source of truth: Arrow/Parquet
- * and ClickHouse types are derived from the registered storage kind, and each builder also yields
- * the ClickHouse SQL that decides the same thing (`ColumnMeta.sql`; test/contractSql.test.ts holds
- * the two equal on generated and nasty values).
+ * Column builders for source contracts. Each builder describes one column; built with the source's
+ * settings (`buildColumn`) it becomes a zod schema that turns one raw CSV field (always a string;
+ * empty means missing) into its typed value, and registers how the column is stored downstream. The
+ * zod object built from these is the single source of truth: Arrow/Parquet and ClickHouse types are
+ * derived from the registered storage kind, and each column also yields the ClickHouse SQL that
+ * decides the same thing (`ColumnMeta.sql`; test/contractSql.test.ts holds the two equal on
+ * generated and nasty values).
  *
- * Every builder decides a value in one step and gives at most one issue per column, so a row's
- * reason (its first issue, and how many more there are) is the same whichever side decided it.
+ * Every column decides a value in one step and gives at most one issue, so a row's reason (its
+ * first issue, and how many more there are) is the same whichever side decided it.
+ *
+ * Fidelity (issue 13): a value is kept exactly, refused with a reason, or normalised on purpose and
+ * counted (`normalised`), never changed silently:
+ *   - null tokens (`#N/A`, `NULL`, …; per source) are read as missing;
+ *   - plausibility bounds (amount maximums, text lengths, date ranges) refuse with a reason naming
+ *     the bound; the contract sets defaults, per-source settings override them per column;
+ *   - free text with line breaks or tabs is kept, normalised to spaces, or refused, per column.
  */
 import { z } from 'zod';
 import { normaliseEmail, normalisePhone } from './personalValues';
 import { sqlMatch, sqlMultiIf, sqlString } from './sqlText';
-import { DEFAULT_DATE_FORMATS, describeFormats, parseTimestamp, type DateFormat } from './timestamps';
+import { dateToEpochMs, DEFAULT_DATE_FORMATS, describeFormats, parseTimestamp, timestampSql, type DateFormat } from './timestamps';
 
 /** How a column is stored in Parquet and ClickHouse. Money is kept as integer cents: exact. */
 export type StorageKind = 'string' | 'int32' | 'cents' | 'timestamp';
@@ -20,8 +28,66 @@ export type StorageKind = 'string' | 'int32' | 'cents' | 'timestamp';
 /** Personal data: each kind is encrypted, masked its own way and, for e-mail and phone, tokenised. */
 export type PersonalKind = 'name' | 'email' | 'phone' | 'street';
 
+/** Which builder made a column: decides which bounds and settings apply to it. */
+export type ColumnKind = 'text' | 'optionalText' | 'oneOf' | 'integer' | 'money' | 'timestamp' | 'optionalTimestamp' | 'personalText' | 'email' | 'phone';
+
 /** What a column did to a value on purpose, to be counted: '' when nothing. */
 export type Normalisation = '' | 'null_token' | 'line_break';
+
+/** What free text does with line breaks and tabs: keep them, turn each into a space, or refuse the value. */
+export const FREE_TEXT_MODES = ['keep', 'normalise', 'quarantine'] as const;
+export type FreeTextMode = (typeof FREE_TEXT_MODES)[number];
+
+/**
+ * Plausibility bounds of a column. `max`: largest amount in currency units (money); `maxLength`:
+ * most characters (Unicode code points; free text); `earliest` / `before`: the range [earliest,
+ * before) of a timestamp, as YYYY-MM-DD dates in UTC.
+ */
+export interface ColumnBounds {
+  max?: number;
+  maxLength?: number;
+  earliest?: string;
+  before?: string;
+}
+
+export type BoundName = keyof ColumnBounds;
+
+/** The bounds each kind of column has (and may be given in settings). */
+export const BOUNDS_OF_KIND: Record<ColumnKind, readonly BoundName[]> = {
+  text: [],
+  optionalText: ['maxLength'],
+  oneOf: [],
+  integer: [],
+  money: ['max'],
+  timestamp: ['earliest', 'before'],
+  optionalTimestamp: ['earliest', 'before'],
+  personalText: ['maxLength'],
+  email: [],
+  phone: [],
+};
+
+/** The kinds of column that hold free text (line breaks and tabs handled per FreeTextMode). */
+export const FREE_TEXT_KINDS: ReadonlySet<ColumnKind> = new Set<ColumnKind>(['optionalText', 'personalText']);
+
+/** Values read as missing unless a source's settings say otherwise (the empty field always is). */
+export const DEFAULT_NULL_TOKENS: readonly string[] = ['#N/A', 'N/A', 'NULL', 'null', '-'];
+
+/** Date range of a timestamp unless the contract or settings say otherwise. */
+export const DEFAULT_DATE_RANGE = { earliest: '1970-01-01', before: '2100-01-01' } as const;
+
+/**
+ * What a source's settings say about its columns (activities/pipelineConfig.ts validates them).
+ * Everything is optional: the contract's defaults apply.
+ */
+export interface ContractSettings {
+  dateFormats?: readonly DateFormat[];
+  /** Values read as missing, besides the empty field. */
+  nullTokens?: readonly string[];
+  /** Bounds by column name, overriding the contract's. */
+  bounds?: Readonly<Record<string, ColumnBounds>>;
+  /** Free-text mode by column name, overriding the contract's. */
+  freeText?: Readonly<Record<string, FreeTextMode>>;
+}
 
 /**
  * The SQL twin of a column's zod schema, over `raw`: a String expression (never NULL; '' is missing).
@@ -36,13 +102,18 @@ export interface ColumnSql {
   value: string;
   /** String: '' when the value is valid, else exactly the message zod gives as the column's issue. */
   reason: string;
-  /** String: '' when the value was kept as delivered, else a Normalisation ('null_token', 'line_break'). */
+  /**
+   * String: '' when the raw value was read as delivered, 'null_token' when it was a null token
+   * (read as missing), 'line_break' when its line breaks or tabs became spaces. Independent of the
+   * verdict: count it over the valid rows.
+   */
   normalised: string;
 }
 
 export interface ColumnMeta {
   storage: StorageKind;
   nullable: boolean;
+  kind: ColumnKind;
   /**
    * Personal data: never stored as delivered past ingest (see contracts/protectedColumns.ts). Code
    * that prints values (quarantine, quality samples) finds personal columns by this flag.
@@ -53,168 +124,382 @@ export interface ColumnMeta {
    * archived day) reads it as empty instead of failing the header check. Nullable columns only.
    */
   optionalInHeader?: boolean;
+  /** The bounds in force (contract defaults with the settings' overrides). */
+  bounds?: ColumnBounds;
   /** The ClickHouse expressions deciding what the zod schema decides, over a raw String expression. */
   sql: (raw: string) => ColumnSql;
-  /** The JavaScript twin of `sql(raw).normalised`: what the schema did to a raw value on purpose. */
+  /** The JavaScript twin of `sql(raw).normalised`. */
   normalised: (raw: string) => Normalisation;
 }
 
 export const columnRegistry = z.registry<ColumnMeta>();
 
+/** What building a column knows: its name and the source's settings. */
+export interface ColumnContext {
+  name: string;
+  settings: ContractSettings;
+}
+
+/** A column of a contract, to be built with the source's settings. */
+export interface ColumnDef<T = unknown> {
+  kind: ColumnKind;
+  build(context: ColumnContext): z.ZodType<T, string>;
+}
+
+export type ColumnDefs = Record<string, ColumnDef>;
+
+/** Build one column of a contract with the source's settings. */
+export function buildColumn<T>(name: string, def: ColumnDef<T>, settings: ContractSettings = {}): z.ZodType<T, string> {
+  return def.build({ name, settings });
+}
+
+/** The row schema of a contract's columns, built with the source's settings. */
+export function buildRow<D extends ColumnDefs>(defs: D, settings: ContractSettings = {}): z.ZodObject<{ [K in keyof D]: D[K] extends ColumnDef<infer T> ? z.ZodType<T, string> : never }> {
+  const shape = Object.fromEntries(Object.entries(defs).map(([name, def]) => [name, buildColumn(name, def, settings)]));
+  return z.object(shape) as never;
+}
+
 const MISSING = 'required value is missing';
+const LINE_BREAK_SQL = "'\\\\r\\\\n|[\\\\r\\\\n\\\\t]'";
+const LINE_BREAK = /\r\n|[\r\n\t]/g;
+const HAS_LINE_BREAK = /[\r\n\t]/;
 
 type Verdict<T> = { value: T } | { reason: string };
 
-/** A column decided in one step by `decide`; `meta` says how it is stored and its SQL twin. */
-function column<T>(decide: (raw: string) => Verdict<T>, meta: Omit<ColumnMeta, 'normalised'> & Partial<Pick<ColumnMeta, 'normalised'>>): z.ZodType<T, string> {
+/** How a column reads a raw value before deciding on it: null tokens and, for free text, line breaks. */
+interface Reading {
+  tokens: ReadonlySet<string>;
+  /** Null tokens and '' as SQL: the condition that the raw value is missing. */
+  missingSql: (raw: string) => string;
+  freeText: FreeTextMode;
+}
+
+function readingOf(context: ColumnContext, freeText: FreeTextMode = 'keep'): Reading {
+  const tokens = new Set((context.settings.nullTokens ?? DEFAULT_NULL_TOKENS).filter((t) => t !== ''));
+  const list = [''].concat([...tokens]).map(sqlString).join(', ');
+  return {
+    tokens,
+    missingSql: (raw) => (tokens.size === 0 ? `${raw} = ''` : `${raw} IN (${list})`),
+    freeText: context.settings.freeText?.[context.name] ?? freeText,
+  };
+}
+
+/** The raw value as the column decides on it: '' for a null token; line breaks as spaces when normalising. */
+function read(reading: Reading, raw: string): string {
+  if (reading.tokens.has(raw)) return '';
+  return reading.freeText === 'normalise' ? raw.replace(LINE_BREAK, ' ') : raw;
+}
+
+function normalisedJs(reading: Reading): (raw: string) => Normalisation {
+  return (raw) => (reading.tokens.has(raw) ? 'null_token' : reading.freeText === 'normalise' && HAS_LINE_BREAK.test(raw) ? 'line_break' : '');
+}
+
+function normalisedSql(reading: Reading, raw: string): string {
+  const cases: [string, string][] = [];
+  if (reading.tokens.size > 0) cases.push([`${raw} IN (${[...reading.tokens].map(sqlString).join(', ')})`, "'null_token'"]);
+  if (reading.freeText === 'normalise') cases.push([sqlMatch(raw, '[\\r\\n\\t]'), "'line_break'"]);
+  return sqlMultiIf(cases, "''");
+}
+
+/** SQL of `read`: the value as decided on (tokens are handled by missingSql, so only line breaks). */
+function readSql(reading: Reading, raw: string): string {
+  return reading.freeText === 'normalise' ? `replaceRegexpAll(${raw}, ${LINE_BREAK_SQL}, ' ')` : raw;
+}
+
+interface Decided<T> {
+  storage: StorageKind;
+  nullable: boolean;
+  personal?: PersonalKind;
+  optionalInHeader?: boolean;
+  bounds?: ColumnBounds;
+  reading: Reading;
+  /** Decide a value read by `read` ('' is missing). */
+  decide: (value: string) => Verdict<T>;
+  /** SQL over the raw value: value and reason (the caller adds normalised). */
+  sql: (raw: string) => { value: string; reason: string };
+}
+
+/** A zod schema deciding in one step, registered with its storage and SQL twin. */
+function decided<T>(kind: ColumnKind, column: Decided<T>): z.ZodType<T, string> {
+  const { reading, decide, sql, ...meta } = column;
   const schema = z.string({ error: MISSING }).transform((raw, ctx) => {
-    const verdict = decide(raw);
+    const verdict = decide(read(reading, raw));
     if ('value' in verdict) return verdict.value;
     ctx.addIssue({ code: 'custom', message: verdict.reason });
     return z.NEVER;
   }) as unknown as z.ZodType<T, string>;
-  columnRegistry.add(schema, { normalised: () => '', ...meta });
+  const defined = Object.fromEntries(Object.entries(meta).filter(([, v]) => v !== undefined)) as typeof meta;
+  columnRegistry.add(schema, {
+    ...defined,
+    kind,
+    sql: (raw) => ({ ...sql(raw), normalised: normalisedSql(reading, raw) }),
+    normalised: normalisedJs(reading),
+  });
   return schema;
 }
 
-const untouched = (): string => "''";
+function boundsOf(context: ColumnContext, defaults: ColumnBounds): ColumnBounds {
+  return { ...defaults, ...context.settings.bounds?.[context.name] };
+}
+
+/** The JavaScript length check in code points, without walking strings that are clearly short or long. */
+function longerThan(value: string, maxLength: number): boolean {
+  if (value.length <= maxLength) return false; // code points ≤ UTF-16 units
+  if (value.length > 2 * maxLength) return true; // each code point is at most two units
+  let points = 0;
+  for (const _ of value) if (++points > maxLength) return true;
+  return false;
+}
+
+const tooLong = (maxLength: number) => `must be at most ${maxLength} characters`;
+const lengthSql = (value: string, maxLength: number) => `lengthUTF8(${value}) > ${maxLength}`;
 
 /** A required text value, optionally constrained by a pattern. */
-export function text(options: { pattern?: RegExp; describe?: string } = {}) {
+export function text(options: { pattern?: RegExp; describe?: string } = {}): ColumnDef<string> {
   const { pattern } = options;
   const mismatch = pattern ? `must be ${options.describe ?? `like ${pattern}`}` : '';
-  return column<string>(
-    (raw) => (raw === '' ? { reason: MISSING } : pattern && !pattern.test(raw) ? { reason: mismatch } : { value: raw }),
-    {
-      storage: 'string',
-      nullable: false,
-      sql: (raw) => ({
-        value: raw,
-        reason: sqlMultiIf([[`${raw} = ''`, sqlString(MISSING)], ...(pattern ? [[`NOT ${sqlMatch(raw, pattern)}`, sqlString(mismatch)] as const] : [])], "''"),
-        normalised: untouched(),
-      }),
+  return {
+    kind: 'text',
+    build: (context) => {
+      const reading = readingOf(context);
+      return decided<string>('text', {
+        storage: 'string',
+        nullable: false,
+        reading,
+        decide: (v) => (v === '' ? { reason: MISSING } : pattern && !pattern.test(v) ? { reason: mismatch } : { value: v }),
+        sql: (raw) => ({
+          value: raw,
+          reason: sqlMultiIf([[reading.missingSql(raw), sqlString(MISSING)], ...(pattern ? [[`NOT ${sqlMatch(raw, pattern)}`, sqlString(mismatch)] as [string, string]] : [])], "''"),
+        }),
+      });
     },
-  );
+  };
 }
 
-/** Optional text: an empty field becomes null (a null strategy may fill it later). */
-export function optionalText() {
-  return column<string | null>((raw) => ({ value: raw === '' ? null : raw }), {
-    storage: 'string',
-    nullable: true,
-    sql: (raw) => ({ value: `if(${raw} = '', NULL, ${raw})`, reason: "''", normalised: untouched() }),
-  });
+const LINE_BREAK_REFUSED = 'must not contain line breaks or tabs';
+
+/**
+ * Optional free text: empty (or a null token) becomes null (a null strategy may fill it later).
+ * At most `maxLength` characters; line breaks and tabs per `freeText`.
+ */
+export function optionalText(options: { maxLength?: number; freeText?: FreeTextMode } = {}): ColumnDef<string | null> {
+  return {
+    kind: 'optionalText',
+    build: (context) => {
+      const reading = readingOf(context, options.freeText);
+      const bounds = boundsOf(context, { maxLength: options.maxLength ?? DEFAULT_MAX_TEXT });
+      const maxLength = bounds.maxLength!;
+      const refuseBreaks = reading.freeText === 'quarantine';
+      return decided<string | null>('optionalText', {
+        storage: 'string',
+        nullable: true,
+        bounds,
+        reading,
+        decide: (v) => {
+          if (v === '') return { value: null };
+          if (longerThan(v, maxLength)) return { reason: tooLong(maxLength) };
+          if (refuseBreaks && HAS_LINE_BREAK.test(v)) return { reason: LINE_BREAK_REFUSED };
+          return { value: v };
+        },
+        sql: (raw) => {
+          const v = readSql(reading, raw);
+          return {
+            value: `if(${reading.missingSql(raw)}, NULL, ${v})`,
+            reason: sqlMultiIf(
+              [
+                [reading.missingSql(raw), "''"],
+                [lengthSql(v, maxLength), sqlString(tooLong(maxLength))],
+                ...(refuseBreaks ? [[sqlMatch(v, '[\\r\\n\\t]'), sqlString(LINE_BREAK_REFUSED)] as [string, string]] : []),
+              ],
+              "''",
+            ),
+          };
+        },
+      });
+    },
+  };
 }
+
+/**
+ * Default length bound of optional free text. Generous on purpose: the corpus keeps a 1 MiB field
+ * whole (test/corpus.test.ts); a contract or a source's settings set a tighter one per column.
+ */
+export const DEFAULT_MAX_TEXT = 1 << 20;
 
 /** One of a fixed set of values. */
-export function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+export function oneOf<const T extends readonly [string, ...string[]]>(values: T): ColumnDef<T[number]> {
   const allowed = new Set<string>(values);
   const notOne = `must be one of ${values.join(', ')}`;
-  return column<T[number]>(
-    (raw) => (allowed.has(raw) ? { value: raw as T[number] } : { reason: raw === '' ? MISSING : notOne }),
-    {
-      storage: 'string',
-      nullable: false,
-      sql: (raw) => ({
-        value: raw,
-        reason: sqlMultiIf([[`${raw} = ''`, sqlString(MISSING)], [`${raw} IN (${values.map(sqlString).join(', ')})`, "''"]], sqlString(notOne)),
-        normalised: untouched(),
-      }),
+  return {
+    kind: 'oneOf',
+    build: (context) => {
+      const reading = readingOf(context);
+      return decided<T[number]>('oneOf', {
+        storage: 'string',
+        nullable: false,
+        reading,
+        decide: (v) => (allowed.has(v) ? { value: v as T[number] } : { reason: v === '' ? MISSING : notOne }),
+        sql: (raw) => ({
+          value: raw,
+          reason: sqlMultiIf([[reading.missingSql(raw), sqlString(MISSING)], [`${raw} IN (${values.map(sqlString).join(', ')})`, "''"]], sqlString(notOne)),
+        }),
+      });
     },
-  );
+  };
 }
 
 const INTEGER = /^-?\d{1,9}$/;
 
 /** A whole number within [min, max]. */
-export function integer(min: number, max: number) {
+export function integer(min: number, max: number): ColumnDef<number> {
   const outside = `must be between ${min} and ${max}`;
-  return column<number>(
-    (raw) => {
-      if (raw === '') return { reason: MISSING };
-      if (!INTEGER.test(raw)) return { reason: 'must be a whole number' };
-      const n = Number(raw);
-      return n >= min && n <= max ? { value: n } : { reason: outside };
+  return {
+    kind: 'integer',
+    build: (context) => {
+      const reading = readingOf(context);
+      return decided<number>('integer', {
+        storage: 'int32',
+        nullable: false,
+        reading,
+        decide: (v) => {
+          if (v === '') return { reason: MISSING };
+          if (!INTEGER.test(v)) return { reason: 'must be a whole number' };
+          const n = Number(v);
+          return n >= min && n <= max ? { value: n } : { reason: outside };
+        },
+        sql: (raw) => ({
+          value: `toInt32OrZero(${raw})`,
+          reason: sqlMultiIf(
+            [
+              [reading.missingSql(raw), sqlString(MISSING)],
+              [`NOT ${sqlMatch(raw, INTEGER)}`, sqlString('must be a whole number')],
+              [`NOT (toInt64OrZero(${raw}) BETWEEN ${min} AND ${max})`, sqlString(outside)],
+            ],
+            "''",
+          ),
+        }),
+      });
     },
-    {
-      storage: 'int32',
-      nullable: false,
-      sql: (raw) => ({
-        value: `toInt32OrZero(${raw})`,
-        reason: sqlMultiIf(
-          [
-            [`${raw} = ''`, sqlString(MISSING)],
-            [`NOT ${sqlMatch(raw, INTEGER)}`, sqlString('must be a whole number')],
-            [`NOT (toInt64OrZero(${raw}) BETWEEN ${min} AND ${max})`, sqlString(outside)],
-          ],
-          "''",
-        ),
-        normalised: untouched(),
-      }),
-    },
-  );
+  };
 }
 
 const MONEY = /^(-?)(\d{1,12})(?:\.(\d{1,2}))?$/;
 
-/** A non-negative amount with at most two decimals, parsed exactly into integer cents. */
-export function money() {
-  return column<number>(
-    (raw) => {
-      if (raw === '') return { reason: MISSING };
-      const m = MONEY.exec(raw);
-      if (!m) return { reason: 'must be an amount with at most two decimals' };
-      const [, sign, units, fraction = ''] = m;
-      const cents = Number(units) * 100 + Number(fraction.padEnd(2, '0'));
-      return sign === '-' && cents > 0 ? { reason: 'must not be negative' } : { value: sign === '-' ? -cents : cents };
-    },
-    {
-      storage: 'cents',
-      nullable: false,
-      sql: (raw) => {
-        // Exact: the digits without the point, scaled by the decimals they lack (14 digits fit Int64).
-        const decimals = `if(position(${raw}, '.') = 0, 0, length(${raw}) - position(${raw}, '.'))`;
-        const cents = `(toInt64OrZero(replaceOne(${raw}, '.', '')) * if(${decimals} = 0, 100, if(${decimals} = 1, 10, 1)))`;
-        return {
-          value: cents,
-          reason: sqlMultiIf(
-            [
-              [`${raw} = ''`, sqlString(MISSING)],
-              [`NOT ${sqlMatch(raw, MONEY)}`, sqlString('must be an amount with at most two decimals')],
-              [`${cents} < 0`, sqlString('must not be negative')],
-            ],
-            "''",
-          ),
-          normalised: untouched(),
-        };
-      },
-    },
-  );
+/** Largest amount unless the contract or settings say otherwise, in currency units. */
+export const DEFAULT_MAX_AMOUNT = 1_000_000;
+
+/** An amount in currency units as written in reasons: 1000000.00. */
+export function formatAmount(cents: number): string {
+  return `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
 }
 
-function notCompiled(kind: string): (raw: string) => ColumnSql {
-  return () => {
-    throw new Error(`the SQL twin of ${kind} columns is not written yet`);
+/** A non-negative amount with at most two decimals, parsed exactly into integer cents, at most `max`. */
+export function money(options: { max?: number } = {}): ColumnDef<number> {
+  return {
+    kind: 'money',
+    build: (context) => {
+      const reading = readingOf(context);
+      const bounds = boundsOf(context, { max: options.max ?? DEFAULT_MAX_AMOUNT });
+      const maxCents = Math.round(bounds.max! * 100);
+      const aboveMax = `must be at most ${formatAmount(maxCents)}`;
+      return decided<number>('money', {
+        storage: 'cents',
+        nullable: false,
+        bounds,
+        reading,
+        decide: (v) => {
+          if (v === '') return { reason: MISSING };
+          const m = MONEY.exec(v);
+          if (!m) return { reason: 'must be an amount with at most two decimals' };
+          const [, sign, units, fraction = ''] = m;
+          const cents = Number(units) * 100 + Number(fraction.padEnd(2, '0'));
+          if (sign === '-' && cents > 0) return { reason: 'must not be negative' };
+          if (cents > maxCents) return { reason: aboveMax };
+          return { value: sign === '-' ? -cents : cents };
+        },
+        sql: (raw) => {
+          // Exact: the digits without the point, scaled by the decimals they lack (14 digits fit Int64).
+          const decimals = `if(position(${raw}, '.') = 0, 0, length(${raw}) - position(${raw}, '.'))`;
+          const cents = `(toInt64OrZero(replaceOne(${raw}, '.', '')) * if(${decimals} = 0, 100, if(${decimals} = 1, 10, 1)))`;
+          return {
+            value: cents,
+            reason: sqlMultiIf(
+              [
+                [reading.missingSql(raw), sqlString(MISSING)],
+                [`NOT ${sqlMatch(raw, MONEY)}`, sqlString('must be an amount with at most two decimals')],
+                [`${cents} < 0`, sqlString('must not be negative')],
+                [`${cents} > ${maxCents}`, sqlString(aboveMax)],
+              ],
+              "''",
+            ),
+          };
+        },
+      });
+    },
   };
 }
 
-function parsedTimestamp(allowEmpty: boolean, formats: readonly DateFormat[]) {
-  const expected = `not a valid timestamp (expected ${describeFormats(formats)})`;
-  return (raw: string): Verdict<number | null> => {
-    if (raw === '') return allowEmpty ? { value: null } : { reason: MISSING };
-    const ms = parseTimestamp(raw, formats);
-    return ms === undefined ? { reason: expected } : { value: ms };
+function timestampColumn(kind: 'timestamp' | 'optionalTimestamp', options: { earliest?: string; before?: string }): ColumnDef<number | null> {
+  const allowEmpty = kind === 'optionalTimestamp';
+  return {
+    kind,
+    build: (context) => {
+      const reading = readingOf(context);
+      const formats = context.settings.dateFormats ?? DEFAULT_DATE_FORMATS;
+      const expected = `not a valid timestamp (expected ${describeFormats(formats)})`;
+      const bounds = boundsOf(context, { earliest: options.earliest ?? DEFAULT_DATE_RANGE.earliest, before: options.before ?? DEFAULT_DATE_RANGE.before });
+      const earliest = boundMs(bounds.earliest!, `${context.name} earliest`);
+      const before = boundMs(bounds.before!, `${context.name} before`);
+      const tooEarly = `must be on or after ${bounds.earliest}`;
+      const tooLate = `must be before ${bounds.before}`;
+      return decided<number | null>(kind, {
+        storage: 'timestamp',
+        nullable: allowEmpty,
+        bounds,
+        reading,
+        decide: (v) => {
+          if (v === '') return allowEmpty ? { value: null } : { reason: MISSING };
+          const ms = parseTimestamp(v, formats);
+          if (ms === undefined) return { reason: expected };
+          if (ms < earliest) return { reason: tooEarly };
+          if (ms >= before) return { reason: tooLate };
+          return { value: ms };
+        },
+        sql: (raw) => {
+          const parsed = timestampSql(raw, formats);
+          const missing = reading.missingSql(raw);
+          return {
+            value: allowEmpty ? `if(${missing}, NULL, ${parsed.ms})` : parsed.ms,
+            reason: sqlMultiIf(
+              [
+                [missing, allowEmpty ? "''" : sqlString(MISSING)],
+                [`NOT ${parsed.accepted}`, sqlString(expected)],
+                [`${parsed.ms} < ${earliest}`, sqlString(tooEarly)],
+                [`${parsed.ms} >= ${before}`, sqlString(tooLate)],
+              ],
+              "''",
+            ),
+          };
+        },
+      });
+    },
   };
 }
 
-/** A required timestamp in one of the accepted formats, standardised to epoch milliseconds UTC. */
-export function timestamp(formats: readonly DateFormat[] = DEFAULT_DATE_FORMATS) {
-  return column(parsedTimestamp(false, formats) as (raw: string) => Verdict<number>, { storage: 'timestamp', nullable: false, sql: notCompiled('timestamp') });
+function boundMs(date: string, what: string): number {
+  const ms = dateToEpochMs(date);
+  if (ms === undefined) throw new Error(`${what}: ${date} is not a date written YYYY-MM-DD`);
+  return ms;
 }
 
-/** An optional timestamp: empty becomes null, anything else must parse. */
-export function optionalTimestamp(formats: readonly DateFormat[] = DEFAULT_DATE_FORMATS) {
-  return column(parsedTimestamp(true, formats), { storage: 'timestamp', nullable: true, sql: notCompiled('timestamp') });
+/** A required timestamp in one of the source's date formats, standardised to epoch milliseconds UTC, within [earliest, before). */
+export function timestamp(options: { earliest?: string; before?: string } = {}): ColumnDef<number> {
+  return timestampColumn('timestamp', options) as ColumnDef<number>;
+}
+
+/** An optional timestamp: empty becomes null, anything else must parse and lie within [earliest, before). */
+export function optionalTimestamp(options: { earliest?: string; before?: string } = {}): ColumnDef<number | null> {
+  return timestampColumn('optionalTimestamp', options);
 }
 
 const CONTROL = /\p{Cc}/u;
@@ -227,67 +512,102 @@ interface PersonalOptions {
 }
 
 /**
- * Optional personal text (a name, a street): empty becomes null; otherwise at least one letter, no
- * control characters, at most 200 characters. Messages never repeat the value: it is personal data.
+ * Optional personal text (a name, a street): empty (or a null token) becomes null; line breaks and
+ * tabs become spaces (a quoted line break in a street is valid CSV), unless settings say to refuse
+ * them; then at least one letter, no control characters, at most 200 characters. Messages never
+ * repeat the value: it is personal data.
  */
-export function personalText(kind: 'name' | 'street', options: PersonalOptions = {}) {
-  const tooLong = `must be at most ${MAX_PERSONAL_TEXT} characters`;
+export function personalText(kind: 'name' | 'street', options: PersonalOptions & { maxLength?: number } = {}): ColumnDef<string | null> {
   const control = 'must not contain control characters (tabs, line breaks)';
   const noLetter = 'must contain at least one letter';
-  return column<string | null>(
-    (raw) => {
-      if (raw === '') return { value: null };
-      if (raw.length > MAX_PERSONAL_TEXT) return { reason: tooLong };
-      if (CONTROL.test(raw)) return { reason: control };
-      if (!LETTER.test(raw)) return { reason: noLetter };
-      return { value: raw };
+  return {
+    kind: 'personalText',
+    build: (context) => {
+      const reading = readingOf(context, 'normalise');
+      const bounds = boundsOf(context, { maxLength: options.maxLength ?? MAX_PERSONAL_TEXT });
+      const maxLength = bounds.maxLength!;
+      return decided<string | null>('personalText', {
+        storage: 'string',
+        nullable: true,
+        personal: kind,
+        optionalInHeader: options.optionalInHeader,
+        bounds,
+        reading,
+        decide: (v) => {
+          if (v === '') return { value: null };
+          if (longerThan(v, maxLength)) return { reason: tooLong(maxLength) };
+          if (CONTROL.test(v)) return { reason: control };
+          if (!LETTER.test(v)) return { reason: noLetter };
+          return { value: v };
+        },
+        sql: (raw) => {
+          const v = readSql(reading, raw);
+          const missing = reading.missingSql(raw);
+          return {
+            value: `if(${missing}, NULL, ${v})`,
+            reason: sqlMultiIf(
+              [
+                [missing, "''"],
+                [lengthSql(v, maxLength), sqlString(tooLong(maxLength))],
+                [sqlMatch(v, '[\\x{00}-\\x{1F}\\x{7F}-\\x{9F}]'), sqlString(control)],
+                [`NOT ${sqlMatch(v, '\\p{L}')}`, sqlString(noLetter)],
+              ],
+              "''",
+            ),
+          };
+        },
+      });
     },
-    {
-      storage: 'string',
-      nullable: true,
-      personal: kind,
-      ...options,
-      sql: (raw) => ({
-        value: `if(${raw} = '', NULL, ${raw})`,
-        reason: sqlMultiIf(
-          [
-            [`${raw} = ''`, "''"],
-            // JavaScript counts UTF-16 code units: a character beyond the BMP (4 bytes in UTF-8) counts twice.
-            [`lengthUTF8(${raw}) + countMatches(${raw}, '[\\\\x{10000}-\\\\x{10FFFF}]') > ${MAX_PERSONAL_TEXT}`, sqlString(tooLong)],
-            [sqlMatch(raw, '[\\x{00}-\\x{1F}\\x{7F}-\\x{9F}]'), sqlString(control)],
-            [`NOT ${sqlMatch(raw, '\\p{L}')}`, sqlString(noLetter)],
-          ],
-          "''",
-        ),
-        normalised: untouched(),
-      }),
-    },
-  );
+  };
 }
 
 const NOT_EMAIL = 'must be an e-mail address like name@example.com (no spaces, one @, a dot in the domain)';
 const NOT_PHONE = 'must be a Brazilian phone number: area code and 8 or 9 digits, e.g. (11) 91234-5678 or +55 11 91234 5678';
 
+function notCompiled(kind: string): (raw: string) => { value: string; reason: string } {
+  return () => {
+    throw new Error(`the SQL twin of ${kind} columns is not written yet`);
+  };
+}
+
 /** An optional e-mail address (local@domain.tld), standardised to lower case. */
-export function emailAddress(options: PersonalOptions = {}) {
-  return column<string | null>(
-    (raw) => {
-      if (raw === '') return { value: null };
-      const email = normaliseEmail(raw);
-      return email === undefined ? { reason: NOT_EMAIL } : { value: email };
-    },
-    { storage: 'string', nullable: true, personal: 'email', ...options, sql: notCompiled('e-mail') },
-  );
+export function emailAddress(options: PersonalOptions = {}): ColumnDef<string | null> {
+  return {
+    kind: 'email',
+    build: (context) =>
+      decided<string | null>('email', {
+        storage: 'string',
+        nullable: true,
+        personal: 'email',
+        optionalInHeader: options.optionalInHeader,
+        reading: readingOf(context),
+        decide: (v) => {
+          if (v === '') return { value: null };
+          const email = normaliseEmail(v);
+          return email === undefined ? { reason: NOT_EMAIL } : { value: email };
+        },
+        sql: notCompiled('e-mail'),
+      }),
+  };
 }
 
 /** An optional Brazilian phone number in any usual notation, standardised to +55DDNNNNNNNN(N). */
-export function phoneNumber(options: PersonalOptions = {}) {
-  return column<string | null>(
-    (raw) => {
-      if (raw === '') return { value: null };
-      const phone = normalisePhone(raw);
-      return phone === undefined ? { reason: NOT_PHONE } : { value: phone };
-    },
-    { storage: 'string', nullable: true, personal: 'phone', ...options, sql: notCompiled('phone') },
-  );
+export function phoneNumber(options: PersonalOptions = {}): ColumnDef<string | null> {
+  return {
+    kind: 'phone',
+    build: (context) =>
+      decided<string | null>('phone', {
+        storage: 'string',
+        nullable: true,
+        personal: 'phone',
+        optionalInHeader: options.optionalInHeader,
+        reading: readingOf(context),
+        decide: (v) => {
+          if (v === '') return { value: null };
+          const phone = normalisePhone(v);
+          return phone === undefined ? { reason: NOT_PHONE } : { value: phone };
+        },
+        sql: notCompiled('phone'),
+      }),
+  };
 }

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { emailAddress, oneOf, optionalText, personalText, phoneNumber, text, timestamp } from './columns';
-import { DEFAULT_DATE_FORMATS, type DateFormat } from './timestamps';
+import { buildRow, emailAddress, oneOf, optionalText, personalText, phoneNumber, text, timestamp, type ContractSettings } from './columns';
 
 export const HEX_ID = { pattern: /^[0-9a-f]{32}$/, describe: 'a 32-character lowercase hex id' };
 
@@ -20,19 +19,22 @@ export const BRAZILIAN_STATES = [
 const ADDED_BY_ISSUE_7 = { optionalInHeader: true };
 
 /** customers.csv: one row per customer referenced by the day's orders. */
-export function customerRow(dateFormats: readonly DateFormat[] = DEFAULT_DATE_FORMATS) {
-  return z.object({
-    customer_id: text(HEX_ID),
-    customer_unique_id: text(HEX_ID),
-    customer_name: personalText('name', ADDED_BY_ISSUE_7),
-    customer_email: emailAddress(ADDED_BY_ISSUE_7),
-    customer_phone: phoneNumber(ADDED_BY_ISSUE_7),
-    customer_street: personalText('street', ADDED_BY_ISSUE_7),
-    customer_zip_code_prefix: text({ pattern: /^\d{5}$/, describe: 'five digits' }),
-    customer_city: optionalText(),
-    customer_state: oneOf(BRAZILIAN_STATES),
-    updated_at: timestamp(dateFormats),
-  });
+export const CUSTOMER_COLUMNS = {
+  customer_id: text(HEX_ID),
+  customer_unique_id: text(HEX_ID),
+  customer_name: personalText('name', ADDED_BY_ISSUE_7),
+  customer_email: emailAddress(ADDED_BY_ISSUE_7),
+  customer_phone: phoneNumber(ADDED_BY_ISSUE_7),
+  customer_street: personalText('street', ADDED_BY_ISSUE_7),
+  customer_zip_code_prefix: text({ pattern: /^\d{5}$/, describe: 'five digits' }),
+  // Kept as delivered, line breaks included (an RFC 4180 quoted field; test/corpus.test.ts).
+  customer_city: optionalText({ freeText: 'keep' }),
+  customer_state: oneOf(BRAZILIAN_STATES),
+  updated_at: timestamp(),
+};
+
+export function customerRow(settings: ContractSettings = {}) {
+  return buildRow(CUSTOMER_COLUMNS, settings);
 }
 
 export type CustomerRow = z.output<ReturnType<typeof customerRow>>;

@@ -4,7 +4,7 @@
  * accepted date formats can be overridden per environment (activities/pipelineConfig.ts).
  */
 import { z } from 'zod';
-import { columnRegistry, type ColumnSql, type Normalisation, type PersonalKind, type StorageKind } from './columns';
+import { columnRegistry, type ColumnBounds, type ColumnKind, type ColumnSql, type ContractSettings, type Normalisation, type PersonalKind, type StorageKind } from './columns';
 import { customerRow } from './customers';
 import { DERIVED_COLUMNS } from './derived';
 import { orderLineRow } from './orders';
@@ -19,9 +19,13 @@ export type SourceName = (typeof SOURCE_NAMES)[number];
 export interface SourceContract {
   name: SourceName;
   fileName: string;
-  /** The row schema, with timestamps accepted in the given formats. */
-  buildSchema(dateFormats?: readonly DateFormat[]): z.ZodObject;
-  /** The row schema with the default date formats. */
+  /**
+   * The row schema built with the source's settings (date formats, null tokens, bounds, free-text
+   * modes: a SourceSettings of activities/pipelineConfig.ts will do). A bare list of date formats
+   * is still read as `{ dateFormats }` for callers not yet passing the settings.
+   */
+  buildSchema(settings?: ContractSettings | readonly DateFormat[]): z.ZodObject;
+  /** The row schema with the contract's defaults. */
   schema: z.ZodObject;
   /** Default columns that identify one row; duplicates on this key are removed. */
   key: readonly string[];
@@ -29,15 +33,20 @@ export interface SourceContract {
   latestBy?: string;
 }
 
-function contract(name: SourceName, build: (formats?: readonly DateFormat[]) => z.ZodObject, key: string[], latestBy?: string): SourceContract {
-  return { name, fileName: `${name}.csv`, buildSchema: build, schema: build(), key, latestBy };
+/** Settings from either form buildSchema accepts. */
+export function contractSettingsOf(settings: ContractSettings | readonly DateFormat[] = {}): ContractSettings {
+  return Array.isArray(settings) ? { dateFormats: settings as readonly DateFormat[] } : (settings as ContractSettings);
+}
+
+function contract(name: SourceName, build: (settings: ContractSettings) => z.ZodObject, key: string[], latestBy?: string): SourceContract {
+  return { name, fileName: `${name}.csv`, buildSchema: (settings) => build(contractSettingsOf(settings)), schema: build({}), key, latestBy };
 }
 
 export const CONTRACTS: Record<SourceName, SourceContract> = {
   customers: contract('customers', customerRow, ['customer_id'], 'updated_at'),
   products: contract('products', productRow, ['product_id'], 'updated_at'),
   orders: contract('orders', orderLineRow, ['order_id', 'order_item_id']),
-  payments: contract('payments', () => paymentRow(), ['order_id', 'payment_sequential']),
+  payments: contract('payments', paymentRow, ['order_id', 'payment_sequential']),
 };
 
 export interface ColumnSpec {
@@ -57,6 +66,10 @@ export interface ColumnSpec {
   sql?: (raw: string) => ColumnSql;
   /** The JavaScript twin of sql(raw).normalised (contract columns only). */
   normalised?: (raw: string) => Normalisation;
+  /** Which column builder made it (contract columns only). */
+  kind?: ColumnKind;
+  /** Plausibility bounds in force (contract columns that have them). */
+  bounds?: ColumnBounds;
 }
 
 /** The contract's columns in header order, with the storage registered by each column builder. */
@@ -91,5 +104,5 @@ export function stagedColumns(source: SourceName): ColumnSpec[] {
 /** A typed, validated row as it travels between stages (through files, never through Temporal). */
 export type TypedRow = Record<string, string | number | null>;
 
-export type { ColumnSql, Normalisation } from './columns';
+export type { ColumnBounds, ColumnKind, ColumnSql, ContractSettings, FreeTextMode, Normalisation } from './columns';
 export type { DateFormat } from './timestamps';

@@ -6,13 +6,17 @@
 
 /** A ClickHouse string literal holding exactly `text`. */
 export function sqlString(text: string): string {
-  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\0/g, '\\0')}'`;
 }
 
 /** `match(raw, pattern)` for an RE2-compatible pattern. */
 export function sqlMatch(raw: string, pattern: RegExp | string): string {
-  const source = typeof pattern === 'string' ? pattern : re2Source(pattern);
-  return `match(${raw}, ${sqlString(source)})`;
+  return `match(${raw}, ${sqlPattern(pattern)})`;
+}
+
+/** The string literal of an RE2 pattern, from RE2 source text or a JavaScript pattern that means the same. */
+export function sqlPattern(pattern: RegExp | string): string {
+  return sqlString(typeof pattern === 'string' ? pattern : re2Source(pattern));
 }
 
 /** The source of a JavaScript pattern that means the same in RE2 (no flags beyond u, no lookaround). */

@@ -8,41 +8,57 @@
  *   dmy       10/03/2024, 10/03/2024 14:20 or 10/03/2024 14:20:07
  *   epoch_s   1710080407
  *   epoch_ms  1710080407000
+ *
+ * Dates are counted exactly in the proleptic Gregorian calendar for every year a format can write
+ * (0000–9999): no library call that reads years 0–99 as 1900–1999 (Date.UTC does). `timestampSql`
+ * is the same parser in ClickHouse SQL; test/contractSql.test.ts holds the two equal.
  */
+import { sqlMatch, sqlMultiIf, sqlPattern } from './sqlText';
+
 export const DATE_FORMATS = ['iso8601', 'ymd_hms', 'dmy', 'epoch_s', 'epoch_ms'] as const;
 export type DateFormat = (typeof DATE_FORMATS)[number];
 
 export const DEFAULT_DATE_FORMATS: readonly DateFormat[] = ['ymd_hms', 'iso8601'];
 
+// The formats' patterns never both match one text, so "the first format that accepts" is "the one
+// whose pattern matches, if its date exists": the SQL below relies on that.
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 const YMD_HMS = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?$/;
 const DMY = /^(\d{2})\/(\d{2})\/(\d{4})(?: (\d{2}):(\d{2})(?::(\d{2}))?)?$/;
 const EPOCH_S = /^\d{9,10}$/;
 const EPOCH_MS = /^\d{12,13}$/;
 
-type Parser = (text: string) => number | undefined;
+/** Where each part of a civil timestamp is among a pattern's groups (1-based; 0: absent). */
+interface Layout {
+  pattern: RegExp;
+  year: number; month: number; day: number; hour: number; minute: number; second: number; fraction: number; zone: number;
+}
 
-const PARSERS: Record<DateFormat, Parser> = {
-  iso8601: (text) => {
-    const m = ISO.exec(text);
-    return m ? civil(m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8]) : undefined;
-  },
-  ymd_hms: (text) => {
-    const m = YMD_HMS.exec(text);
-    return m ? civil(m[1], m[2], m[3], m[4], m[5], m[6], m[7]) : undefined;
-  },
-  dmy: (text) => {
-    const m = DMY.exec(text);
-    return m ? civil(m[3], m[2], m[1], m[4], m[5], m[6]) : undefined;
-  },
-  epoch_s: (text) => (EPOCH_S.test(text) ? Number(text) * 1000 : undefined),
-  epoch_ms: (text) => (EPOCH_MS.test(text) ? Number(text) : undefined),
+const LAYOUTS: Partial<Record<DateFormat, Layout>> = {
+  iso8601: { pattern: ISO, year: 1, month: 2, day: 3, hour: 4, minute: 5, second: 6, fraction: 7, zone: 8 },
+  ymd_hms: { pattern: YMD_HMS, year: 1, month: 2, day: 3, hour: 4, minute: 5, second: 6, fraction: 7, zone: 0 },
+  dmy: { pattern: DMY, year: 3, month: 2, day: 1, hour: 4, minute: 5, second: 6, fraction: 0, zone: 0 },
 };
+
+const EPOCHS: Partial<Record<DateFormat, { pattern: RegExp; scale: number }>> = {
+  epoch_s: { pattern: EPOCH_S, scale: 1000 },
+  epoch_ms: { pattern: EPOCH_MS, scale: 1 },
+};
+
+function parseWith(format: DateFormat, text: string): number | undefined {
+  const epoch = EPOCHS[format];
+  if (epoch) return epoch.pattern.test(text) ? Number(text) * epoch.scale : undefined;
+  const layout = LAYOUTS[format]!;
+  const m = layout.pattern.exec(text);
+  if (!m) return undefined;
+  const part = (group: number) => (group === 0 ? '' : (m[group] ?? ''));
+  return civil(part(layout.year), part(layout.month), part(layout.day), part(layout.hour), part(layout.minute), part(layout.second), part(layout.fraction), part(layout.zone));
+}
 
 /** Parse with the first of `formats` that accepts the text; undefined when none does. */
 export function parseTimestamp(text: string, formats: readonly DateFormat[] = DEFAULT_DATE_FORMATS): number | undefined {
   for (const format of formats) {
-    const ms = PARSERS[format](text);
+    const ms = parseWith(format, text);
     if (ms !== undefined) return ms;
   }
   return undefined;
@@ -60,14 +76,34 @@ export function describeFormats(formats: readonly DateFormat[]): string {
   return formats.map((f) => examples[f]).join(' or ');
 }
 
-function civil(y: string, mo: string, d: string, h = '0', mi = '0', s = '0', fraction = '', zone?: string): number | undefined {
+const MS_PER_DAY = 86_400_000;
+
+/**
+ * Days from 1970-01-01 to year-month-day in the proleptic Gregorian calendar (H. Hinnant's
+ * days_from_civil), exact for any year ≥ -400 with whole-number arithmetic only.
+ */
+export function daysFromCivil(year: number, month: number, day: number): number {
+  const y = year + 400 - (month <= 2 ? 1 : 0); // shifted by one 400-year era: never negative
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * ((month + 9) % 12) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return (era - 1) * 146_097 + doe - 719_468;
+}
+
+/** Epoch milliseconds of a UTC date written YYYY-MM-DD (for configured bounds); undefined if it is not one. */
+export function dateToEpochMs(date: string): number | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  return m ? civil(m[1], m[2], m[3], '', '', '', '', '') : undefined;
+}
+
+function civil(y: string, mo: string, d: string, h: string, mi: string, s: string, fraction: string, zone: string): number | undefined {
   const year = Number(y), month = Number(mo), day = Number(d);
   const hour = Number(h), minute = Number(mi), second = Number(s);
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return undefined;
-  // Date.UTC would roll 2024-02-30 over to March: refuse days the month does not have.
   if (day > daysInMonth(year, month)) return undefined;
-  const ms = fraction === '' ? 0 : Number(fraction.padEnd(3, '0').slice(0, 3));
-  return Date.UTC(year, month - 1, day, hour, minute, second, ms) - zoneOffsetMs(zone);
+  const ms = Number(fraction.padEnd(3, '0').slice(0, 3));
+  return daysFromCivil(year, month, day) * MS_PER_DAY + ((hour * 60 + minute) * 60 + second) * 1000 + ms - zoneOffsetMs(zone);
 }
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -77,11 +113,49 @@ function daysInMonth(year: number, month: number): number {
   return month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
 }
 
-function zoneOffsetMs(zone: string | undefined): number {
-  if (!zone || zone === 'Z') return 0;
+function zoneOffsetMs(zone: string): number {
+  if (zone === '' || zone === 'Z') return 0;
   const sign = zone.startsWith('-') ? -1 : 1;
   const digits = zone.slice(1).replace(':', '');
   const hours = Number(digits.slice(0, 2));
   const minutes = Number(digits.slice(2, 4));
   return sign * (hours * 60 + minutes) * 60_000;
+}
+
+/** SQL over a String `raw`: whether one of `formats` accepts it, and its epoch milliseconds (Int64) if so. */
+export function timestampSql(raw: string, formats: readonly DateFormat[]): { accepted: string; ms: string } {
+  const accepted: [string, string][] = [];
+  const ms: [string, string][] = [];
+  for (const format of formats) {
+    const epoch = EPOCHS[format];
+    if (epoch) {
+      const matches = sqlMatch(raw, epoch.pattern);
+      accepted.push([matches, '1']);
+      ms.push([matches, `toInt64OrZero(${raw}) * ${epoch.scale}`]);
+      continue;
+    }
+    const layout = LAYOUTS[format]!;
+    const groups = `extractGroups(${raw}, ${sqlPattern(layout.pattern)})`;
+    const part = (group: number) => (group === 0 ? "''" : `${groups}[${group}]`);
+    const num = (group: number) => (group === 0 ? '0' : `toInt64OrZero(${part(group)})`);
+    const [year, month, day, hour, minute, second] = [layout.year, layout.month, layout.day, layout.hour, layout.minute, layout.second].map(num);
+    const leap = `((${year} % 4 = 0 AND ${year} % 100 != 0) OR ${year} % 400 = 0)`;
+    const monthDays = `if(${month} = 2, 28 + ${leap}, 30 + ((${month} + intDiv(${month}, 8)) % 2))`;
+    const exists = `(${month} BETWEEN 1 AND 12 AND ${day} BETWEEN 1 AND ${monthDays} AND ${hour} <= 23 AND ${minute} <= 59 AND ${second} <= 59)`;
+    // days_from_civil as in daysFromCivil above: all operands non-negative, so intDiv is floor.
+    const y = `(${year} + 400 - (${month} <= 2))`;
+    const yoe = `(${y} % 400)`;
+    const doy = `(intDiv(153 * ((${month} + 9) % 12) + 2, 5) + ${day} - 1)`;
+    const days = `((intDiv(${y}, 400) - 1) * 146097 + ${yoe} * 365 + intDiv(${yoe}, 4) - intDiv(${yoe}, 100) + ${doy} - 719468)`;
+    const fraction = layout.fraction === 0 ? '0' : `toInt64OrZero(substring(rightPad(${part(layout.fraction)}, 3, '0'), 1, 3))`;
+    const zone = part(layout.zone);
+    const offsetMinutes =
+      layout.zone === 0
+        ? '0'
+        : `if(${zone} IN ('', 'Z'), 0, if(startsWith(${zone}, '-'), -1, 1) * (toInt64OrZero(substring(${zone}, 2, 2)) * 60 + toInt64OrZero(right(${zone}, 2))))`;
+    const matches = sqlMatch(raw, layout.pattern);
+    accepted.push([matches, exists]);
+    ms.push([matches, `${days} * ${MS_PER_DAY} + ((${hour} * 60 + ${minute}) * 60 + ${second}) * 1000 + ${fraction} - ${offsetMinutes} * 60000`]);
+  }
+  return { accepted: sqlMultiIf(accepted, '0'), ms: sqlMultiIf(ms, 'toInt64(0)') };
 }
