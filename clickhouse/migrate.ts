@@ -4,8 +4,10 @@
  * (write a new migration instead).
  *
  * A migration may name the warehouse's database as `${database}` (e.g. in role names), and one whose
- * first line is `-- cartwheel: server-only` (roles and grants: chDB has no access control) is
- * recorded without running on the embedded engine.
+ * first line is `-- cartwheel: server-only` (roles and grants) runs only where SQL access management
+ * works: a server with a writable access storage. Elsewhere it is recorded without running: the
+ * embedded engine has no access control, and the chDB server takes the same roles from its
+ * generated users.xml (clickhouse/server/access.ts reads them from these very files).
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -56,6 +58,8 @@ export async function migrate(warehouse: Warehouse, dir = MIGRATIONS_DIR): Promi
     applied.set(Number(row.version), row);
   }
 
+  let writableAccess: Promise<boolean> | undefined;
+  const sqlAccess = () => (writableAccess ??= hasWritableAccessStorage(warehouse));
   const newlyApplied: string[] = [];
   // Schema changes are audited; the audit table is itself a migration, so rows wait until it exists.
   const audit: AuditEvent[] = [];
@@ -68,7 +72,7 @@ export async function migrate(warehouse: Warehouse, dir = MIGRATIONS_DIR): Promi
         }
         continue;
       }
-      const skip = migration.serverOnly && warehouse.mode === 'embedded';
+      const skip = migration.serverOnly && !(await sqlAccess());
       try {
         for (const statement of skip ? [] : splitStatements(migration.sql)) {
           await client.command({ query: renderSql(statement, { database: warehouse.database }) });
@@ -83,7 +87,8 @@ export async function migrate(warehouse: Warehouse, dir = MIGRATIONS_DIR): Promi
         query_params: { version: migration.version, name: migration.name, checksum: migration.checksum },
       });
       newlyApplied.push(migration.name);
-      const detail = `checksum ${migration.checksum.slice(0, 12)}${skip ? '; recorded without running (server-only, embedded engine)' : ''}`;
+      const where = warehouse.mode === 'embedded' ? 'embedded engine' : 'roles from users.xml';
+      const detail = `checksum ${migration.checksum.slice(0, 12)}${skip ? `; recorded without running (server-only, ${where})` : ''}`;
       audit.push({ eventId: `migration:${migration.name}:${migration.checksum}`, action: 'schema_change', target: migration.name, outcome: 'succeeded', detail });
     }
   } catch (error) {
@@ -93,6 +98,20 @@ export async function migrate(warehouse: Warehouse, dir = MIGRATIONS_DIR): Promi
   }
   await writeAuditIfReady(warehouse, audit);
   return newlyApplied;
+}
+
+/**
+ * Whether CREATE ROLE can work here: a server with a SQL-managed user directory. The chDB server
+ * has users.xml only (read-only), the embedded engine no access control at all.
+ */
+async function hasWritableAccessStorage(warehouse: Warehouse): Promise<boolean> {
+  if (warehouse.mode === 'embedded') return false;
+  const result = await warehouse.client.query({
+    query: "SELECT count() AS n FROM system.user_directories WHERE type IN ('local_directory', 'replicated', 'memory')",
+    format: 'JSONEachRow',
+  });
+  const [{ n }] = await result.json<{ n: number | string }>();
+  return Number(n) > 0;
 }
 
 /** A failure before migration 0008 on a new warehouse has no table to go to; it is only thrown. */

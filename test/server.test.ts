@@ -1,131 +1,188 @@
 /**
- * Server mode against a real ClickHouse server: set CLICKHOUSE_URL (and CLICKHOUSE_USER /
- * CLICKHOUSE_PASSWORD of a user allowed to manage access) to run these; without it they are
- * skipped, and say so. Each run works in a database of its own, dropped afterwards with its roles
- * and users. What differs from chDB and is exercised here: Parquet travels over HTTP, 64-bit
- * integers arrive as strings, roles and grants exist.
+ * The default warehouse, a real ClickHouse server: chDB 26.9 started by clickhouse/server/server.ts
+ * (one per mocha process, test/helpers/warehouse.ts), reached over HTTP with its users.xml users.
+ * What differs from embedded chDB and is exercised here: Parquet travels over HTTP, authentication
+ * and grants are enforced, the roles come from users.xml, and real SQL clients connect: the native
+ * protocol (clickhouse-driver) and JDBC (the driver DBeaver uses).
  */
-import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
+import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import { strict as assert } from 'node:assert';
-import { randomBytes } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { openWarehouse, type Warehouse } from '../clickhouse/client';
 import { listMigrations, migrate } from '../clickhouse/migrate';
-import { listNamedQueries } from '../clickhouse/namedQueries';
+import { listNamedQueries, namedQuery } from '../clickhouse/namedQueries';
+import { ensureChdbServer, ensureJdbcDriver } from '../clickhouse/server/provision';
+import type { ChdbServer } from '../clickhouse/server/server';
 import { loadedTableChecksums, rebuildDrift } from './helpers/starSchema';
 import { testDataDir } from './helpers/pipeline';
 import { runDay } from './helpers/runActivities';
-import { rows, scalar } from './helpers/warehouse';
+import { rows, scalar, serverWarehouse, testServer } from './helpers/warehouse';
 
-const url = process.env.CLICKHOUSE_URL;
-const admin = { user: process.env.CLICKHOUSE_USER, password: process.env.CLICKHOUSE_PASSWORD };
+const DATABASE = 'cartwheel_server';
+const REPO = path.resolve(__dirname, '..');
 
-describe('server mode (CLICKHOUSE_URL)', function () {
+describe('the chDB server (default warehouse)', function () {
   this.timeout(300_000);
-  const database = `cartwheel_test_${randomBytes(4).toString('hex')}`;
-  const users: string[] = [];
-  let warehouse: Warehouse;
+  let server: ChdbServer;
+  let admin: Warehouse;
+  let analyst: ClickHouseClient;
 
-  before(async function () {
-    if (!url) {
-      console.log('      SKIPPED: CLICKHOUSE_URL is not set, so the server-mode tests did not run.\n' +
-        '      Run them against a server: CLICKHOUSE_URL=http://localhost:8123 CLICKHOUSE_USER=admin CLICKHOUSE_PASSWORD=... npx mocha');
-      this.skip();
-    }
-    warehouse = await openWarehouse({ url, ...admin, database, chdbPath: '' });
+  before(async () => {
+    server = await testServer();
+    admin = await serverWarehouse(DATABASE, 'admin');
+    analyst = createClient({ ...server.as('analyst'), database: DATABASE, log: { level: ClickHouseLogLevel.OFF } });
   });
 
   after(async () => {
-    if (!url || !warehouse) return;
-    for (const user of users) await warehouse.client.command({ query: `DROP USER IF EXISTS ${user}` });
-    await warehouse.client.command({ query: `DROP ROLE IF EXISTS ${database}_loader, ${database}_analyst` }).catch(() => undefined);
-    await warehouse.client.command({ query: `DROP DATABASE IF EXISTS ${database}` });
-    await warehouse.close();
+    await analyst?.close();
+    await admin?.close();
   });
 
-  it('the migrations create every table and both roles; migrating again applies nothing', async () => {
-    const applied = await migrate(warehouse);
-    assert.deepEqual(applied, listMigrations().map((m) => m.name));
-    assert.deepEqual(await migrate(warehouse), []);
-    const roles = await rows<{ name: string }>(warehouse, 'SELECT name FROM system.roles WHERE name LIKE {prefix:String} ORDER BY name', { prefix: `${database}_%` });
-    assert.deepEqual(roles.map((r) => r.name), [`${database}_analyst`, `${database}_loader`]);
-    assert.ok(await scalar(warehouse, 'SELECT count() FROM system.tables WHERE database = {db:String} AND name = {t:String}', { db: database, t: 'agg_delivery' }) === 1);
+  it('the migrations create every table; the roles come from users.xml; migrating again applies nothing', async () => {
+    assert.deepEqual(await migrate(admin), listMigrations().map((m) => m.name));
+    assert.deepEqual(await migrate(admin), []);
+    const roles = await rows<{ name: string }>(admin, 'SELECT name FROM system.roles WHERE name LIKE {prefix:String} ORDER BY name', { prefix: `${DATABASE}_%` });
+    assert.deepEqual(roles.map((r) => r.name), [`${DATABASE}_analyst`, `${DATABASE}_loader`]);
+    const audit = await rows<{ target: string; detail: string }>(admin, "SELECT target, detail FROM audit_log WHERE target LIKE '%roles%' ORDER BY target");
+    assert.deepEqual(audit.map((a) => a.target), ['0006_roles', '0011_personal_data_roles']);
+    assert.ok(audit.every((a) => a.detail.includes('roles from users.xml')), JSON.stringify(audit));
+    assert.equal(await scalar(admin, 'SELECT count() FROM system.tables WHERE database = {db:String} AND name = {t:String}', { db: DATABASE, t: 'agg_delivery' }), 1);
   });
 
-  it('loads generated days over HTTP; re-running changes nothing; aggregates and dimensions equal a rebuild', async () => {
-    const data = testDataDir();
-    for (const day of ['2024-03-10', '2024-04-01']) {
-      await data.generate(day, 200);
-      const { loaded } = await runDay(data.settings, warehouse, day);
-      assert.ok(loaded && loaded.rowsLoaded.orders > 0, 'the quality gate passes and order lines load');
-      // 64-bit counts arrive as strings from a server: the summary must still hold numbers.
-      assert.ok(Object.values(loaded.rowsLoaded).every((n) => typeof n === 'number'));
+  it('the loader loads generated days over HTTP; re-running changes nothing; aggregates and dimensions equal a rebuild', async () => {
+    const loader = await serverWarehouse(DATABASE, 'loader');
+    try {
+      assert.deepEqual(await migrate(loader), [], 'the admin applied the migrations; the loader only reads them');
+      const data = testDataDir();
+      for (const day of ['2024-03-10', '2024-04-01']) {
+        await data.generate(day, 200);
+        const { loaded } = await runDay(data.settings, loader, day);
+        assert.ok(loaded && loaded.rowsLoaded.orders > 0, 'the quality gate passes and order lines load');
+        assert.ok(Object.values(loaded.rowsLoaded).every((n) => typeof n === 'number'));
+      }
+      const sums = await loadedTableChecksums(loader);
+      await runDay(data.settings, loader, '2024-03-10');
+      assert.deepEqual(await loadedTableChecksums(loader), sums);
+      assert.deepEqual(await rebuildDrift(loader), []);
+    } finally {
+      await loader.close();
     }
-    const sums = await loadedTableChecksums(warehouse);
-    await runDay(data.settings, warehouse, '2024-03-10');
-    assert.deepEqual(await loadedTableChecksums(warehouse), sums);
-    assert.deepEqual(await rebuildDrift(warehouse), []);
   });
 
-  it('every named query answers on the server', async () => {
-    for (const query of listNamedQueries()) assert.ok((await rows(warehouse, query.sql)).length > 0, query.name);
+  it('the analyst runs every named query and reads the star schema and aggregates', async () => {
+    for (const query of listNamedQueries()) {
+      const result = await analyst.query({ query: query.sql, format: 'JSONEachRow' });
+      assert.ok((await result.json()).length > 0, query.name);
+    }
+    for (const table of ['fact_sales', 'fact_payments', 'dim_customer_current', 'dim_product', 'dim_date', 'agg_daily_sales', 'customer_lifetime', 'analyst_customers']) {
+      await analyst.query({ query: `SELECT count() FROM ${table}` }).then((r) => r.text());
+    }
+    await analyst.query({ query: 'SELECT customer_id, email_masked, email_token FROM dim_customer LIMIT 1' }).then((r) => r.text());
   });
 
-  describe('roles', () => {
-    const password = randomBytes(18).toString('base64url');
-    const connectAs = (user: string) => openWarehouse({ url: url!, user, password, database, chdbPath: '' });
+  it('the analyst is refused DROP, INSERT, TRUNCATE, file(), url(), s3(), ciphertext, snapshots and run history', async () => {
+    const refused = async (query: string) => {
+      await assert.rejects(analyst.query({ query }).then((r) => r.text()), /ACCESS_DENIED|Not enough privileges|readonly/i, query);
+    };
+    await refused('DROP TABLE fact_sales');
+    await refused('TRUNCATE TABLE fact_sales');
+    await refused("INSERT INTO dim_date (date) VALUES ('2030-01-01')");
+    await refused("SELECT * FROM file('/etc/passwd', 'LineAsString')");
+    await refused("SELECT * FROM url('http://127.0.0.1:1/', 'LineAsString')");
+    await refused("SELECT * FROM s3('http://127.0.0.1:1/bucket/x.csv', 'CSV')");
+    await refused('SELECT email_encrypted FROM dim_customer');
+    await refused('SELECT * FROM dim_customer');
+    for (const table of ['customer_snapshots', 'etl_runs', 'schema_migrations', 'audit_log']) await refused(`SELECT count() FROM ${table}`);
+    await refused('CREATE TABLE scratch (x UInt8) ENGINE = Memory');
+    // Nothing changed: the table is there with its rows.
+    assert.ok((await scalar(admin, 'SELECT count() FROM fact_sales')) > 0);
+  });
 
-    before(async function () {
+  it('a wrong password and an unknown user are refused; default reads nothing', async () => {
+    for (const [username, password] of [['analyst', 'not-the-password'], ['admin', ''], ['intruder', 'x']]) {
+      const client = createClient({ url: server.url, username, password, log: { level: ClickHouseLogLevel.OFF } });
       try {
-        for (const role of ['loader', 'analyst']) {
-          const user = `${database}_${role}_user`;
-          // The password is base64url (letters, digits, - and _): safe to quote inline.
-          await warehouse.client.command({ query: `CREATE USER ${user} IDENTIFIED WITH sha256_password BY '${password}'` });
-          users.push(user);
-          await warehouse.client.command({ query: `GRANT ${database}_${role} TO ${user}` });
-          await warehouse.client.command({ query: `ALTER USER ${user} DEFAULT ROLE ${database}_${role}` });
-        }
-      } catch (error) {
-        console.log(`      SKIPPED: CLICKHOUSE_USER cannot create users (${(error as Error).message.split('\n')[0]})`);
-        this.skip();
-      }
-    });
-
-    it('the analyst reads the star schema and aggregates, not snapshots or run history, and writes nothing', async () => {
-      const analyst = await connectAs(`${database}_analyst_user`);
-      try {
-        for (const table of ['fact_sales', 'fact_payments', 'dim_customer', 'dim_customer_current', 'dim_product', 'dim_date', 'agg_daily_sales', 'customer_lifetime']) {
-          await analyst.client.query({ query: `SELECT count() FROM ${table}` }).then((r) => r.text());
-        }
-        for (const query of listNamedQueries()) await analyst.client.query({ query: query.sql }).then((r) => r.text());
-        for (const table of ['customer_snapshots', 'etl_runs', 'schema_migrations']) {
-          await assert.rejects(analyst.client.query({ query: `SELECT count() FROM ${table}` }).then((r) => r.text()), /ACCESS_DENIED|privileges/i, table);
-        }
-        await assert.rejects(analyst.client.command({ query: 'TRUNCATE TABLE fact_sales' }), /ACCESS_DENIED|privileges/i);
-        await assert.rejects(analyst.client.command({ query: "INSERT INTO dim_date (date) VALUES ('2030-01-01')" }), /ACCESS_DENIED|privileges/i);
+        await assert.rejects(client.query({ query: 'SELECT 1' }).then((r) => r.text()), /AUTHENTICATION_FAILED|Authentication failed/, username);
       } finally {
-        await analyst.close();
+        await client.close();
       }
-    });
+    }
+    // chDB's own in-process session needs `default` (no password); it holds SYSTEM LISTEN only.
+    const anonymous = createClient({ url: server.url, log: { level: ClickHouseLogLevel.OFF } });
+    try {
+      for (const query of [`SELECT count() FROM ${DATABASE}.fact_sales`, "SELECT * FROM file('/etc/passwd', 'LineAsString')", `DROP TABLE ${DATABASE}.fact_sales`]) {
+        await assert.rejects(anonymous.query({ query }).then((r) => r.text()), /ACCESS_DENIED|Not enough privileges/, query);
+      }
+    } finally {
+      await anonymous.close();
+    }
+  });
 
-    it('the loader runs a whole load (staging tables, partition swaps, run records) but manages no access', async () => {
-      const loader = await connectAs(`${database}_loader_user`);
-      try {
-        assert.deepEqual(await migrate(loader), [], 'the admin applied the migrations; the loader only reads them');
-        const data = testDataDir();
-        await data.generate('2024-05-02', 150);
-        const { loaded } = await runDay(data.settings, loader, '2024-05-02');
-        assert.ok(loaded && loaded.rowsLoaded.orders > 0);
-        assert.deepEqual(await rebuildDrift(loader), []);
-        const client = createClient({ url, username: `${database}_loader_user`, password, log: { level: ClickHouseLogLevel.OFF } });
-        try {
-          await assert.rejects(client.command({ query: 'CREATE USER intruder' }), /ACCESS_DENIED|privileges/i);
-          await assert.rejects(client.command({ query: 'CREATE DATABASE elsewhere' }), /ACCESS_DENIED|privileges/i);
-        } finally {
-          await client.close();
-        }
-      } finally {
-        await loader.close();
+  it('the loader manages no access, creates no database and reads no URL', async () => {
+    const loader = createClient({ ...server.as('loader'), database: DATABASE, log: { level: ClickHouseLogLevel.OFF } });
+    try {
+      for (const query of ['CREATE DATABASE elsewhere', "SELECT * FROM url('http://127.0.0.1:1/', 'LineAsString')", 'CREATE TABLE default.outside (x UInt8) ENGINE = Memory']) {
+        await assert.rejects(loader.query({ query }).then((r) => r.text()), /ACCESS_DENIED|Not enough privileges/, query);
       }
-    });
+      await assert.rejects(loader.command({ query: 'CREATE USER intruder' }), /ACCESS_DENIED|Not enough privileges|readonly|not allowed|storage/i);
+    } finally {
+      await loader.close();
+    }
+  });
+
+  it('a native-protocol client (clickhouse-driver, TCP) runs a named query as the analyst', async () => {
+    const python = await ensureChdbServer();
+    const query = namedQuery('daily_sales');
+    const out = await runClient(python, [path.join(REPO, 'clickhouse', 'server', 'native_query.py'), '127.0.0.1', String(server.tcpPort), 'analyst', DATABASE], query.sql, server.credentials.analyst);
+    const expected = await analyst.query({ query: query.sql, format: 'TabSeparatedWithNames' }).then((r) => r.text());
+    assert.equal(lines(out).length, lines(expected).length);
+    assert.deepEqual(lines(out)[0], lines(expected)[0]);
+    assert.ok(lines(out).length > 1, 'rows came back');
+    await assert.rejects(
+      runClient(python, [path.join(REPO, 'clickhouse', 'server', 'native_query.py'), '127.0.0.1', String(server.tcpPort), 'analyst', DATABASE], 'DROP TABLE fact_sales', server.credentials.analyst),
+      /ACCESS_DENIED|Not enough privileges|497/,
+    );
+  });
+
+  it('a JDBC client (com.clickhouse:clickhouse-jdbc 0.10.0, as DBeaver) runs a named query as the analyst', async () => {
+    const lib = await ensureJdbcDriver();
+    const query = namedQuery('daily_sales');
+    // chDB 26.9 answers the driver's LZ4-compressed responses in a frame the driver rejects: ask for none.
+    const jdbcUrl = `jdbc:clickhouse://127.0.0.1:${server.httpPort}/${DATABASE}?compress=0`;
+    const out = await runClient('java', ['-cp', `${lib}/*`, path.join(REPO, 'clickhouse', 'server', 'JdbcQuery.java'), jdbcUrl, 'analyst'], query.sql, server.credentials.analyst);
+    const expected = await analyst.query({ query: query.sql, format: 'TabSeparatedWithNames' }).then((r) => r.text());
+    assert.equal(lines(out).length, lines(expected).length);
+    assert.deepEqual(lines(out)[0], lines(expected)[0]);
+    assert.ok(lines(out).length > 1, 'rows came back');
+    await assert.rejects(
+      runClient('java', ['-cp', `${lib}/*`, path.join(REPO, 'clickhouse', 'server', 'JdbcQuery.java'), jdbcUrl, 'analyst'], "SELECT * FROM file('/etc/passwd', 'LineAsString')", server.credentials.analyst),
+      /ACCESS_DENIED|Not enough privileges|497/,
+    );
+  });
+
+  it('a server started by another process is reachable with the same credentials (no gateway between)', async () => {
+    const other = await openWarehouse({ url: server.url, user: 'analyst', password: server.credentials.analyst, database: DATABASE, chdbPath: '' });
+    try {
+      assert.ok((await scalar(other, 'SELECT count() FROM agg_daily_sales')) > 0);
+    } finally {
+      await other.close();
+    }
   });
 });
+
+const lines = (text: string) => text.trimEnd().split('\n');
+
+/** Run a client with the statement on stdin and the password in the environment; its stdout. */
+function runClient(cmd: string, args: string[], statement: string, password: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, CLICKHOUSE_PASSWORD: password } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${path.basename(cmd)} exited ${code}: ${err.slice(-2000)}`))));
+    child.stdin.end(statement);
+  });
+}

@@ -7,9 +7,21 @@ process.once('exit', () => {
   for (const dir of created) rmSync(dir, { recursive: true, force: true });
 });
 
+let root: string | undefined;
+
+/**
+ * The one folder every tempDir() of this process lives in: the test ClickHouse server's
+ * user_files_path (test/helpers/warehouse.ts), so test data folders are files it may read and write.
+ */
+export function tempRoot(): string {
+  if (!root) {
+    root = mkdtempSync(path.join(tmpdir(), 'cartwheel-tests-'));
+    created.push(root);
+  }
+  return root;
+}
+
 /** A fresh temporary folder, removed when the test process ends. */
 export function tempDir(prefix: string): string {
-  const dir = mkdtempSync(path.join(tmpdir(), `cartwheel-${prefix}-`));
-  created.push(dir);
-  return dir;
+  return mkdtempSync(path.join(tempRoot(), `cartwheel-${prefix}-`));
 }

@@ -1,12 +1,22 @@
 /**
- * chDB binds one data folder per process, so every test in the mocha process shares one embedded
- * warehouse. Tests that need an empty warehouse call freshWarehouse(), which drops and re-migrates
- * the database (tests run one at a time).
+ * Two warehouses for tests.
+ *
+ * - testWarehouse(): embedded chDB, for tests that need no server. chDB binds one data folder per
+ *   process, so every test in the mocha process shares it; freshWarehouse() drops and re-migrates
+ *   the database (tests run one at a time).
+ * - testServer() / serverWarehouse(): the chDB ClickHouse server (clickhouse/server/server.ts), one
+ *   per mocha process, started on first use on free loopback ports and stopped when the process
+ *   exits. Its user_files_path is tempRoot(), where every tempDir() lives. Each test file uses a
+ *   database of its own from TEST_SERVER_DATABASES (users.xml, read once at start, carries their roles).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openWarehouse, type Warehouse } from '../../clickhouse/client';
 import { migrate } from '../../clickhouse/migrate';
-import { tempDir } from './tempDirs';
+import type { ServerUser } from '../../clickhouse/server/credentials';
+import { startChdbServer, type ChdbServer } from '../../clickhouse/server/server';
+import { tempDir, tempRoot } from './tempDirs';
 
 const DATABASE = 'cartwheel_test';
 let shared: Promise<Warehouse> | undefined;
@@ -23,6 +33,37 @@ export async function freshWarehouse(): Promise<Warehouse> {
   await warehouse.client.command({ query: `USE ${DATABASE}` });
   await migrate(warehouse);
   return warehouse;
+}
+
+/** Databases of the test server whose loader and analyst roles exist; one per test file. */
+export const TEST_SERVER_DATABASES = ['cartwheel_server', 'cartwheel_clients', 'cartwheel_it'] as const;
+export type TestServerDatabase = (typeof TEST_SERVER_DATABASES)[number];
+
+let server: Promise<ChdbServer> | undefined;
+
+export function testServer(): Promise<ChdbServer> {
+  server ??= (async () => {
+    // The server's own folder (data, users, credentials) is outside the files root on purpose.
+    const home = mkdtempSync(path.join(tmpdir(), 'cartwheel-test-server-'));
+    const started = await startChdbServer({ home, filesDir: tempRoot(), databases: TEST_SERVER_DATABASES, httpPort: 0, tcpPort: 0 });
+    process.once('exit', () => {
+      try {
+        process.kill(started.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+      rmSync(home, { recursive: true, force: true });
+    });
+    return started;
+  })();
+  return server;
+}
+
+/** The test server's database as one of its users (admin creates the database when missing). */
+export async function serverWarehouse(database: TestServerDatabase, user: ServerUser = 'admin'): Promise<Warehouse> {
+  const running = await testServer();
+  const { url, username, password } = running.as(user);
+  return openWarehouse({ url, user: username, password, database, chdbPath: '' });
 }
 
 /** Run a query and return its rows, with 64-bit integers as numbers whatever the engine. */
