@@ -1,18 +1,28 @@
 -- A foreign key of the day's clean rows. A value (where present) resolves when the day's clean rows
--- of the parent source hold it, or the warehouse holds it from another business date
--- (the member table, when use_members says it keeps the column): a header-only dimension export
--- is an empty delta, and the customers of earlier days still exist. A folder without parts reads
--- as no rows (the structure is declared).
+-- of the parent source hold it, or the warehouse holds it from another business date (the member
+-- table, when use_members says it keeps the column): a header-only dimension export is an empty
+-- delta, and the customers of earlier days still exist. Only values the day's parents lack are
+-- looked up in the warehouse, so the set held in memory is bounded by the day, not the history.
+-- A folder without parts reads as no rows (the structure is declared).
 -- Every row carries the totals; first come up to `limit` orphan values, each with its first line.
-WITH parents AS
-(
-    SELECT toString(${parent_column}) AS member
-    FROM file({parent_dir:String} || '/*.parquet', Parquet, {parent_structure:String})
-    UNION ALL
-    SELECT toString(${member_column})
-    FROM ${member_table}
-    WHERE {use_members:Bool} AND business_date != {business_date:Date}
-)
+WITH
+    day_parents AS
+    (
+        SELECT toString(${parent_column}) AS member
+        FROM file({parent_dir:String} || '/*.parquet', Parquet, {parent_structure:String})
+    ),
+    candidates AS
+    (
+        SELECT DISTINCT toString(${column}) AS candidate
+        FROM file({child_dir:String} || '/*.parquet', Parquet, {child_structure:String})
+        WHERE ${column} IS NOT NULL AND candidate NOT IN day_parents
+    ),
+    known AS
+    (
+        SELECT toString(${member_column}) AS member
+        FROM ${member_table}
+        WHERE {use_members:Bool} AND business_date != {business_date:Date} AND member IN candidates
+    )
 SELECT
     value,
     line,
@@ -22,10 +32,10 @@ SELECT
 FROM
 (
     SELECT
-        toString(${column})        AS value,
-        count()                    AS rows,
-        min(source_line)           AS line,
-        value NOT IN parents       AS orphan
+        toString(${column})                                    AS value,
+        count()                                                AS rows,
+        min(source_line)                                       AS line,
+        value NOT IN day_parents AND value NOT IN known        AS orphan
     FROM file({child_dir:String} || '/*.parquet', Parquet, {child_structure:String})
     WHERE ${column} IS NOT NULL
     GROUP BY value
