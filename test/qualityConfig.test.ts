@@ -109,6 +109,13 @@ describe('quality configuration', () => {
     assert.match(problems, /sources\.payments\.1: metric revenue is measured on orders, not payments/);
   });
 
+  it('refuses a pattern the warehouse cannot match (RE2: no lookaround, no back-references)', () => {
+    const pattern = (regex: string) => () => parseQualityConfig({ sources: { customers: [{ kind: 'pattern', column: 'customer_zip_code_prefix', regex }] } });
+    for (const regex of ['^(?=0)\\d{5}$', '^(?!9)\\d{5}$', '(?<=0)1', '^(\\d)\\1'])
+      assert.throws(pattern(regex), /sources\.customers\.0\.regex: uses lookaround or a back-reference, which the warehouse \(RE2 regular expressions\) does not support/, regex);
+    assert.doesNotThrow(pattern('^0\\d{4}$'));
+  });
+
   it('refuses two declared checks with one name, and a share threshold above 1', () => {
     const twice = parseQualityConfig({ sources: { orders: [{ kind: 'null_share', column: 'order_approved_at' }, { kind: 'null_share', column: 'order_approved_at' }] } });
     assert.throws(() => resolveChecks(twice, DEFAULT_QUALITY_THRESHOLDS), /quality check orders_order_approved_at_null_share is declared twice for orders; give one an explicit name/);

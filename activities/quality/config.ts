@@ -45,7 +45,7 @@ export const checkSpecSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('accepted_values'), ...common, column, values: z.array(z.string()).min(1), threshold: shareThreshold }),
   z.strictObject({ kind: z.literal('range'), ...common, column, min: z.number().optional(), max: z.number().optional(), threshold: shareThreshold })
     .refine((c) => c.min !== undefined || c.max !== undefined, { message: 'a range needs min, max or both' }),
-  z.strictObject({ kind: z.literal('pattern'), ...common, column, regex: z.string().refine(isRegex, 'is not a valid regular expression'), threshold: shareThreshold }),
+  z.strictObject({ kind: z.literal('pattern'), ...common, column, regex: z.string().refine(isRegex, 'is not a valid regular expression').refine(isRe2, 'uses lookaround or a back-reference, which the warehouse (RE2 regular expressions) does not support'), threshold: shareThreshold }),
   z.strictObject({ kind: z.literal('foreign_key'), ...common, column, references: z.strictObject({ source, column }), threshold: shareThreshold }),
   z.strictObject({ kind: z.literal('business_rule'), ...common, rule: z.string().min(1).optional(), threshold: shareThreshold }),
   z.strictObject({
@@ -151,6 +151,11 @@ function contractProblems(sourceName: SourceName, check: CheckSpec): string[] {
       break;
   }
   return problems;
+}
+
+/** Patterns are matched by the warehouse (RE2): no lookaround, no back-references. */
+function isRe2(pattern: string): boolean {
+  return !/\(\?<?[=!]|\\[1-9]|\\k</.test(pattern);
 }
 
 function isRegex(pattern: string): boolean {
