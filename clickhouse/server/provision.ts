@@ -167,3 +167,8 @@ async function check(what: string, result: Promise<RunResult>): Promise<void> {
 function tail(text: string, lines = 15): string {
   return text.trimEnd().split('\n').slice(-lines).map((l) => `    ${l}`).join('\n');
 }
+
+/** `npm run provision` (ops/tools/cli.ts): the server's venv and the JDBC driver of its client test. */
+export async function ensureClickHouseServerTools(log: Log = stderrLog): Promise<string> {
+  return `${await ensureChdbServer(log)} (JDBC driver: ${await ensureJdbcDriver(log)})`;
+}

@@ -6,6 +6,7 @@ async function main(): Promise<void> {
   for (const [name, ensure] of [
     ['temporal-cli', ensureTemporalCli],
     ['temporal-test-server', ensureTestServer],
+    ['clickhouse-server', () => import('../../clickhouse/server/provision').then((m) => m.ensureClickHouseServerTools())],
   ] as const) {
     const start = Date.now();
     const took = () => `${((Date.now() - start) / 1000).toFixed(2)} s`;
