@@ -17,6 +17,7 @@ import { personalDataKeysOf, transferableKeys, type PersonalDataKeys } from '../
 import { PersonalDataProtector } from '../activities/security/personalDataProtector';
 import { keyMaterialForms, maskedValueSql, withPersonalKeys, type PersonalKeySession } from '../activities/security/personalSql';
 import type { Warehouse } from '../clickhouse/client';
+import type { ClickHouseClient } from '@clickhouse/client';
 import { rows, testWarehouse } from './helpers/warehouse';
 
 /** Whether a string survives UTF-8 (no lone surrogate): only such strings reach the engine. */
@@ -197,6 +198,130 @@ describe('personal values in SQL (issue 11)', function () {
         assert.notEqual(rekeyed[i].customer_email_encrypted, once[i].customer_email_encrypted);
         assert.notEqual(rekeyed[i].customer_email_token, once[i].customer_email_token);
       }
+    });
+
+    describe('no key material reaches the engine\'s text, its logs or an error', () => {
+      const keys = randomKeys();
+      const forms = keyMaterialForms(keys);
+      const found = (text: string) => forms.filter((form) => text.includes(form));
+      const someCustomers = () => sample(customer, 50, 40).filter((c) => Object.values(c).every((v) => v === null || wellFormed(v)));
+
+      /** The client with every statement it is given recorded: SQL text, parameters, insert bodies. */
+      function recording(client: ClickHouseClient): { client: ClickHouseClient; texts: string[]; bodies: string[] } {
+        const texts: string[] = [];
+        const bodies: string[] = [];
+        const record = (params: { query?: string; table?: string; query_params?: unknown; values?: unknown }) => {
+          texts.push(params.query ?? `INSERT INTO ${params.table}`, JSON.stringify(params.query_params ?? {}));
+          if (params.values !== undefined) bodies.push(JSON.stringify(params.values));
+        };
+        const proxy = new Proxy(client, {
+          get(target, property, receiver) {
+            const member = Reflect.get(target, property, receiver);
+            if (!['query', 'command', 'exec', 'insert'].includes(String(property)) || typeof member !== 'function') return member;
+            return (params: Parameters<typeof record>[0]) => {
+              record(params);
+              return member.call(target, params);
+            };
+          },
+        });
+        return { client: proxy, texts, bodies };
+      }
+
+      it('the statements carry no key in their text or parameters; the keys travel as insert data only', async () => {
+        const { client, texts, bodies } = recording(warehouse.client);
+        const customers = someCustomers();
+        const result = await withPersonalKeys(client, keys, async (session) => {
+          const values = Object.fromEntries(COLUMNS.map((c) => [c, `r.${c}`]));
+          const items = session.protectedColumnsSql('customers', values, ['r.customer_id']);
+          const structure = ['customer_id String', ...COLUMNS.map((c) => `${c} Nullable(String)`)].join(', ');
+          const query = `SELECT ${items.join(', ')} FROM format(JSONEachRow, '${structure}', {data:String}) AS r ${session.join}`;
+          const answer = await client.query({ query, query_params: { data: customers.map((c) => JSON.stringify(c)).join('\n') }, format: 'JSONEachRow', session_id: session.sessionId });
+          return answer.json();
+        });
+        assert.equal(result.length, customers.length);
+        assert.ok(texts.length >= 4, 'create, insert, select and drop were recorded');
+        assert.deepEqual(texts.flatMap(found), [], 'no key form in any statement text or parameter');
+        assert.ok(bodies.flatMap(found).length >= 5, 'control: the recording sees the derived keys in the insert body');
+      });
+
+      it('failing statements inside the session quote no key, where a query parameter would be quoted', async () => {
+        const raw: string[] = [];
+        const fail = async (session: PersonalKeySession, extra: string) => {
+          try {
+            await protectInSql(session, someCustomers(), extra);
+          } catch (error) {
+            raw.push((error as Error).message);
+            return;
+          }
+          assert.fail(`expected ${extra} to fail`);
+        };
+        await withPersonalKeys(warehouse.client, keys, async (session) => {
+          await fail(session, ', no_such_column'); // analysis: the engine quotes the statement
+          await fail(session, ', r.customer_name_encrypted + 1'); // type error in a scope with the key columns
+          await fail(session, ", throwIf(r.n = 3, 'boom') AS t"); // execution: the engine quotes the expression
+          await fail(session, ", toUInt8(concat(toString(r.n), 'x')) AS t");
+        });
+        assert.equal(raw.length, 4);
+        assert.ok(raw.some((m) => m.includes('__cartwheel_pii_keys')), 'the messages do quote the statement');
+        assert.deepEqual(raw.flatMap(found), [], `no key form in an engine error:\n${raw.join('\n')}`);
+        // Control: the same kind of failure with a derived key as a query parameter quotes it.
+        const parameter = forms.find((f) => /^[0-9a-f]{128}$/.test(f))!;
+        const leak = await warehouse.client.query({ query: 'SELECT SHA256(concat(unhex({k:String}), toString(number))) + 1 FROM numbers(2)', query_params: { k: parameter } }).then(
+          () => '',
+          (error: Error) => error.message,
+        );
+        assert.ok(leak.includes(parameter), `a parameter is quoted by the engine's error: ${leak}`);
+      });
+
+      it('an error leaving the session has key material cut out, and the keys table is gone afterwards', async () => {
+        let table = '';
+        const derivedHex = forms.find((f) => /^[0-9a-f]{64}$/.test(f))!;
+        const error = await withPersonalKeys(warehouse.client, keys, async (session) => {
+          table = session.join.split(' ')[2];
+          throw new Error(`something quoted ${derivedHex} and ${derivedHex.toUpperCase()}`);
+        }).then(() => undefined, (e: Error) => e);
+        assert.ok(error, 'the error is rethrown');
+        assert.deepEqual(found(`${error.message}\n${error.stack}`), []);
+        assert.match(error.message, /something quoted \[key material removed\]/);
+        assert.match(table, /^_cartwheel_pii_keys_[0-9a-f]+$/);
+        await assert.rejects(rows(warehouse, `SELECT * FROM ${table}`), /Unknown table|UNKNOWN_TABLE|doesn't exist/i);
+      });
+
+      it('a failing key insert reports without the engine\'s message', async () => {
+        const hex = forms[0];
+        const failing = new Proxy(warehouse.client, {
+          get(target, property, receiver) {
+            if (property === 'insert') return () => Promise.reject(new Error(`Cannot parse input: ${hex}`));
+            return Reflect.get(target, property, receiver);
+          },
+        });
+        await assert.rejects(withPersonalKeys(failing, keys, async () => 'unreached'), (error: Error) => {
+          assert.match(error.message, /loading the personal-data keys into the engine failed/);
+          assert.deepEqual(found(error.message), []);
+          return true;
+        });
+      });
+
+      it('system.query_log (where the engine keeps one) holds no key after a protecting query and a failing one', async () => {
+        await withPersonalKeys(warehouse.client, keys, async (session) => {
+          await protectInSql(session, someCustomers());
+          await protectInSql(session, someCustomers(), ', no_such_column').catch(() => undefined);
+        });
+        const marker = `cartwheel_query_log_marker_${randomBytes(4).toString('hex')}`;
+        await rows(warehouse, `SELECT '${marker}' AS m`);
+        await warehouse.client.command({ query: 'SYSTEM FLUSH LOGS' }).catch(() => undefined);
+        const [{ n }] = await rows<{ n: number }>(warehouse, "SELECT count() AS n FROM system.tables WHERE database = 'system' AND name = 'query_log'");
+        if (Number(n) === 0) {
+          // Embedded chDB keeps no query log (nor text_log): nothing to search. A server does.
+          assert.equal(warehouse.mode, 'embedded', 'a ClickHouse server keeps system.query_log');
+          return;
+        }
+        const logged = await rows<{ query: string; exception: string }>(warehouse, 'SELECT query, exception FROM system.query_log WHERE event_time > now() - 600');
+        const text = logged.map((l) => `${l.query}\n${l.exception}`).join('\n');
+        assert.ok(text.includes(marker), 'control: the log holds the marker query');
+        assert.ok(text.includes('__cartwheel_pii_keys'), 'control: the log holds the protecting queries');
+        assert.deepEqual(found(text), []);
+      });
     });
   });
 });
