@@ -1,12 +1,13 @@
 // `npx tsx ops/tools/cli.ts`: provision (or reuse) the Temporal tools and print where they are.
 // Sequential on purpose, so each reported time is that tool's own; one failure doesn't stop the other.
 import { ensureTemporalCli, ensureTestServer } from './provision';
+import { ensureClickHouseServerTools } from '../../clickhouse/server/provision';
 
 async function main(): Promise<void> {
   for (const [name, ensure] of [
     ['temporal-cli', ensureTemporalCli],
     ['temporal-test-server', ensureTestServer],
-    ['clickhouse-server', () => import('../../clickhouse/server/provision').then((m) => m.ensureClickHouseServerTools())],
+    ['clickhouse-server', ensureClickHouseServerTools],
   ] as const) {
     const start = Date.now();
     const took = () => `${((Date.now() - start) / 1000).toFixed(2)} s`;
