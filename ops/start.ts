@@ -19,6 +19,7 @@ import { cartwheelDataConverter, describePayloadProtection } from '../workers/pa
 import { progressQuery, type DailyLoadInput, type DailyLoadProgress, type DailyLoadResult } from '../workflows';
 import { generateDailyExport } from './generate/sampleData';
 import { startDevServer, type DevServer } from './stack/devServer';
+import { acquireStackLock, describeRunningStack } from './stack/stackLock';
 import { registerSearchAttributes } from './stack/searchAttributes';
 import { RUN_KIND } from '../workflows/searchAttributes';
 import { formatSummary, tableTotals } from './stack/summary';
@@ -52,7 +53,15 @@ async function main(): Promise<number> {
   const cleanup = async () => {
     for (const step of cleanups.reverse()) await step().catch((e: Error) => console.error(`cleanup: ${e.message}`));
   };
+  // A second npm start on this data folder leaves the running stack alone (ops/stack/stackLock.ts).
+  const lock = acquireStackLock(config.pipeline.dataDir);
+  if (lock.held) {
+    console.error(describeRunningStack(lock.holder));
+    return 3;
+  }
+  cleanups.push(async () => lock.release());
 
+  let finalLine: string | undefined;
   try {
     // 1. Temporal: the dev server, unless TEMPORAL_ADDRESS names a server to use.
     let server: DevServer | undefined;
@@ -68,6 +77,7 @@ async function main(): Promise<number> {
       });
       cleanups.push(() => server!.stop());
       config.temporal.address = server.address;
+      lock.update({ temporalAddress: server.address, uiUrl: server.uiUrl, logFile: server.logFile });
       console.log(`Temporal dev server on ${server.address}, Web UI ${server.uiUrl} (log: ${server.logFile})`);
     }
 
@@ -76,6 +86,9 @@ async function main(): Promise<number> {
     if (!existsSync(landingDir) || readdirSync(landingDir).length === 0) {
       const generated = await generateDailyExport({ businessDate: args.date, orders: args.orders, seed: args.seed, outDir: landingDir });
       console.log(`generated sample data for ${args.date} in ${landingDir}: ${JSON.stringify(generated.rows)}`);
+    } else if (values.orders !== undefined || values.seed !== undefined) {
+      console.log(`--orders/--seed ignored: ${landingDir} already holds the export of ${args.date}, which is loaded as it is; `
+        + 'pick another --date, or remove that folder to generate it anew');
     }
 
     // 3. The worker, in this process, with the warehouse it owns.
@@ -119,8 +132,10 @@ async function main(): Promise<number> {
       const result: DailyLoadResult = await handle.result();
       console.log(formatSummary(result, await tableTotals(services.warehouse), { workflowUrl }));
     } catch (error) {
-      const failure = error as { cause?: { message?: string }; message: string };
-      console.error(`\ndaily load of ${args.date} failed: ${failure.cause?.message ?? failure.message}`);
+      // The last line says why (the innermost cause, not "Activity task failed") and what to do next.
+      finalLine = `daily load of ${args.date} failed: ${rootCause(error)} `
+        + `(next: see the failed step in ${workflowUrl ?? 'npm run status'}, fix its cause, then run the day again with npm start -- --date ${args.date})`;
+      if (!args.once) console.error(`\n${finalLine}`);
       exitCode = 1;
     } finally {
       stopReporting();
@@ -137,7 +152,19 @@ async function main(): Promise<number> {
     return exitCode;
   } finally {
     await cleanup();
+    if (finalLine) console.error(`\n${finalLine}`);
   }
+}
+
+/** The innermost message of a failure chain (WorkflowFailedError > ActivityFailure > ApplicationFailure). */
+function rootCause(error: unknown): string {
+  let current = error as { message?: string; cause?: unknown } | undefined;
+  let message = String(current?.message ?? error);
+  while (current?.cause) {
+    current = current.cause as { message?: string; cause?: unknown };
+    if (current.message) message = current.message;
+  }
+  return message;
 }
 
 /** Print each stage the run enters (and which files it waits for), so a long wait is not silent. */

@@ -1,7 +1,9 @@
 /**
  * The Temporal dev server (`temporal server start-dev`, Web UI included) as a child process: started,
- * awaited until it answers, and stopped with SIGTERM (SIGKILL after a grace period). A pid file lets
- * the next start clean up a server orphaned by a parent that was killed.
+ * awaited until it answers, and stopped with SIGTERM (SIGKILL after a grace period). A pid file
+ * (`<server pid> <parent pid>`) lets the next start clean up a server orphaned by a parent that was
+ * killed; a server whose parent is alive belongs to a running stack and is never touched
+ * (DevServerRunning), and neither is its log.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,6 +11,12 @@ import { connect } from 'node:net';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { devServerSearchAttributeArgs } from './searchAttributes';
+import { isAlive } from './stackLock';
+
+/** A dev server of another live process (another npm start) holds this run folder or port: left alone. */
+export class DevServerRunning extends Error {
+  override name = 'DevServerRunning';
+}
 
 export interface DevServerOptions {
   cliPath: string;
@@ -33,9 +41,9 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   mkdirSync(options.runDir, { recursive: true });
   const pidFile = path.join(options.runDir, `temporal-dev-${options.port}.pid`);
   const logFile = path.join(options.runDir, `temporal-dev-${options.port}.log`);
-  await killOrphan(pidFile);
+  await killOrphan(pidFile, options.port);
   if (await portAnswers(options.port)) {
-    throw new Error(`port ${options.port} is already in use: is another Temporal server (or npm start) running? Set TEMPORAL_PORT to use another port.`);
+    throw new DevServerRunning(`port ${options.port} is already in use (another Temporal server, or another npm start?); it was left alone. Set TEMPORAL_PORT (and TEMPORAL_UI_PORT) to use other ports.`);
   }
   if (options.dbFile) mkdirSync(path.dirname(options.dbFile), { recursive: true });
 
@@ -53,7 +61,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const log = openSync(logFile, 'w');
   const child = spawn(options.cliPath, args, { stdio: ['ignore', log, log] });
   closeSync(log);
-  writeFileSync(pidFile, String(child.pid));
+  writeFileSync(pidFile, `${child.pid} ${process.pid}\n`);
 
   const stop = () => stopChild(child, pidFile);
   try {
@@ -103,12 +111,23 @@ async function stopChild(child: ChildProcess, pidFile: string): Promise<void> {
   rmSync(pidFile, { force: true });
 }
 
-/** A server left behind by a parent that was killed holds the port and the SQLite file: end it. */
-async function killOrphan(pidFile: string): Promise<void> {
+/**
+ * A server left behind by a parent that was killed holds the port and the SQLite file: end it. One
+ * whose parent is alive is another stack's: refuse, touching nothing (not even the pid file).
+ */
+async function killOrphan(pidFile: string, port: number): Promise<void> {
   if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, 'utf8'));
+  const [pid, parent] = readFileSync(pidFile, 'utf8').trim().split(/\s+/).map(Number);
+  if (!Number.isInteger(pid) || pid <= 0 || !isTemporalProcess(pid)) {
+    rmSync(pidFile, { force: true });
+    return;
+  }
+  // Older pid files hold no parent: the server's own parent pid tells (an orphan is re-parented).
+  const owner = Number.isInteger(parent) && parent > 0 ? parent : parentOf(pid);
+  if (owner !== undefined && owner !== 1 && isAlive(owner)) {
+    throw new DevServerRunning(`a Temporal dev server (pid ${pid}, port ${port}) started by a running process (pid ${owner}) uses this data folder; it was left alone.`);
+  }
   rmSync(pidFile, { force: true });
-  if (!Number.isInteger(pid) || pid <= 0 || !isTemporalProcess(pid)) return;
   process.kill(pid, 'SIGTERM');
   for (let i = 0; i < 50 && isAlive(pid); i += 1) await delay(100);
   if (isAlive(pid)) process.kill(pid, 'SIGKILL');
@@ -122,12 +141,13 @@ function isTemporalProcess(pid: number): boolean {
   }
 }
 
-function isAlive(pid: number): boolean {
+function parentOf(pid: number): number | undefined {
   try {
-    process.kill(pid, 0);
-    return true;
+    // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may hold spaces, so read after the last ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
   } catch {
-    return false;
+    return undefined;
   }
 }
 

@@ -1,0 +1,148 @@
+/**
+ * A second `npm start` leaves the first alone (real processes, real Temporal dev servers): the
+ * second start of a dev server on a run folder whose server belongs to a live process is refused and
+ * the server keeps running with its log intact; a whole second `npm start` on the same data folder
+ * exits non-zero saying what is running and how to reach it, and the first stack keeps answering.
+ * A lock left by a process that is gone is taken over.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { strict as assert } from 'node:assert';
+import { readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { connect } from 'node:net';
+import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { startDevServer, type DevServer } from '../ops/stack/devServer';
+import { freePort } from '../ops/stack/freePort';
+import { acquireStackLock, isAlive, stackLockFile } from '../ops/stack/stackLock';
+import { ensureTemporalCli } from '../ops/tools/provision';
+import { tempDir } from './helpers/tempDirs';
+
+const REPO = path.resolve(__dirname, '..');
+
+function portAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+function serverPid(runDir: string, port: number): number {
+  return Number(readFileSync(path.join(runDir, `temporal-dev-${port}.pid`), 'utf8').trim().split(/\s+/)[0]);
+}
+
+/** Collects a child's output; resolves when a line matches or the child exits. */
+function output(child: ChildProcess): { text: () => string; waitFor: (pattern: RegExp, ms: number) => Promise<void> } {
+  let text = '';
+  child.stdout?.on('data', (d: Buffer) => { text += d.toString(); });
+  child.stderr?.on('data', (d: Buffer) => { text += d.toString(); });
+  return {
+    text: () => text,
+    async waitFor(pattern, ms) {
+      const deadline = Date.now() + ms;
+      while (!pattern.test(text)) {
+        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`exited (${child.exitCode ?? child.signalCode}) before ${pattern}:\n${text}`);
+        if (Date.now() > deadline) throw new Error(`no ${pattern} within ${ms / 1000} s:\n${text}`);
+        await delay(250);
+      }
+    },
+  };
+}
+
+describe('a second start leaves a running stack alone', function () {
+  this.timeout(600_000);
+
+  it('a dev server whose parent is alive is not treated as an orphan, and its log is kept', async () => {
+    const cliPath = await ensureTemporalCli(() => {});
+    const runDir = tempDir('stack-devserver');
+    const options = { cliPath, port: await freePort(), uiPort: await freePort(), runDir };
+    const first: DevServer = await startDevServer(options);
+    try {
+      const pid = serverPid(runDir, options.port);
+      const logBytes = statSync(first.logFile).size;
+      await assert.rejects(startDevServer(options), /a Temporal dev server \(pid \d+, port \d+\) started by a running process \(pid \d+\) uses this data folder; it was left alone/);
+      assert.ok(isAlive(pid), 'the first server still runs');
+      assert.ok(await portAnswers(options.port), 'and still answers');
+      assert.equal(serverPid(runDir, options.port), pid, 'its pid file is untouched');
+      assert.ok(statSync(first.logFile).size >= logBytes, 'its log was not overwritten');
+    } finally {
+      await first.stop();
+    }
+    // Once it is stopped, the folder is free again.
+    const again = await startDevServer(options);
+    await again.stop();
+  });
+
+  it('a lock whose process is gone is taken over; one held by a live process is reported', async () => {
+    const dataDir = tempDir('stack-lock');
+    mkdirSync(path.dirname(stackLockFile(dataDir)), { recursive: true });
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    writeFileSync(stackLockFile(dataDir), JSON.stringify({ pid: Number(gone.stdout), startedAt: '2024-01-01T00:00:00Z', dataDir }));
+    const taken = acquireStackLock(dataDir);
+    assert.equal(taken.held, false, 'a stale lock is taken over');
+    if (taken.held) return;
+    taken.release();
+
+    const holder = spawn(process.execPath, ['--import', 'tsx', '-e', `
+      const { acquireStackLock } = require(${JSON.stringify(path.join(REPO, 'ops/stack/stackLock.ts'))});
+      const lock = acquireStackLock(${JSON.stringify(dataDir)});
+      lock.update({ temporalAddress: '127.0.0.1:1', uiUrl: 'http://localhost:2' });
+      console.log('held');
+      setInterval(() => {}, 1000);`], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      await output(holder).waitFor(/held/, 60_000);
+      const second = acquireStackLock(dataDir);
+      assert.ok(second.held, 'a live holder keeps the lock');
+      if (second.held) {
+        assert.equal(second.holder.pid, holder.pid);
+        assert.equal(second.holder.temporalAddress, '127.0.0.1:1');
+      }
+    } finally {
+      holder.kill('SIGKILL');
+    }
+  });
+
+  it('a second npm start on the same data folder exits non-zero saying what runs, and the first keeps running', async () => {
+    await ensureTemporalCli(() => {});
+    const dataDir = tempDir('stack-start');
+    const [temporalPort, uiPort, gatewayPort] = [await freePort(), await freePort(), await freePort()];
+    const env = {
+      ...process.env,
+      CARTWHEEL_DATA_DIR: dataDir,
+      TEMPORAL_PORT: String(temporalPort),
+      TEMPORAL_UI_PORT: String(uiPort),
+      CARTWHEEL_GATEWAY_PORT: String(gatewayPort),
+      CARTWHEEL_TASK_QUEUE: `stack-${temporalPort}`,
+      TEMPORAL_ADDRESS: '',
+      CLICKHOUSE_URL: '',
+    };
+    const start = (...args: string[]) => spawn(process.execPath, ['--import', 'tsx', 'ops/start.ts', '--date', '2024-03-10', '--orders', '30', ...args], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const first = start();
+    const firstOut = output(first);
+    try {
+      await firstOut.waitFor(/The stack stays up/, 420_000);
+      const logFile = path.join(dataDir, 'run', `temporal-dev-${temporalPort}.log`);
+      const serverBefore = serverPid(path.join(dataDir, 'run'), temporalPort);
+      const logBytes = statSync(logFile).size;
+
+      const second = start('--once');
+      const secondOut = output(second);
+      const code = await new Promise<number | null>((resolve) => second.once('exit', (c) => resolve(c)));
+      assert.equal(code, 3, `the second start exits non-zero:\n${secondOut.text()}`);
+      assert.match(secondOut.text(), new RegExp(`npm start is already running for .* \\(pid ${first.pid}, since .*\\); it was left alone`));
+      assert.match(secondOut.text(), new RegExp(`Temporal: 127\\.0\\.0\\.1:${temporalPort}, Web UI http://localhost:${uiPort}`));
+
+      assert.equal(first.exitCode, null, 'the first npm start still runs');
+      assert.ok(isAlive(serverBefore), 'its Temporal dev server still runs');
+      assert.ok(await portAnswers(temporalPort), 'and answers on its port');
+      assert.ok(statSync(logFile).size >= logBytes, 'its log was not overwritten');
+    } finally {
+      first.kill('SIGINT');
+      await new Promise((resolve) => (first.exitCode !== null ? resolve(undefined) : first.once('exit', resolve)));
+    }
+    // The first stopped cleanly and released its lock: a new start could take it.
+    const lock = acquireStackLock(dataDir);
+    assert.equal(lock.held, false, `the lock is released when the stack stops:\n${firstOut.text()}`);
+    if (!lock.held) lock.release();
+  });
+});
