@@ -3,17 +3,32 @@
 -- warehouse; age: how old the warehouse's newest change is now (a source that stopped sending
 -- changes, or a pipeline that stopped applying them, shows a growing age).
 --   npm run --silent sql < clickhouse/ops/change_watermarks.sql
+-- The inner query keeps the typed values under names of their own: an alias named like a column
+-- (applied_at, watermark) would shadow that column in the other expressions.
 SELECT
     source,
-    toString(argMax(watermark, applied_at))                                   AS watermark,
-    argMax(batch_id, applied_at)                                              AS latest_batch,
-    toString(max(applied_at))                                                 AS applied_at,
-    dateDiff('second', argMax(batch_newest, applied_at), max(applied_at))    AS apply_lag_s,
-    dateDiff('second', argMax(watermark, applied_at), now64(3, 'UTC'))       AS age_s,
-    count()                                                                   AS batches,
-    sum(rows_applied)                                                         AS rows_applied,
-    sum(rows_already_applied)                                                 AS rows_already_applied,
-    sum(rows_quarantined)                                                     AS rows_quarantined
-FROM change_watermarks FINAL
-GROUP BY source
+    toString(latest_watermark)                              AS watermark,
+    latest_batch,
+    toString(last_applied)                                  AS applied_at,
+    dateDiff('second', latest_batch_newest, last_applied)   AS apply_lag_s,
+    dateDiff('second', latest_watermark, now64(3, 'UTC'))   AS age_s,
+    batch_count                                             AS batches,
+    applied                                                 AS rows_applied,
+    already_applied                                         AS rows_already_applied,
+    quarantined                                             AS rows_quarantined
+FROM
+(
+    SELECT
+        source,
+        argMax(watermark, applied_at)     AS latest_watermark,
+        argMax(batch_id, applied_at)      AS latest_batch,
+        argMax(batch_newest, applied_at)  AS latest_batch_newest,
+        max(applied_at)                   AS last_applied,
+        count()                           AS batch_count,
+        sum(rows_applied)                 AS applied,
+        sum(rows_already_applied)         AS already_applied,
+        sum(rows_quarantined)             AS quarantined
+    FROM change_watermarks FINAL
+    GROUP BY source
+)
 ORDER BY source
