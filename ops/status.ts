@@ -29,8 +29,8 @@ async function main(): Promise<number> {
     const runs = await recentRuns(warehouse.client, parsed.data.limit);
     console.log(`Recent runs (${warehouse.where}):`);
     console.log(runs.length === 0 ? '  none recorded yet' : formatTable(
-      ['date', 'kind', 'status', 'quality', 'read', 'loaded', 'quarantined', 'dedup', 'dropped', 'finished (UTC)', 'workflow', 'message'],
-      runs.map((r) => [r.businessDate, r.kind, r.status, r.qualityVerdict, r.rowsRead, r.rowsLoaded, r.rowsQuarantined, r.rowsDeduplicated, r.rowsDropped, r.finishedAt, r.workflowId, r.message.slice(0, 80)]),
+      ['date', 'kind', 'status', 'quality', 'read', 'loaded', 'quarantined', 'dedup', 'dropped', 'held back', 'refused', 'finished (UTC)', 'workflow', 'message'],
+      runs.map((r) => [r.businessDate, r.kind, r.status, r.qualityVerdict, r.rowsRead, r.rowsLoaded, r.rowsQuarantined, r.rowsDeduplicated, r.rowsDropped, r.rowsHeldBack, r.refused || '-', r.finishedAt, r.workflowId, r.message.slice(0, 80)]),
     ));
   } catch (error) {
     console.error(`could not read the run record from ${warehouse.where}: ${(error as Error).message.trim()}`);

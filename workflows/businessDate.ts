@@ -4,10 +4,12 @@
  * late, or a backfill, still loads the day it stands for).
  */
 import { ApplicationFailure, workflowInfo } from '@temporalio/workflow';
+import { assertBusinessDate } from '../activities/files/businessDateRule';
 import { SCHEDULED_START_TIME } from './searchAttributes';
 
 export function resolveBusinessDate(given: string | undefined): { businessDate: string } {
-  if (given) return { businessDate: given };
+  // Checked before any activity runs: a bad date (`../../etc`) fails the run at once, not after retries.
+  if (given !== undefined && given !== '') return { businessDate: assertBusinessDate(given) };
   const scheduledAt = workflowInfo().typedSearchAttributes.get(SCHEDULED_START_TIME);
   if (scheduledAt === undefined) {
     throw ApplicationFailure.create({

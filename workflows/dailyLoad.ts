@@ -9,8 +9,10 @@
  * Activities exchange file references and small summaries only; rows never enter workflow history.
  */
 import {
+  ActivityFailure,
   ApplicationFailure,
   CancellationScope,
+  ChildWorkflowFailure,
   defineQuery,
   isCancellation,
   log,
@@ -98,17 +100,14 @@ export async function dailyLoad(input: DailyLoadInput | ScheduledDailyLoadInput)
   const progress: DailyLoadProgress = { businessDate, stage: 'waiting_for_files', missingFiles: [] };
   setHandler(progressQuery, () => progress);
 
-  try {
-    await waitForFiles({ ...input, businessDate }, progress);
-  } catch (error) {
-    publish('failed', runSummary({ businessDate, outcome: 'failed', verdict: 'not_checked', sources: [], failedAt: progress.stage, error: messageOf(error) }));
-    throw error;
-  }
-
   let ingested: IngestSummary[] = [];
+  let refused: Refusal[] = [];
   let transformed: TransformSummary[] = [];
   let quality: QualitySummary | undefined;
-  const record = (status: 'succeeded' | 'failed', message: string, rowsLoaded?: Record<SourceName, number>) =>
+  let rowsLoaded: Record<SourceName, number> | undefined;
+  // `heldBack`: why a stopped run did not load what it read (conservation: read = loaded + quarantined
+  // + deduplicated + dropped + held back).
+  const record = (status: 'succeeded' | 'failed', message: string, heldBack?: string) =>
     warehouse.recordRun({
       runId,
       workflowId: info.workflowId,
@@ -118,13 +117,42 @@ export async function dailyLoad(input: DailyLoadInput | ScheduledDailyLoadInput)
       qualityVerdict: quality?.verdict ?? 'not_checked',
       message,
       startedAt,
-      sources: accounts(ingested, transformed, rowsLoaded),
+      sources: accounts(ingested, transformed, rowsLoaded, heldBack === undefined ? undefined : { reason: heldBack, refused }),
       checks: quality?.checks ?? [],
     });
 
   try {
+    await waitForFiles({ ...input, businessDate }, progress);
+  } catch (error) {
+    publish('failed', runSummary({ businessDate, outcome: 'failed', verdict: 'not_checked', sources: [], failedAt: progress.stage, error: messageOf(error) }));
+    // Files that never landed are refused sources of a run that is recorded like any other. Added
+    // after recorded histories (none waits in vain), hence the patch, checked only on this path.
+    if (!isCancellation(error) && patched('record-late-files')) {
+      const message = messageOf(error);
+      refused = progress.missingFiles.map((source) => ({ source, reason: `did not land in time: ${message}` }));
+      await record('failed', message, message).catch((recordError: unknown) => {
+        log.error('could not record the failed run', { businessDate, error: messageOf(recordError) });
+      });
+    }
+    throw error;
+  }
+
+  try {
     progress.stage = 'ingesting';
-    ingested = await Promise.all(SOURCES.map((source) => threads.ingestSource({ businessDate, source })));
+    const ingesting = SOURCES.map((source) => threads.ingestSource({ businessDate, source }));
+    try {
+      ingested = await Promise.all(ingesting);
+    } catch (error) {
+      // A refused file: wait for the other sources, so the run record accounts for every source,
+      // the refused one with its reason. Added after recorded histories (none has a failed ingest),
+      // hence the patch, checked only on this path.
+      if (!isCancellation(error) && patched('account-refused-sources')) {
+        const settled = await Promise.allSettled(ingesting);
+        ingested = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+        refused = settled.flatMap((s, i) => (s.status === 'rejected' ? [{ source: SOURCES[i], reason: messageOf(s.reason) }] : []));
+      }
+      throw error;
+    }
 
     progress.stage = 'transforming';
     transformed = await Promise.all(
@@ -154,10 +182,11 @@ export async function dailyLoad(input: DailyLoadInput | ScheduledDailyLoadInput)
 
     progress.stage = 'loading';
     const loaded = await warehouse.loadWarehouse({ businessDate });
+    rowsLoaded = loaded.rowsLoaded;
 
     progress.stage = 'recording';
     const sources = accounts(ingested, transformed, loaded.rowsLoaded);
-    await record('succeeded', quality.verdict === 'warned' ? `loaded with quality warnings: ${crossed(quality, 'warn')}` : 'loaded', loaded.rowsLoaded);
+    await record('succeeded', quality.verdict === 'warned' ? `loaded with quality warnings: ${crossed(quality, 'warn')}` : 'loaded');
     progress.stage = 'done';
     publish('succeeded', runSummary({ businessDate, outcome: 'succeeded', verdict: quality.verdict, sources, months: loaded.monthRows }));
     log.info('daily load finished', { businessDate, verdict: quality.verdict });
@@ -181,7 +210,8 @@ export async function dailyLoad(input: DailyLoadInput | ScheduledDailyLoadInput)
     try {
       if (cancelled) await CancellationScope.nonCancellable(() => cleanUpCancelled(businessDate, failedAt));
       const message = cancelled ? `cancelled while ${failedAt}; ${CANCEL_LEAVES[failedAt] ?? 'nothing was staged or loaded'}` : messageOf(error);
-      await (cancelled ? CancellationScope.nonCancellable(() => record('failed', message)) : record('failed', message));
+      const heldBack = heldBackReason(failedAt, cancelled, quality, message);
+      await (cancelled ? CancellationScope.nonCancellable(() => record('failed', message, heldBack)) : record('failed', message, heldBack));
     } catch (recordError) {
       // The run's own failure is what the person needs to see; a missing record is secondary.
       log.error('could not clean up or record the failed run', { businessDate, error: messageOf(recordError) });
@@ -272,21 +302,54 @@ function countsBySource(ingested: IngestSummary[], transformed: TransformSummary
   ) as QualityInput['counts'];
 }
 
-function accounts(ingested: IngestSummary[], transformed: TransformSummary[], rowsLoaded?: Record<SourceName, number>): SourceAccount[] {
-  return ingested.map((i) => {
-    const t = transformed.find((s) => s.source === i.source);
-    return {
-      source: i.source,
+/** A source whose file was refused as a whole (missing, header, not UTF-8), with the reason. */
+interface Refusal {
+  source: SourceName;
+  reason: string;
+}
+
+/** Why a stopped run held back the rows it read, for its run record (short: the message has the detail). */
+function heldBackReason(stage: DailyLoadStage, cancelled: boolean, quality: QualitySummary | undefined, message: string): string {
+  if (cancelled) return `cancelled while ${stage}`;
+  if (quality?.verdict === 'failed') return `quality gate stopped the load: ${crossed(quality, 'fail')}`;
+  if (stage === 'ingesting') return 'another source of the day was refused; a day loads whole or not at all';
+  return `the run failed while ${stage}: ${message}`;
+}
+
+/**
+ * The count merge of a run, one account per source: read = loaded + quarantined + deduplicated +
+ * dropped + held back. `stopped`: the run did not finish loading; what it read and did not set aside
+ * it held back (with the reason), and a refused source is listed with 0 rows and its refusal.
+ */
+function accounts(ingested: IngestSummary[], transformed: TransformSummary[], rowsLoaded?: Record<SourceName, number>, stopped?: { reason: string; refused: Refusal[] }): SourceAccount[] {
+  return SOURCES.flatMap((source): SourceAccount[] => {
+    const i = ingested.find((s) => s.source === source);
+    if (!i) {
+      const refusal = stopped?.refused.find((r) => r.source === source);
+      return refusal ? [{ source, rowsRead: 0, rowsLoaded: 0, rowsQuarantined: 0, rowsDeduplicated: 0, rowsDropped: 0, rowsHeldBack: 0, refused: refusal.reason }] : [];
+    }
+    const t = transformed.find((s) => s.source === source);
+    const account: SourceAccount = {
+      source,
       rowsRead: i.rowsRead,
       rowsQuarantined: i.rowsQuarantined + (t?.rowsQuarantined ?? 0),
       rowsDeduplicated: t?.duplicatesRemoved ?? 0,
       rowsDropped: t?.rowsDropped ?? 0,
-      rowsLoaded: rowsLoaded?.[i.source] ?? 0,
+      rowsLoaded: rowsLoaded?.[source] ?? 0,
     };
+    if (!stopped) return [account];
+    const rowsHeldBack = Math.max(0, account.rowsRead - account.rowsLoaded - account.rowsQuarantined - account.rowsDeduplicated - account.rowsDropped);
+    return [{ ...account, rowsHeldBack, heldBackReason: rowsHeldBack > 0 ? stopped.reason : '' }];
   });
 }
 
+/**
+ * The cause a person can act on: an activity's (or child's) failure wraps the failure that names the
+ * file and the reason ("Activity task failed" says neither), so report the innermost message.
+ */
 function messageOf(error: unknown): string {
-  const failure = error as { cause?: { message?: string }; message?: string };
-  return failure.cause?.message ?? failure.message ?? String(error);
+  let current: unknown = error;
+  while ((current instanceof ActivityFailure || current instanceof ChildWorkflowFailure) && current.cause) current = current.cause;
+  const failure = current as { message?: string } | undefined;
+  return failure?.message || String(current);
 }

@@ -74,13 +74,14 @@ export async function recordChangeBatch(warehouse: Warehouse, record: ChangeBatc
     qualityVerdict: 'not_checked',
     message,
     startedAt: record.startedAt,
-    sources: sources.map(asRunAccount),
+    sources: sources.map((s) => asRunAccount(s, record.status === 'failed' ? message : undefined)),
     checks: [],
   });
 }
 
-function asRunAccount(s: ChangeSourceAccount): SourceAccount {
-  return {
+/** A failed batch holds back what it read and did not set aside (conservation, recordRun). */
+function asRunAccount(s: ChangeSourceAccount, failure?: string): SourceAccount {
+  const account = {
     source: s.source,
     rowsRead: s.rowsRead,
     rowsLoaded: s.rowsApplied,
@@ -88,6 +89,9 @@ function asRunAccount(s: ChangeSourceAccount): SourceAccount {
     rowsDeduplicated: s.rowsDuplicate + s.rowsAlreadyApplied,
     rowsDropped: s.rowsDropped,
   };
+  if (failure === undefined) return account;
+  const rowsHeldBack = Math.max(0, account.rowsRead - account.rowsLoaded - account.rowsQuarantined - account.rowsDeduplicated - account.rowsDropped);
+  return { ...account, rowsHeldBack, heldBackReason: rowsHeldBack > 0 ? failure : '' };
 }
 
 function describeCounts(s: ChangeSourceAccount): string {

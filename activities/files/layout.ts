@@ -142,13 +142,5 @@ function known(source: SourceName): SourceName {
   return source;
 }
 
-const BUSINESS_DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-/** Business dates become folder names; refuse anything that is not a real calendar date. */
-export function assertBusinessDate(value: string): string {
-  const parsed = new Date(`${value}T00:00:00Z`);
-  if (!BUSINESS_DATE.test(value) || Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== value) {
-    throw new Error(`business date "${value}" is not a calendar date in YYYY-MM-DD form`);
-  }
-  return value;
-}
+/** Business dates become folder names; refuse anything that is not a real calendar date (non-retryable). */
+export { assertBusinessDate } from './businessDateRule';

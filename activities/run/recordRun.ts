@@ -1,6 +1,8 @@
 /**
  * The run record: one row per run, one per source with the conservation counts, one per quality
  * check. Written once at the end of a run, succeeded or failed; a retry replaces the same rows.
+ * Every source of every run accounts for its rows, stopped runs included: what a run read and did
+ * not load, quarantine, deduplicate or drop, it held back, and the record says why.
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { writeAudit, type AuditAction } from '../../clickhouse/audit';
@@ -17,6 +19,15 @@ export interface SourceAccount {
   rowsDeduplicated: number;
   /** Removed by a drop-row null strategy. */
   rowsDropped: number;
+  /**
+   * Read and kept, but not loaded because the run stopped before loading (quality gate, a refused
+   * file, a failed stage): 0 in a successful run. Absent in records written before it existed.
+   */
+  rowsHeldBack?: number;
+  /** Why rows were held back (the run's failure, in short); empty when none were. */
+  heldBackReason?: string;
+  /** The reason a source file was refused as a whole (missing, header, not UTF-8); its rows count 0 read. */
+  refused?: string;
 }
 
 export interface RunRecord {
@@ -37,11 +48,21 @@ export interface RunRecord {
 /** Run kinds as audit actions (replays and backfills are their own; every other kind is a load). */
 const AUDIT_ACTIONS: Partial<Record<RunKind, AuditAction>> = { replay: 'replay' };
 
-/** rows read = loaded + quarantined + deduplicated + dropped, for every source of a successful run. */
-export function conservationViolations(sources: readonly SourceAccount[]): string[] {
-  return sources
-    .filter((s) => s.rowsRead !== s.rowsLoaded + s.rowsQuarantined + s.rowsDeduplicated + s.rowsDropped)
-    .map((s) => `${s.source}: read ${s.rowsRead} != loaded ${s.rowsLoaded} + quarantined ${s.rowsQuarantined} + deduplicated ${s.rowsDeduplicated} + dropped ${s.rowsDropped}`);
+/**
+ * rows read = loaded + quarantined + deduplicated + dropped + held back, for every source of every
+ * run. A successful run holds nothing back.
+ */
+export function conservationViolations(sources: readonly SourceAccount[], status: RunRecord['status'] = 'succeeded'): string[] {
+  const violations: string[] = [];
+  for (const s of sources) {
+    const heldBack = s.rowsHeldBack ?? 0;
+    if (s.rowsRead !== s.rowsLoaded + s.rowsQuarantined + s.rowsDeduplicated + s.rowsDropped + heldBack) {
+      violations.push(`${s.source}: read ${s.rowsRead} != loaded ${s.rowsLoaded} + quarantined ${s.rowsQuarantined} + deduplicated ${s.rowsDeduplicated} + dropped ${s.rowsDropped} + held back ${heldBack}`);
+    } else if (status === 'succeeded' && heldBack > 0) {
+      violations.push(`${s.source}: a successful run held back ${heldBack} rows`);
+    }
+  }
+  return violations;
 }
 
 /**
@@ -49,10 +70,10 @@ export function conservationViolations(sources: readonly SourceAccount[]): strin
  * workflow: a row went missing somewhere, and nobody should trust that load.
  */
 export async function recordRun(warehouse: Warehouse, proposed: RunRecord): Promise<void> {
-  const violations = proposed.status === 'succeeded' ? conservationViolations(proposed.sources) : [];
+  const violations = conservationViolations(proposed.sources, proposed.status);
   const record: RunRecord = violations.length === 0
     ? proposed
-    : { ...proposed, status: 'failed', message: `conservation violated: ${violations.join('; ')}` };
+    : { ...proposed, status: 'failed', message: `conservation violated: ${violations.join('; ')}${proposed.status === 'failed' ? `; the run failed: ${proposed.message}` : ''}` };
   await writeRecord(warehouse, record);
   await writeAudit(warehouse, [{
     eventId: `run:${record.runId}`,
@@ -64,7 +85,8 @@ export async function recordRun(warehouse: Warehouse, proposed: RunRecord): Prom
     detail: record.message.slice(0, 2000),
     actor: record.actor,
   }]);
-  if (violations.length > 0) {
+  // A failed run stays failed with its own cause; the record says the counts did not add up.
+  if (violations.length > 0 && proposed.status === 'succeeded') {
     throw ApplicationFailure.create({ type: 'ConservationViolated', nonRetryable: true, message: record.message });
   }
 }
@@ -99,6 +121,9 @@ async function writeRecord(warehouse: Warehouse, record: RunRecord): Promise<voi
         rows_quarantined: s.rowsQuarantined,
         rows_deduplicated: s.rowsDeduplicated,
         rows_dropped: s.rowsDropped,
+        rows_held_back: s.rowsHeldBack ?? 0,
+        held_back_reason: (s.heldBackReason ?? '').slice(0, 2000),
+        refused: (s.refused ?? '').slice(0, 2000),
         recorded_at: recordedAt,
       })),
     });

@@ -16,6 +16,10 @@ export interface RecentRun {
   rowsQuarantined: number;
   rowsDeduplicated: number;
   rowsDropped: number;
+  /** Read but not loaded: the run stopped (quality gate, a refused file, a failure). */
+  rowsHeldBack: number;
+  /** The sources whose file the run refused as a whole, comma-separated; '' when none. */
+  refused: string;
 }
 
 export async function recentRuns(client: ClickHouseClient, limit: number): Promise<RecentRun[]> {
@@ -35,5 +39,7 @@ export async function recentRuns(client: ClickHouseClient, limit: number): Promi
     rowsQuarantined: Number(r.rows_quarantined),
     rowsDeduplicated: Number(r.rows_deduplicated),
     rowsDropped: Number(r.rows_dropped),
+    rowsHeldBack: Number(r.rows_held_back),
+    refused: String(r.refused),
   }));
 }

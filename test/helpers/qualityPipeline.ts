@@ -47,14 +47,20 @@ export async function runRecordedDay(settings: PipelineSettings, warehouse: Ware
     qualityVerdict: quality.verdict,
     message: passed ? 'loaded' : 'quality gate',
     startedAt: Date.now(),
-    sources: SOURCE_NAMES.map((source, i) => ({
-      source,
-      rowsRead: ingested[i].rowsRead,
-      rowsQuarantined: ingested[i].rowsQuarantined + transformed[i].rowsQuarantined,
-      rowsDeduplicated: transformed[i].duplicatesRemoved,
-      rowsDropped: transformed[i].rowsDropped,
-      rowsLoaded: rowsLoaded?.[source] ?? 0,
-    })),
+    sources: SOURCE_NAMES.map((source, i) => {
+      const rowsQuarantined = ingested[i].rowsQuarantined + transformed[i].rowsQuarantined;
+      const setAside = rowsQuarantined + transformed[i].duplicatesRemoved + transformed[i].rowsDropped;
+      return {
+        source,
+        rowsRead: ingested[i].rowsRead,
+        rowsQuarantined,
+        rowsDeduplicated: transformed[i].duplicatesRemoved,
+        rowsDropped: transformed[i].rowsDropped,
+        rowsLoaded: rowsLoaded?.[source] ?? 0,
+        // A gate-stopped day holds back what it kept (conservation, like dailyLoad records it).
+        ...(passed ? {} : { rowsHeldBack: ingested[i].rowsRead - setAside, heldBackReason: 'quality gate stopped the load' }),
+      };
+    }),
     checks: quality.checks,
   });
   return { quality, loaded: passed };

@@ -1,0 +1,26 @@
+/**
+ * What a business date must be, in one place for the workflow (which checks its input before any
+ * activity runs) and the activities (which turn dates into folder names). No Node imports: the
+ * workflow bundle includes this file.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+
+const BUSINESS_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The failure type of a business date that is not a calendar date (non-retryable: retrying cannot fix it). */
+export const INVALID_BUSINESS_DATE = 'InvalidBusinessDate';
+
+/** Why `value` is not a business date, or undefined when it is one. */
+export function businessDateProblem(value: unknown): string | undefined {
+  const text = String(value);
+  const parsed = new Date(`${text}T00:00:00Z`);
+  if (typeof value === 'string' && BUSINESS_DATE.test(value) && !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === value) return undefined;
+  return `business date "${text}" is not a calendar date in YYYY-MM-DD form`;
+}
+
+/** `value` when it is a calendar date YYYY-MM-DD, else a non-retryable InvalidBusinessDate failure. */
+export function assertBusinessDate(value: string): string {
+  const problem = businessDateProblem(value);
+  if (problem) throw ApplicationFailure.create({ type: INVALID_BUSINESS_DATE, nonRetryable: true, message: problem });
+  return value;
+}
