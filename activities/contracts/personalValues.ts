@@ -66,15 +66,20 @@ export function normaliseEmailSql(raw: string): string {
 
 const PHONE_NOTATION_SQL = `^\\+?[0-9${JS_WHITESPACE_CLASS}().-]+\\z`;
 
+/**
+ * The parts of normalisePhone as SQL: the digits without the country code or trunk prefix, and
+ * whether they make a number. Without branches, so they cost the same with short-circuit evaluation.
+ */
+export function phoneDigitsSql(raw: string): { all: string; national: string; valid: string } {
+  const all = `replaceRegexpAll(${raw}, '[^0-9]', '')`;
+  // 55 then 10 or 11 digits (12 or 13 in all), or 0 then 10 or 11 (11 or 12): the prefix goes.
+  const national = `replaceRegexpOne(${all}, '^(?:55([0-9]{10,11})|0([0-9]{10,11}))\\z', '\\1\\2')`;
+  const valid = `(match(${raw}, ${sqlText(PHONE_NOTATION_SQL)}) AND match(${national}, '^[1-9]{2}(?:[2-8][0-9]{7}|9[0-9]{8})\\z'))`;
+  return { all, national, valid };
+}
+
 /** SQL twin of normalisePhone. */
 export function normalisePhoneSql(raw: string): string {
-  const all = `replaceRegexpAll(${raw}, '[^0-9]', '')`;
-  const digits =
-    `multiIf(length(${all}) IN (12, 13) AND startsWith(${all}, '55'), substring(${all}, 3), ` +
-    `length(${all}) IN (11, 12) AND startsWith(${all}, '0'), substring(${all}, 2), ${all})`;
-  const subscriber = `substring(${digits}, 3)`;
-  const valid =
-    `match(${raw}, ${sqlText(PHONE_NOTATION_SQL)}) AND match(substring(${digits}, 1, 2), '^[1-9]{2}\\\\z') AND ` +
-    `((length(${subscriber}) = 8 AND match(${subscriber}, '^[2-8]')) OR (length(${subscriber}) = 9 AND startsWith(${subscriber}, '9')))`;
-  return `if(${valid}, concat('+55', ${digits}), NULL)`;
+  const { national, valid } = phoneDigitsSql(raw);
+  return `if(${valid}, concat('+55', ${national}), NULL)`;
 }

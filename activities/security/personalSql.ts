@@ -47,7 +47,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { CONTRACTS, personalColumns, type SourceName } from '../contracts';
 import type { PersonalKind } from '../contracts/columns';
 import { formsOf, protectedName } from '../contracts/protectedColumns';
-import { JS_WHITESPACE_CLASS, normaliseEmailSql, normalisePhoneSql, sqlText } from '../contracts/personalValues';
+import { JS_WHITESPACE_CLASS, normaliseEmailSql, normalisePhoneSql, phoneDigitsSql, sqlText } from '../contracts/personalValues';
 import { keysFromTransferable, type PersonalDataKeys, type TransferableKeys } from './personalDataKeys';
 
 // ---------------------------------------------------------------------------------------------------
@@ -87,12 +87,14 @@ function maskEmailSql(value: string): string {
 const MASKED_PHONE_SQL = '^\\(\\*\\*\\) \\*{4,5}-[0-9]{4}\\z';
 
 function maskPhoneSql(value: string): string {
-  const standard = normalisePhoneSql(value);
-  const digits = `replaceRegexpAll(${value}, '[^0-9]', '')`;
-  const national = `if(${standard} IS NOT NULL, substring(${standard}, 4), if(length(${digits}) IN (10, 11), ${digits}, NULL))`;
+  const { all, national: stripped, valid } = phoneDigitsSql(value);
+  // Area code and subscriber: from the standard form, or as written when that is national-length.
+  const national = `multiIf(${valid}, ${stripped}, length(${all}) IN (10, 11), ${all}, NULL)`;
+  const masked = `match(${value}, ${sqlText(MASKED_PHONE_SQL)})`;
+  // The first condition is evaluated for every row, so `national` is computed once even with
+  // short-circuit evaluation (a subexpression only in lazy branches is computed once per branch).
   return (
-    `multiIf(match(${value}, ${sqlText(MASKED_PHONE_SQL)}), ${value}, ` +
-    `${national} IS NULL, ${maskTextSql(value)}, ` +
+    `multiIf(${national} IS NULL AND NOT ${masked}, ${maskTextSql(value)}, ${masked}, ${value}, ` +
     // greatest(): branches are evaluated for every row when short-circuit evaluation is off.
     `concat('(**) ', repeat('*', greatest(length(assumeNotNull(${national})), 6) - 6), '-', right(assumeNotNull(${national}), 4)))`
   );
@@ -202,19 +204,22 @@ function protectedColumnsSql(keyId: string, source: SourceName, values: Readonly
     const kind = spec.personal!;
     const expr = values[spec.name];
     if (expr === undefined) throw new Error(`${source}: no SQL expression for personal column ${spec.name}`);
+    // NULL when empty: the crypto below propagates NULL without a branch (cheaper than if() when
+    // short-circuit evaluation is on); the masks branch on their input, so they get a String.
     const present = `ifNull((${expr}), '') != ''`;
     const value = `ifNull((${expr}), '')`;
+    const nullable = `nullIf(${value}, '')`;
     const aad = `concat(${sqlText(`${FORMAT}\0${keyId}\0${spec.name}\0`)}, ${keyText}, '\\0')`;
-    const iv = `substring(${hmacSql('iv', `concat(${aad}, ${value})`)}, 1, 12)`;
+    const iv = `substring(${hmacSql('iv', `concat(${aad}, ${nullable})`)}, 1, 12)`;
     const forms: Record<string, string> = {
-      encrypted: `concat(${sqlText(`${keyId}:`)}, base64Encode(concat(${iv}, encrypt('aes-256-gcm', ${value}, ${ALIAS}.enc, ${iv}, ${aad}))))`,
-      masked: maskedValueSql(kind, value),
+      encrypted: `concat(${sqlText(`${keyId}:`)}, base64Encode(concat(${iv}, encrypt('aes-256-gcm', ${nullable}, ${ALIAS}.enc, ${iv}, ${aad}))))`,
+      masked: `if(${present}, ${maskedValueSql(kind, value)}, NULL)`,
     };
     if (kind === 'email' || kind === 'phone') {
-      const standard = kind === 'email' ? normaliseEmailSql(value) : normalisePhoneSql(value);
-      forms.token = `lower(hex(${hmacSql('token', `concat(${sqlText(`${kind}\0`)}, ifNull(${standard}, ${value}))`)}))`;
+      const standard = kind === 'email' ? normaliseEmailSql(nullable) : normalisePhoneSql(nullable);
+      forms.token = `lower(hex(${hmacSql('token', `concat(${sqlText(`${kind}\0`)}, ifNull(${standard}, ${nullable}))`)}))`;
     }
-    for (const form of formsOf(kind)) items.push(`if(${present}, ${forms[form]}, NULL) AS ${protectedName(spec.name, form)}`);
+    for (const form of formsOf(kind)) items.push(`${forms[form]} AS ${protectedName(spec.name, form)}`);
   }
   return items;
 }
