@@ -44,7 +44,20 @@ export interface QualityDependencies {
   sampleSize: number;
 }
 
+/** A long aggregate over a big day runs between two queries' heartbeats: beat on a timer too. */
+const HEARTBEAT_MS = 20_000;
+
 export async function checkQuality(deps: QualityDependencies, input: QualityInput): Promise<QualitySummary> {
+  const activity = Context.current();
+  const ticker = setInterval(() => activity.heartbeat({ businessDate: input.businessDate }), HEARTBEAT_MS);
+  try {
+    return await measureAndReport(deps, input, (source) => activity.heartbeat({ source }));
+  } finally {
+    clearInterval(ticker);
+  }
+}
+
+async function measureAndReport(deps: QualityDependencies, input: QualityInput, measuredSource: (source: SourceName) => void): Promise<QualitySummary> {
   const { layout, warehouse, checks } = deps;
   const describers = new Map(SOURCE_NAMES.map((s) => [s, new RowDescriber(s, layout.landingFile(input.businessDate, s))]));
   const context: EvaluationContext = {
@@ -72,7 +85,7 @@ export async function checkQuality(deps: QualityDependencies, input: QualityInpu
       if (check.source !== source) return;
       for (const alias of Object.keys(evaluator.aggregates ?? {})) measured[i].set(alias, values.get(`c${i}_${alias}`)!);
     });
-    Context.current().heartbeat({ source });
+    measuredSource(source);
   }
 
   const outcomes: CheckOutcome[] = [];
