@@ -3,6 +3,7 @@
  * without opening the history. Counts and names only: never row values (personal data).
  */
 import type { SourceAccount } from '../activities';
+import type { CheckResult } from '../activities/quality/checks';
 import type { RunOutcome } from './searchAttributes';
 
 export interface RunSummary {
@@ -16,11 +17,21 @@ export interface RunSummary {
   failedAt?: string;
   /** The failure message (messages name files, lines and checks, never values). */
   error?: string;
-  /** What a person should do about a failed run. */
+  /** Checks that warned or failed: name, what it measured, observed against threshold. */
+  checks?: string[];
+  /** What a person should do about a failed or warned run. */
   nextStep?: string;
 }
 
-function nextStep(outcome: RunOutcome, businessDate: string): string | undefined {
+type NamedCheck = Pick<CheckResult, 'name' | 'target' | 'observed' | 'threshold' | 'unit' | 'outcome'>;
+
+/** `orders_null_share (orders.customer_id): 0.031 > 0.02 share`: a check a person can look up. */
+export function describeCheck(check: NamedCheck): string {
+  return `${check.name} (${check.target}): ${check.observed} > ${check.threshold} ${check.unit}, ${check.outcome}`;
+}
+
+function nextStep(outcome: RunOutcome, businessDate: string, verdict?: string): string | undefined {
+  if (outcome === 'succeeded' && verdict === 'warn') return `the day loaded; the checks listed warned: see quality.html in reports/${businessDate}/ for each one's failing samples and decide whether the exports need fixing`;
   if (outcome === 'quality_failed') return `fix the exports (the quality report and quarantine files show which rows and why), land them again and start daily-${businessDate} again; a re-run replaces this run`;
   if (outcome === 'failed') return `read the error: a file or archive it names must be repaired first; anything else was retried and can be run again once the worker and warehouse are healthy, by starting daily-${businessDate} again`;
   return undefined;
@@ -34,7 +45,11 @@ export function runSummary(run: {
   months?: Record<string, number>;
   failedAt?: string;
   error?: string;
+  /** The quality checks of the run; those that warned or failed are named in the summary. */
+  checks?: readonly NamedCheck[];
 }): RunSummary {
+  const flagged = (run.checks ?? []).filter((c) => c.outcome !== 'pass').map(describeCheck);
+  const step = nextStep(run.outcome, run.businessDate, run.verdict);
   return {
     businessDate: run.businessDate,
     outcome: run.outcome,
@@ -43,6 +58,7 @@ export function runSummary(run: {
     ...(run.months ? { monthRows: run.months } : {}),
     ...(run.failedAt ? { failedAt: run.failedAt } : {}),
     ...(run.error ? { error: run.error.slice(0, 2000) } : {}),
-    ...(nextStep(run.outcome, run.businessDate) ? { nextStep: nextStep(run.outcome, run.businessDate) } : {}),
+    ...(flagged.length > 0 ? { checks: flagged } : {}),
+    ...(step ? { nextStep: step } : {}),
   };
 }

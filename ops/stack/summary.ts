@@ -1,6 +1,8 @@
 /** What `npm start` prints after a run: the warehouse's tables, the run's accounts, where to look next. */
+import { existsSync, readFileSync } from 'node:fs';
 import type { Warehouse } from '../../clickhouse/client';
 import type { DailyLoadResult } from '../../workflows';
+import { describeCheck } from '../../workflows/runSummary';
 
 const TABLES: { table: string; amount?: string }[] = [
   { table: 'dim_customer' },
@@ -45,7 +47,10 @@ export function formatSummary(result: DailyLoadResult, totals: TableTotals[], li
   }
   lines.push('', '  warehouse table                  rows  sum of amounts');
   for (const t of totals) lines.push(`  ${t.table.padEnd(29)}${String(t.rows).padStart(8)}  ${t.amount ?? ''}`);
-  lines.push('', `  quality report: ${result.qualityReport}`);
+  // The page a person reads (the JSON beside it is for machines), and the checks that did not pass.
+  const html = result.qualityReport.replace(/\.json$/, '.html');
+  lines.push('', `  quality report: ${existsSync(html) ? html : result.qualityReport}`);
+  for (const check of flaggedChecks(result.qualityReport)) lines.push(`    ${check}`);
   lines.push(`  quarantined rows: ${Object.values(result.quarantineFiles).join(', ')}`);
   if (links.workflowUrl) lines.push(`  Temporal Web UI: ${links.workflowUrl}`);
   lines.push('', '  SQL to try (npm run --silent sql -- --list names every analytics query):');
@@ -54,4 +59,13 @@ export function formatSummary(result: DailyLoadResult, totals: TableTotals[], li
   lines.push(`    npm run --silent sql -- "SELECT sale_date, orders, revenue FROM agg_daily_sales ORDER BY sale_date"`);
   lines.push(`    npm run --silent sql -- "SELECT source, rows_read, rows_loaded, rows_quarantined, rows_deduplicated FROM etl_run_sources FINAL ORDER BY business_date, source"`);
   return lines.join('\n');
+}
+
+function flaggedChecks(jsonReport: string): string[] {
+  try {
+    const report = JSON.parse(readFileSync(jsonReport, 'utf8')) as { checks: Parameters<typeof describeCheck>[0][] };
+    return report.checks.filter((c) => c.outcome !== 'pass').map(describeCheck);
+  } catch {
+    return [];
+  }
 }
