@@ -28,9 +28,12 @@ async function main(): Promise<number> {
   try {
     const runs = await recentRuns(warehouse.client, parsed.data.limit);
     console.log(`Recent runs (${warehouse.where}):`);
+    // A run's message, whole, on the line under its row: it names the file, check or step and what to
+    // do, so it is never cut (a table column would be cut or make every row as wide).
     console.log(runs.length === 0 ? '  none recorded yet' : formatTable(
-      ['date', 'kind', 'status', 'quality', 'read', 'loaded', 'quarantined', 'dedup', 'dropped', 'held back', 'refused', 'finished (UTC)', 'workflow', 'message'],
-      runs.map((r) => [r.businessDate, r.kind, r.status, r.qualityVerdict, r.rowsRead, r.rowsLoaded, r.rowsQuarantined, r.rowsDeduplicated, r.rowsDropped, r.rowsHeldBack, r.refused || '-', r.finishedAt, r.workflowId, r.message.slice(0, 80)]),
+      ['date', 'kind', 'status', 'quality', 'read', 'loaded', 'quarantined', 'dedup', 'dropped', 'held back', 'refused', 'finished (UTC)', 'workflow'],
+      runs.map((r) => [r.businessDate, r.kind, r.status, r.qualityVerdict, r.rowsRead, r.rowsLoaded, r.rowsQuarantined, r.rowsDeduplicated, r.rowsDropped, r.rowsHeldBack, r.refused || '-', r.finishedAt, r.workflowId]),
+      runs.map((r) => r.message),
     ));
   } catch (error) {
     console.error(`could not read the run record from ${warehouse.where}: ${(error as Error).message.trim()}`);
