@@ -4,7 +4,9 @@
  * while a customer nobody ever delivered is still an orphan.
  */
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import type { QualityInput } from '../activities/quality/checkQuality';
 import type { JsonReport } from '../activities/quality/report/jsonReport';
 import { cleanExport, hexId, writeExport, type CraftedExport } from './helpers/craftedExport';
 import { testDataDir, type TestDataDir } from './helpers/pipeline';
@@ -37,9 +39,9 @@ describe('foreign keys against the warehouse', function () {
     second.products = [];
     change(second);
     writeExport(data.layout.landingDir(SECOND), second);
-    const { quality } = await runToQualityGate(data.settings, warehouse, SECOND);
-    const report = JSON.parse(readFileSync(quality.reportFile, 'utf8')) as JsonReport;
-    return { quality, report };
+    const gate = await runToQualityGate(data.settings, warehouse, SECOND);
+    const report = JSON.parse(readFileSync(gate.quality.reportFile, 'utf8')) as JsonReport;
+    return { ...gate, report };
   }
 
   it('orders of customers and products loaded on an earlier day resolve when the dimension files are header-only', async () => {
@@ -67,6 +69,21 @@ describe('foreign keys against the warehouse', function () {
     assert.deepEqual(samples.map((s) => ({ file: s.file, line: s.line, value: s.value })), [
       { file: data.layout.landingFile(SECOND, 'orders'), line: 5, value: unknown },
     ]);
+  });
+
+  it('a header-only export whose transform wrote no Parquet part at all reads as no rows', async () => {
+    const { quality, activities, call } = await secondDayWithoutDimensions();
+    for (const source of ['customers', 'products'] as const) {
+      const dir = data.layout.pendingDir(SECOND, source);
+      for (const part of readdirSync(dir)) rmSync(path.join(dir, part));
+    }
+    const none = { rowsRead: 0, rowsQuarantined: 0, duplicatesRemoved: 0 };
+    const counts: QualityInput['counts'] = { customers: none, products: none, orders: { ...none, rowsRead: 4 }, payments: { ...none, rowsRead: 4 } };
+    const again = await call(activities.checkQuality, { businessDate: SECOND, counts });
+    const measured = (checks: typeof quality.checks) => checks.filter((c) => !['quarantined_share', 'duplicate_share', 'volume', 'business_rule', 'schema_drift'].includes(c.kind)).map((c) => `${c.name}: ${c.outcome} ${c.observed} ${c.note}`);
+    assert.deepEqual(measured(again.checks), measured(quality.checks));
+    assert.equal(again.checks.find((c) => c.name === 'customers_key_unique')!.note, '0 of 0 rows repeat a key');
+    assert.equal(again.checks.find((c) => c.name === 'orders_customer_id_exists')!.note, '0 of 4 rows resolve to nothing');
   });
 
   it('a re-run of a day does not resolve keys against what its own earlier run loaded', async () => {
