@@ -323,5 +323,51 @@ describe('personal values in SQL (issue 11)', function () {
         assert.deepEqual(found(text), []);
       });
     });
+
+    it('costs less CPU per customer row than protect() (PERSONAL_SQL_BENCH_ROWS=200000 for a measurement)', async () => {
+      const count = Number(process.env.PERSONAL_SQL_BENCH_ROWS ?? 20000);
+      const first = ['Maria', 'José', 'Ana', 'João', 'Francisca', 'Antônio', 'Adriana', 'Carlos'];
+      const last = ['da Silva', 'Santos', 'Oliveira', 'Souza', 'Rodrigues', 'Ferreira', 'Alves', 'Pereira Lima'];
+      const customers: Customer[] = Array.from({ length: count }, (_, i) => ({
+        customer_id: randomBytes(16).toString('hex'),
+        customer_name: `${first[i % 8]} ${last[(i >> 3) % 8]}`,
+        customer_email: i % 10 === 0 ? null : `cliente.${i}@example.com.br`,
+        customer_phone: i % 7 === 0 ? null : `+55${11 + (i % 80)}9${String(10000000 + i).slice(-8)}`,
+        customer_street: `Rua das Acácias, ${i % 2000}`,
+      }));
+      const keys = randomKeys();
+      const protector = new PersonalDataProtector('customers', keys);
+      const cpuMicros = async (work: () => unknown) => {
+        const start = process.cpuUsage(); // the embedded engine's threads are this process's
+        await work();
+        const used = process.cpuUsage(start);
+        return (used.user + used.system) / count;
+      };
+      const js = await cpuMicros(() => customers.forEach((c) => protector.protect({ ...c })));
+      const table = `personal_sql_bench_${randomBytes(4).toString('hex')}`;
+      await warehouse.client.command({ query: `CREATE TABLE ${table} (customer_id String, ${COLUMNS.map((c) => `${c} Nullable(String)`).join(', ')}) ENGINE = Memory` });
+      try {
+        await warehouse.client.insert({ table, values: customers, format: 'JSONEachRow' });
+        const measured = await withPersonalKeys(warehouse.client, keys, async (session) => {
+          const items = session.protectedColumnsSql('customers', Object.fromEntries(COLUMNS.map((c) => [c, `r.${c}`])), ['r.customer_id']);
+          const sum = async (select: string[], shortCircuit: string) => {
+            const query = `SELECT sum(cityHash64(${select.join(', ')})) AS h FROM ${table} AS r ${session.join} SETTINGS short_circuit_function_evaluation = '${shortCircuit}'`;
+            await warehouse.client.query({ query, format: 'JSONEachRow', session_id: session.sessionId }).then((r) => r.json());
+          };
+          const plain = ['r.customer_id', ...COLUMNS.map((c) => `r.${c}`)];
+          const forms = items.map((item) => item.replace(/ AS \w+$/, ''));
+          const result: Record<string, number> = {};
+          for (const shortCircuit of ['enable', 'disable']) {
+            const reading = await cpuMicros(() => sum(plain, shortCircuit));
+            result[shortCircuit] = (await cpuMicros(() => sum(forms, shortCircuit))) - reading;
+          }
+          return result;
+        });
+        console.log(`      ${count} customers: protect() ${js.toFixed(1)} µs CPU/row; SQL ${measured.enable.toFixed(1)} (short-circuit on), ${measured.disable.toFixed(1)} (off)`);
+        assert.ok(measured.enable < js && measured.disable < js, 'the engine is cheaper than the JavaScript it replaces');
+      } finally {
+        await warehouse.client.command({ query: `DROP TABLE IF EXISTS ${table}` });
+      }
+    });
   });
 });
