@@ -49,9 +49,10 @@
  * statement only; the test searches system.query_log when the engine has one, but npm test runs on
  * embedded chDB, so that branch is untested here. Do not log the statements' bodies yourself.
  *
- * Cost (customers, 100k rows, 2 loaded cores, /tmp bench in the commit notes): ~10 µs CPU per row with
- * the default short_circuit_function_evaluation, ~7.5 µs with 'disable' (every expression here is safe
- * to evaluate in every branch), against ~65 µs for protect() in JavaScript. Row order is the input's:
+ * Cost per customer row, CPU (200k rows on 2 loaded cores: the "costs" test in
+ * test/personalSql.test.ts with PERSONAL_SQL_BENCH_ROWS=200000): ~9.5 µs with the default
+ * short_circuit_function_evaluation, ~7.5-9 µs with 'disable' (every expression here is safe to
+ * evaluate in every branch), against ~65 µs for protect() in JavaScript. Row order is the input's:
  * the one-row CROSS JOIN neither reorders nor multiplies rows.
  */
 import { hkdfSync, randomBytes } from 'node:crypto';
