@@ -13,7 +13,7 @@
  * (0000–9999): no library call that reads years 0–99 as 1900–1999 (Date.UTC does). `timestampSql`
  * is the same parser in ClickHouse SQL; test/contractSql.test.ts holds the two equal.
  */
-import { sqlMatch, sqlMultiIf, sqlPattern } from './sqlText';
+import { sqlMatch, sqlPattern } from './sqlText';
 
 export const DATE_FORMATS = ['iso8601', 'ymd_hms', 'dmy', 'epoch_s', 'epoch_ms'] as const;
 export type DateFormat = (typeof DATE_FORMATS)[number];
@@ -91,9 +91,12 @@ export function daysFromCivil(year: number, month: number, day: number): number 
   return (era - 1) * 146_097 + doe - 719_468;
 }
 
-/** Epoch milliseconds of a UTC date written YYYY-MM-DD (for configured bounds); undefined if it is not one. */
+/**
+ * Epoch milliseconds of a UTC date written YYYY-MM-DD (for configured bounds; 10000-01-01 is allowed
+ * as the end of everything a format can write); undefined if it is not a date.
+ */
 export function dateToEpochMs(date: string): number | undefined {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  const m = /^(\d{4}|10000)-(\d{2})-(\d{2})$/.exec(date);
   return m ? civil(m[1], m[2], m[3], '', '', '', '', '') : undefined;
 }
 
@@ -122,40 +125,43 @@ function zoneOffsetMs(zone: string): number {
   return sign * (hours * 60 + minutes) * 60_000;
 }
 
-/** SQL over a String `raw`: whether one of `formats` accepts it, and its epoch milliseconds (Int64) if so. */
-export function timestampSql(raw: string, formats: readonly DateFormat[]): { accepted: string; ms: string } {
-  const accepted: [string, string][] = [];
-  const ms: [string, string][] = [];
+/**
+ * SQL over a String `raw`: a Tuple(UInt8, Int64) expression, (1, epoch milliseconds) when one of
+ * `formats` accepts the text, else (0, 0). The text is parsed once: each civil format's groups are
+ * extracted once (an empty array when its pattern does not match; at most one matches), reordered
+ * to year, month, day, hour, minute, second, fraction, zone, and decided by one lambda, so the
+ * expression stays small whatever the number of formats.
+ */
+export function timestampSql(raw: string, formats: readonly DateFormat[]): string {
+  const civilParts: string[] = [];
+  const branches: string[] = [];
   for (const format of formats) {
     const epoch = EPOCHS[format];
     if (epoch) {
-      const matches = sqlMatch(raw, epoch.pattern);
-      accepted.push([matches, '1']);
-      ms.push([matches, `toInt64OrZero(${raw}) * ${epoch.scale}`]);
+      branches.push(`${sqlMatch(raw, epoch.pattern)}, tuple(toUInt8(1), toInt64OrZero(${raw}) * ${epoch.scale})`);
       continue;
     }
     const layout = LAYOUTS[format]!;
-    const groups = `extractGroups(${raw}, ${sqlPattern(layout.pattern)})`;
-    const part = (group: number) => (group === 0 ? "''" : `${groups}[${group}]`);
-    const num = (group: number) => (group === 0 ? '0' : `toInt64OrZero(${part(group)})`);
-    const [year, month, day, hour, minute, second] = [layout.year, layout.month, layout.day, layout.hour, layout.minute, layout.second].map(num);
-    const leap = `((${year} % 4 = 0 AND ${year} % 100 != 0) OR ${year} % 400 = 0)`;
-    const monthDays = `if(${month} = 2, 28 + ${leap}, 30 + ((${month} + intDiv(${month}, 8)) % 2))`;
-    const exists = `(${month} BETWEEN 1 AND 12 AND ${day} BETWEEN 1 AND ${monthDays} AND ${hour} <= 23 AND ${minute} <= 59 AND ${second} <= 59)`;
-    // days_from_civil as in daysFromCivil above: all operands non-negative, so intDiv is floor.
-    const y = `(${year} + 400 - (${month} <= 2))`;
-    const yoe = `(${y} % 400)`;
-    const doy = `(intDiv(153 * ((${month} + 9) % 12) + 2, 5) + ${day} - 1)`;
-    const days = `((intDiv(${y}, 400) - 1) * 146097 + ${yoe} * 365 + intDiv(${yoe}, 4) - intDiv(${yoe}, 100) + ${doy} - 719468)`;
-    const fraction = layout.fraction === 0 ? '0' : `toInt64OrZero(substring(rightPad(${part(layout.fraction)}, 3, '0'), 1, 3))`;
-    const zone = part(layout.zone);
-    const offsetMinutes =
-      layout.zone === 0
-        ? '0'
-        : `if(${zone} IN ('', 'Z'), 0, if(startsWith(${zone}, '-'), -1, 1) * (toInt64OrZero(substring(${zone}, 2, 2)) * 60 + toInt64OrZero(right(${zone}, 2))))`;
-    const matches = sqlMatch(raw, layout.pattern);
-    accepted.push([matches, exists]);
-    ms.push([matches, `${days} * ${MS_PER_DAY} + ((${hour} * 60 + ${minute}) * 60 + ${second}) * 1000 + ${fraction} - ${offsetMinutes} * 60000`]);
+    const order = [layout.year, layout.month, layout.day, layout.hour, layout.minute, layout.second, layout.fraction, layout.zone];
+    const reordered = `[${order.map((group) => (group === 0 ? "''" : `g[${group}]`)).join(', ')}]`;
+    civilParts.push(`arrayMap(g -> if(empty(g), [], ${reordered}), [extractGroups(${raw}, ${sqlPattern(layout.pattern)})])[1]`);
   }
-  return { accepted: sqlMultiIf(accepted, '0'), ms: sqlMultiIf(ms, 'toInt64(0)') };
+  const none = 'tuple(toUInt8(0), toInt64(0))';
+  let otherwise = none;
+  if (civilParts.length > 0) {
+    // n: year, month, day, hour, minute, second, milliseconds, zone offset in minutes.
+    const numbers =
+      "[toInt64OrZero(p[1]), toInt64OrZero(p[2]), toInt64OrZero(p[3]), toInt64OrZero(p[4]), toInt64OrZero(p[5]), toInt64OrZero(p[6]), " +
+      "toInt64OrZero(substring(rightPad(p[7], 3, '0'), 1, 3)), " +
+      "if(p[8] IN ('', 'Z'), 0, if(startsWith(p[8], '-'), -1, 1) * (toInt64OrZero(substring(p[8], 2, 2)) * 60 + toInt64OrZero(right(p[8], 2))))]";
+    const leap = '((n[1] % 4 = 0 AND n[1] % 100 != 0) OR n[1] % 400 = 0)';
+    const exists = `n[2] BETWEEN 1 AND 12 AND n[3] BETWEEN 1 AND if(n[2] = 2, 28 + ${leap}, 30 + ((n[2] + intDiv(n[2], 8)) % 2)) AND n[4] <= 23 AND n[5] <= 59 AND n[6] <= 59`;
+    // days_from_civil as in daysFromCivil above: all operands non-negative, so intDiv is floor.
+    const y = '(n[1] + 400 - (n[2] <= 2))';
+    const days = `((intDiv(${y}, 400) - 1) * 146097 + (${y} % 400) * 365 + intDiv(${y} % 400, 4) - intDiv(${y} % 400, 100) + intDiv(153 * ((n[2] + 9) % 12) + 2, 5) + n[3] - 1 - 719468)`;
+    const ms = `${days} * ${MS_PER_DAY} + ((n[4] * 60 + n[5]) * 60 + n[6]) * 1000 + n[7] - n[8] * 60000`;
+    const parts = civilParts.length === 1 ? civilParts[0] : `arrayConcat(${civilParts.join(', ')})`;
+    otherwise = `arrayMap(p -> if(empty(p), ${none}, arrayMap(n -> tuple(toUInt8(${exists}), toInt64(${ms})), [${numbers}])[1]), [${parts}])[1]`;
+  }
+  return branches.length === 0 ? otherwise : `multiIf(${branches.join(', ')}, ${otherwise})`;
 }
