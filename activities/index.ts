@@ -4,7 +4,6 @@
  */
 import { log } from '@temporalio/activity';
 import type { Warehouse } from '../clickhouse/client';
-import { currentActivity } from './activityContext';
 import { archiveInputs } from './archive/archiveInputs';
 import { archiveChangeBatch } from './changes/archiveChangeBatch';
 import { assertBatchId } from './changes/batchId';
@@ -37,7 +36,8 @@ import { assertPersonalSettings } from './security/personalSettings';
 import type { PipelineSettings } from './settings';
 import { stageSource, type StageInput } from './stage/stageSource';
 import { runCpuTask } from './threads/cpuTasks';
-import { checkpointFromDetails } from './transform/transformCheckpoint';
+import { convertNdjsonPartitions } from './transform/legacyNdjsonPartitions';
+import { transformActivity } from './transform/transformActivity';
 import type { TransformInput } from './transform/transformSource';
 
 export interface ActivityDependencies {
@@ -64,14 +64,15 @@ export function createActivities({ settings, warehouse, notifiers = [] }: Activi
     async ingestSource(input: IngestInput) {
       assertBusinessDate(input.businessDate);
       const options = { dateFormats: settings.sources[input.source].dateFormats, partitionBytes: settings.partitionBytes, personalData };
-      return runCpuTask('ingest', { dataDir: settings.dataDir, ...input, options }, settings.threads);
+      const summary = await runCpuTask('ingest', { dataDir: settings.dataDir, ...input, options }, settings.threads);
+      // TEMPORARY until the engine ingest writes Parquet partitions itself (legacyNdjsonPartitions.ts).
+      await convertNdjsonPartitions(warehouse, layout, input.businessDate, input.source, summary.partitions);
+      return summary;
     },
     async transformSource(input: TransformInput) {
       assertBusinessDate(input.businessDate);
-      // A retry resumes where the previous attempt's last heartbeat says it stood.
-      const resume = checkpointFromDetails(currentActivity()?.info.heartbeatDetails);
-      const checkpointFile = layout.transformCheckpointFile(input.businessDate, input.source);
-      return runCpuTask('transform', { dataDir: settings.dataDir, ...input, settings: settings.sources[input.source], personalData, resume }, settings.threads, checkpointFile);
+      // In the engine; a retry resumes where the previous attempt's last heartbeat says it stood.
+      return transformActivity(warehouse, layout, settings.sources[input.source], input);
     },
     async checkQuality(input: QualityInput) {
       assertBusinessDate(input.businessDate);

@@ -440,7 +440,7 @@ describe('security: personal data at rest', function () {
     it('no file under the data folder outside landing/, archive/ and quarantine/ holds a personal value in plaintext', async () => {
       const files = filesUnder(data.settings.dataDir, ['landing', 'archive', 'quarantine']);
       const kinds = (re: RegExp) => files.filter((f) => re.test(f)).length;
-      assert.ok(kinds(/work\/.*\.ndjson$/) > 0, 'work partitions were scanned');
+      assert.ok(kinds(/work\/.*\/valid-\d+\.parquet$/) > 0, 'work partitions were scanned');
       assert.ok(kinds(/staging\/customers\/.*\.parquet$/) > 0, 'staged customers were scanned');
       assert.ok(kinds(/reports\/.*\.json$/) > 0 && kinds(/reports\/.*\.html$/) > 0, 'quality reports were scanned');
       assert.ok(kinds(/backups\/.*customer_snapshots\.parquet$/) > 0, 'the warehouse backup was scanned');

@@ -2,7 +2,7 @@
  * Where every file of a run lives, in one place:
  *
  *   landing/<date>/<source>.csv                                raw exports as they arrive
- *   work/<date>/<source>/valid-NNNN.ndjson                     validated rows, hash-partitioned, ingest -> transform
+ *   work/<date>/<source>/valid-NNNN.parquet                    validated rows, hash-partitioned, ingest -> transform
  *   work/<date>/<source>/clean/part-PPPP-NNNN.parquet          transformed rows (per partition P), waiting for the quality gate
  *   work/<date>/<source>/{clean,rules}.partial-<token>/        a transform attempt's finished partitions (resumable)
  *   quarantine/<date>/<source>.quarantine.csv                  rows the contract rejected: file, line, column, reason
@@ -49,7 +49,7 @@ export class DataLayout {
 
   /** Validated rows of one partition, between ingest and transform. */
   validPartition(businessDate: string, source: SourceName, partition: number): string {
-    return this.at('work', date(businessDate), known(source), `valid-${String(partition).padStart(4, '0')}.ndjson`);
+    return this.at('work', date(businessDate), known(source), `valid-${String(partition).padStart(4, '0')}.parquet`);
   }
 
   /** The transformed rows of a day, as Parquet parts, until the quality gate lets stage publish them. */

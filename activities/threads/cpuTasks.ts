@@ -11,7 +11,7 @@ import { readCheckpoint } from '../transform/transformCheckpoint';
 import * as tasks from './tasks';
 import type { TaskFailure } from './tasks';
 
-type TaskName = 'ingest' | 'transform';
+type TaskName = 'ingest';
 type JobOf<N extends TaskName> = Parameters<(typeof tasks)[N]>[0];
 type ResultOf<N extends TaskName> = Exclude<Awaited<ReturnType<(typeof tasks)[N]>>, TaskFailure>;
 

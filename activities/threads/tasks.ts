@@ -1,15 +1,11 @@
 /**
- * The CPU-heavy halves of ingest and transform, as plain functions of serialisable jobs, so they can
+ * The CPU-heavy half of ingest (the transform runs in the engine), as plain functions of serialisable jobs, so they can
  * run on a worker thread (both cores busy) or inline. Errors come back as data: structured clone
  * would drop an ApplicationFailure's type and retry flag on the way out of a thread.
  */
 import type { SourceName } from '../contracts';
 import { DataLayout } from '../files/layout';
 import { ingestSource, type IngestOptions, type IngestSummary } from '../ingest/ingestSource';
-import type { SourceSettings } from '../pipelineConfig';
-import type { TransferableKeys } from '../security/personalDataKeys';
-import type { TransformCheckpoint } from '../transform/transformCheckpoint';
-import { transformSource, type TransformSummary } from '../transform/transformSource';
 
 export interface TaskFailure {
   failed: { message: string; type?: string; nonRetryable?: boolean };
@@ -28,36 +24,12 @@ export interface IngestJob {
   progress: SharedArrayBuffer;
 }
 
-export interface TransformJob {
-  dataDir: string;
-  businessDate: string;
-  source: SourceName;
-  partitions: number;
-  settings: SourceSettings;
-  /** Keys for reproducing personal values in the rules-quarantine file; absent: development keys. */
-  personalData?: TransferableKeys;
-  /** An earlier attempt's checkpoint: resume after its last finished partition. */
-  resume?: TransformCheckpoint;
-  progress: SharedArrayBuffer;
-}
-
 export async function ingest(job: IngestJob): Promise<IngestSummary | TaskFailure> {
   const done = new Int32Array(job.progress);
   return asResult(() =>
     ingestSource(new DataLayout(job.dataDir), { ...job.options, onProgress: (rows) => Atomics.store(done, 0, rows) }, {
       businessDate: job.businessDate,
       source: job.source,
-    }),
-  );
-}
-
-export async function transform(job: TransformJob): Promise<TransformSummary | TaskFailure> {
-  const done = new Int32Array(job.progress);
-  return asResult(() =>
-    transformSource(new DataLayout(job.dataDir), { settings: job.settings, personalData: job.personalData, resume: job.resume, onProgress: (rows) => Atomics.store(done, 0, rows) }, {
-      businessDate: job.businessDate,
-      source: job.source,
-      partitions: job.partitions,
     }),
   );
 }

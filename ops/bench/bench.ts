@@ -23,6 +23,8 @@ import { measureQueryLatency } from './queryLatency';
 import { openWarehouse } from '../../clickhouse/client';
 import { migrate } from '../../clickhouse/migrate';
 import { loadMonth } from '../../activities/load/loadMonth';
+import { convertNdjsonPartitions } from '../../activities/transform/legacyNdjsonPartitions';
+import { transformSource } from '../../activities/transform/transformSource';
 
 const BUSINESS_DATE = '2024-03-10';
 
@@ -53,6 +55,8 @@ async function main(): Promise<void> {
   rmSync(path.join(dataDir, 'work'), { recursive: true, force: true });
   console.log(`input: ${(bytes / 2 ** 20).toFixed(0)} MiB of CSV; threads: ${threads}; partition size: ${(config.pipeline.partitionBytes / 2 ** 20).toFixed(0)} MiB`);
 
+  // The transform runs in the engine: the embedded warehouse benchQueries loads into later.
+  const warehouse = await openWarehouse({ database: 'bench', chdbPath: path.join(dataDir, 'warehouse') });
   const memory = new PeakMemory();
   const started = performance.now();
   // Like dailyLoad: each source's ingest then transform, all sources at once; the pool spreads them.
@@ -63,9 +67,9 @@ async function main(): Promise<void> {
         dataDir, businessDate: BUSINESS_DATE, source,
         options: { dateFormats: config.pipeline.sources[source].dateFormats, partitionBytes: config.pipeline.partitionBytes },
       }, threads);
-      const transformed = await runCpuTask('transform', {
-        dataDir, businessDate: BUSINESS_DATE, source, partitions: ingested.partitions, settings: config.pipeline.sources[source],
-      }, threads);
+      // TEMPORARY until the engine ingest writes Parquet partitions itself (legacyNdjsonPartitions.ts).
+      await convertNdjsonPartitions(warehouse, layout, BUSINESS_DATE, source, ingested.partitions);
+      const transformed = await transformSource(warehouse, layout, { settings: config.pipeline.sources[source] }, { businessDate: BUSINESS_DATE, source, partitions: ingested.partitions });
       await stageSource(layout, { businessDate: BUSINESS_DATE, source });
       return { source, rows: ingested.rowsRead, seconds: (performance.now() - t0) / 1000, quarantined: ingested.rowsQuarantined + transformed.rowsQuarantined, deduplicated: transformed.duplicatesRemoved, out: transformed.rowsOut };
     }),
@@ -73,6 +77,7 @@ async function main(): Promise<void> {
   const seconds = (performance.now() - started) / 1000;
   const peakMb = memory.stop();
   await closeCpuPool();
+  await warehouse.close();
 
   const totalRows = perSource.reduce((sum, s) => sum + s.rows, 0);
   for (const s of perSource) {

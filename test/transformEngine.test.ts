@@ -1,0 +1,122 @@
+/**
+ * The transform in the engine (activities/transform/transformSql.ts): the staged Parquet it writes
+ * (snappy, one row group of at most 64k rows per part, the staged contract's logical types), the same
+ * bytes for the same input, and a partition without a file read as empty.
+ */
+import { strict as assert } from 'node:assert';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { stagedColumns } from '../activities/contracts';
+import { readParquetParts } from '../activities/files/cleanRows';
+import { DataLayout } from '../activities/files/layout';
+import { DEFAULT_SOURCES_SETTINGS } from '../activities/pipelineConfig';
+import { stageSource } from '../activities/stage/stageSource';
+import { partDigest } from '../activities/stage/stagedChecksums';
+import { structureOf, validColumns } from '../activities/transform/transformSql';
+import { transformSource } from '../activities/transform/transformSource';
+import { generateDailyExport } from '../ops/generate/sampleData';
+import { DATE, ingestAndTransform, land } from './helpers/sourceFiles';
+import { tempDir } from './helpers/tempDirs';
+import { rows, testWarehouse } from './helpers/warehouse';
+
+interface ParquetMeta {
+  num_rows: number;
+  row_groups: { num_rows: number }[];
+  columns: { name: string; physical_type: string; logical_type: string; compression: string }[];
+}
+
+async function metadataOf(file: string): Promise<ParquetMeta> {
+  const [meta] = await rows<ParquetMeta>(await testWarehouse(), 'SELECT num_rows, row_groups, columns FROM file({file:String}, ParquetMetadata)', { file });
+  return { ...meta, num_rows: Number(meta.num_rows), row_groups: meta.row_groups.map((g) => ({ num_rows: Number(g.num_rows) })) };
+}
+
+/** products rows as ingest hands them over: `keys` distinct product ids over `count` lines (later lines repeat ids). */
+async function writeProductsPartition(layout: DataLayout, partition: number, count: number, keys: number): Promise<void> {
+  const file = layout.validPartition(DATE, 'products', partition);
+  mkdirSync(path.dirname(file), { recursive: true });
+  const warehouse = await testWarehouse();
+  await warehouse.client.command({
+    query: `INSERT INTO FUNCTION file({file:String}, Parquet, {structure:String})
+      SELECT lower(hex(MD5(toString(number % ${keys})))) AS product_id, if(number % 7 = 0, NULL, 'toys') AS product_category_name,
+        toInt32(number % 3000) AS product_weight_g, toInt32(10) AS product_length_cm, toInt32(number % 50) AS product_height_cm, toInt32(20) AS product_width_cm,
+        fromUnixTimestamp64Milli(toInt64(1710000000000 + (number % 5) * 1000), 'UTC') AS updated_at, {date:String} AS business_date, toInt32(number + 2) AS source_line
+      FROM numbers(${count})`,
+    query_params: { file, structure: structureOf(validColumns('products')), date: DATE },
+    clickhouse_settings: { engine_file_truncate_on_insert: 1 },
+  });
+}
+
+describe('transform in the engine', () => {
+  it('writes snappy parts of one row group of at most 64k rows each, in line order, with the staged types', async () => {
+    const layout = new DataLayout(tempDir('engine-parts'));
+    await writeProductsPartition(layout, 0, 75_000, 70_000);
+    const summary = await transformSource(await testWarehouse(), layout, { settings: DEFAULT_SOURCES_SETTINGS.products }, { businessDate: DATE, source: 'products', partitions: 1 });
+    assert.deepEqual([summary.rowsIn, summary.duplicatesRemoved, summary.rowsOut], [75_000, 5_000, 70_000]);
+    const parts = readdirSync(summary.cleanDir).sort();
+    assert.deepEqual(parts, ['part-0000-0000.parquet', 'part-0000-0001.parquet']);
+    const metas = await Promise.all(parts.map((p) => metadataOf(path.join(summary.cleanDir, p))));
+    assert.deepEqual(metas.map((m) => m.row_groups.map((g) => g.num_rows)), [[65_536], [4_464]]);
+    const types = Object.fromEntries(metas[0].columns.map((c) => [c.name, [c.physical_type, c.logical_type.replace(/,.*/, ''), c.compression]]));
+    assert.deepEqual(Object.keys(types), stagedColumns('products').map((c) => c.name));
+    assert.deepEqual(types.product_id, ['BYTE_ARRAY', 'String', 'SNAPPY']);
+    assert.deepEqual(types.product_weight_g, ['INT32', 'None', 'SNAPPY']);
+    assert.match(metas[0].columns.find((c) => c.name === 'updated_at')!.logical_type, /^Timestamp\(isAdjustedToUTC=true, timeUnit=milliseconds/);
+    // The latest version of each key survives (later lines of a key carry later updated_at), in line order.
+    let previous = 0;
+    let count = 0;
+    for await (const row of readParquetParts(summary.cleanDir)) {
+      assert.ok(Number(row.source_line) > previous, 'rows in line order');
+      previous = Number(row.source_line);
+      count += 1;
+    }
+    assert.equal(count, 70_000);
+  });
+
+  it('money comes out as Int64 cents and timestamps as UTC milliseconds, as the warehouse load reads them', async () => {
+    const { transformed } = await ingestAndTransform(
+      land('payments', 'order_id,payment_sequential,payment_type,payment_installments,payment_value\n' + `${'a'.repeat(32)},1,credit_card,3,12.34\n`),
+      'payments',
+    );
+    const [part] = readdirSync(transformed.cleanDir);
+    const meta = await metadataOf(path.join(transformed.cleanDir, part));
+    const value = meta.columns.find((c) => c.name === 'payment_value')!;
+    assert.deepEqual([value.physical_type, value.logical_type], ['INT64', 'None']);
+    const [row] = await rows<{ payment_value: number | string; installment_bucket: string }>(await testWarehouse(), 'SELECT payment_value, installment_bucket FROM file({file:String}, Parquet)', { file: path.join(transformed.cleanDir, part) });
+    assert.deepEqual([Number(row.payment_value), row.installment_bucket], [1234, '2-3']);
+  });
+
+  it('the same input gives byte-identical staged parts and checksums', async () => {
+    const landed = tempDir('engine-same');
+    await generateDailyExport({ businessDate: DATE, orders: 300, seed: 11, defectRate: 0.1, outDir: landed });
+    const runs: { parts: Record<string, string>; checksums: string }[] = [];
+    for (const name of ['first', 'second']) {
+      const layout = new DataLayout(tempDir(`engine-same-${name}`));
+      mkdirSync(layout.landingDir(DATE), { recursive: true });
+      for (const file of readdirSync(landed)) copyFileSync(path.join(landed, file), path.join(layout.landingDir(DATE), file));
+      const { transformed } = await ingestAndTransform(layout, 'orders');
+      assert.ok(transformed.rowsOut > 100 && transformed.duplicatesRemoved > 0, 'a day with rows and duplicates');
+      const staged = await stageSource(layout, { businessDate: DATE, source: 'orders' });
+      const parts = Object.fromEntries(readdirSync(staged.stagedDir).filter((n) => n.endsWith('.parquet')).sort().map((n) => [n, partDigest(path.join(staged.stagedDir, n))]));
+      runs.push({ parts, checksums: readFileSync(path.join(staged.stagedDir, 'checksums.sha256'), 'utf8') });
+    }
+    assert.ok(Object.keys(runs[0].parts).length > 1, 'several parts');
+    assert.deepEqual(runs[1], runs[0]);
+  });
+
+  it('reads a partition without a file as empty; a day without rows still stages one part with the schema', async () => {
+    const layout = new DataLayout(tempDir('engine-missing'));
+    await writeProductsPartition(layout, 1, 10, 10);
+    const warehouse = await testWarehouse();
+    const some = await transformSource(warehouse, layout, { settings: DEFAULT_SOURCES_SETTINGS.products }, { businessDate: DATE, source: 'products', partitions: 3 });
+    assert.deepEqual([some.rowsIn, some.rowsOut], [10, 10]);
+    assert.deepEqual(readdirSync(some.cleanDir), ['part-0001-0000.parquet']);
+
+    const empty = new DataLayout(tempDir('engine-empty'));
+    const none = await transformSource(warehouse, empty, { settings: DEFAULT_SOURCES_SETTINGS.products }, { businessDate: DATE, source: 'products', partitions: 2 });
+    assert.deepEqual([none.rowsIn, none.rowsOut], [0, 0]);
+    const [part] = readdirSync(none.cleanDir);
+    const meta = await metadataOf(path.join(none.cleanDir, part));
+    assert.equal(meta.num_rows, 0);
+    assert.deepEqual(meta.columns.map((c) => c.name), stagedColumns('products').map((c) => c.name));
+  });
+});
