@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const services = await openWarehouseServices(config);
   try {
-    const connection = await NativeConnection.connect({ address: config.temporal.address });
+    const connection = await connectTemporal(config.temporal.address);
     try {
       const worker = await createCartwheelWorker({ config, connection, warehouse: services.warehouse });
       console.log(`worker polling ${config.temporal.taskQueue} on ${config.temporal.address}; warehouse: ${describeWarehouse(config.warehouse)}`);
@@ -24,6 +24,18 @@ async function main(): Promise<void> {
     }
   } finally {
     await services.close();
+  }
+}
+
+/** The SDK's error for a server that does not answer is a raw tonic::transport::Error: say what to do. */
+async function connectTemporal(address: string): Promise<NativeConnection> {
+  try {
+    return await NativeConnection.connect({ address });
+  } catch (error) {
+    const text = String((error as Error).message);
+    const cause = /Connection refused|timed out|dns error|No route to host|Connection reset/i.exec(text)?.[0] ?? text.split('\n')[0].slice(0, 200);
+    throw new Error(`Temporal at ${address} does not answer (${cause}): start the stack with npm start (it runs a worker of its own), `
+      + 'or start a Temporal server and set TEMPORAL_ADDRESS to it, then npm run worker again');
   }
 }
 
