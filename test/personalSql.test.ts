@@ -278,10 +278,12 @@ describe('personal values in SQL (issue 11)', function () {
         const derivedHex = forms.find((f) => /^[0-9a-f]{64}$/.test(f))!;
         const error = await withPersonalKeys(warehouse.client, keys, async (session) => {
           table = session.join.split(' ')[2];
-          throw new Error(`something quoted ${derivedHex} and ${derivedHex.toUpperCase()}`);
+          const cause = new Error(`the engine said ${Buffer.from(derivedHex, 'hex').toString('base64')}`);
+          throw new Error(`something quoted ${derivedHex} and ${derivedHex.toUpperCase()}`, { cause });
         }).then(() => undefined, (e: Error) => e);
         assert.ok(error, 'the error is rethrown');
-        assert.deepEqual(found(`${error.message}\n${error.stack}`), []);
+        assert.ok(error.cause instanceof Error && error.cause.message.startsWith('the engine said [key material removed]'), 'its cause is scrubbed too');
+        assert.deepEqual(found(`${error.message}\n${error.stack}\n${(error.cause as Error).message}\n${(error.cause as Error).stack}`), []);
         assert.match(error.message, /something quoted \[key material removed\]/);
         assert.match(table, /^_cartwheel_pii_keys_[0-9a-f]+$/);
         await assert.rejects(rows(warehouse, `SELECT * FROM ${table}`), /Unknown table|UNKNOWN_TABLE|doesn't exist/i);

@@ -178,12 +178,17 @@ export function keyMaterialForms(keys: PersonalDataKeys | TransferableKeys): str
   return [...forms];
 }
 
-/** The message and stack of an error with every key form cut out (in place; returns the error). */
+/**
+ * The message and stack of an error, and of its causes, with every key form cut out (in place;
+ * returns the error).
+ */
 export function scrubKeyMaterial<E>(error: E, forms: readonly string[]): E {
   const scrub = (text: string) => forms.reduce((t, form) => t.split(form).join('[key material removed]'), text);
-  if (error instanceof Error) {
-    error.message = scrub(error.message);
-    if (error.stack) error.stack = scrub(error.stack);
+  const seen = new Set<unknown>();
+  for (let e: unknown = error; e instanceof Error && !seen.has(e); e = e.cause) {
+    seen.add(e);
+    e.message = scrub(e.message);
+    if (e.stack) e.stack = scrub(e.stack);
   }
   return error;
 }
