@@ -20,6 +20,7 @@
  * Concurrency: loads in one process run one at a time (the queue below). Two worker processes must
  * not load the same warehouse at once: dimensions are rebuilt whole, so the later swap would win.
  */
+import { ApplicationFailure } from '@temporalio/common';
 import { currentActivity } from '../activityContext';
 import type { Warehouse } from '../../clickhouse/client';
 import { uploadParquet } from '../../clickhouse/parquetUpload';
@@ -102,9 +103,8 @@ async function rebuildMonth(warehouse: Warehouse, layout: DataLayout, input: Loa
       const identifiers = Object.fromEntries(Object.entries(inputs).map(([name, ref]) => [name, resolve(ref)]));
       await command(renderSql(readSql(`load/${table}.sql`), { ...identifiers, target: staging(table) }), { month });
     }
-    const calendarMonths = await monthsTouched(warehouse, month, staging('fact_sales'), staging('fact_payments'));
     await recreateLike(command, staging(CALENDAR_TABLE), CALENDAR_TABLE);
-    await command(renderSql(readSql(`load/${CALENDAR_TABLE}.sql`), { target: staging(CALENDAR_TABLE) }), { months: calendarMonths });
+    const calendarMonths = await buildCalendar(warehouse, month, { sales: staging('fact_sales'), payments: staging('fact_payments'), target: staging(CALENDAR_TABLE) });
 
     // 3. Swap, table by table.
     heartbeat('swap');
@@ -125,6 +125,30 @@ async function rebuildMonth(warehouse: Warehouse, layout: DataLayout, input: Loa
 async function recreateLike(command: (q: string) => Promise<unknown>, staging: string, target: string): Promise<void> {
   await command(`DROP TABLE IF EXISTS ${staging}`);
   await command(`CREATE TABLE ${staging} AS ${target}`);
+}
+
+/** The months dim_date can hold: the range of the engine's Date32 and DateTime64 (YYYYMM). */
+export const CALENDAR_MONTHS = { first: 190001, last: 229912 } as const;
+
+/**
+ * Write into `target` (a table like dim_date) every day of the loaded month and of every month a
+ * date of its facts (`sales`, `payments`: tables like the facts) falls in, whatever year; returns
+ * those months as YYYYMM numbers.
+ */
+export async function buildCalendar(warehouse: Warehouse, month: number, tables: { sales: string; payments: string; target: string }): Promise<number[]> {
+  const months = await monthsTouched(warehouse, month, tables.sales, tables.payments);
+  // The engine's dates (Date32, DateTime64) hold 1900-01-01 to 2299-12-31; its date functions give
+  // wrong days beyond. A fact dated outside must be refused by the contract's bounds, never shifted here.
+  const outside = months.filter((m) => m < CALENDAR_MONTHS.first || m > CALENDAR_MONTHS.last);
+  if (outside.length > 0) {
+    throw ApplicationFailure.create({
+      type: 'DateOutsideCalendar',
+      nonRetryable: true,
+      message: `facts of ${month} name dates in months ${outside.join(', ')}, outside what the warehouse's calendar can hold (${CALENDAR_MONTHS.first} to ${CALENDAR_MONTHS.last}); narrow the contract's date bounds in the settings`,
+    });
+  }
+  await warehouse.client.command({ query: renderSql(readSql(`load/${CALENDAR_TABLE}.sql`), { target: tables.target }), query_params: { months } });
+  return months;
 }
 
 /** The loaded month plus every month of a date its facts use, as YYYYMM numbers. */
