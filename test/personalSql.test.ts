@@ -18,6 +18,7 @@ import { PersonalDataProtector } from '../activities/security/personalDataProtec
 import { keyMaterialForms, maskedValueSql, withPersonalKeys, type PersonalKeySession } from '../activities/security/personalSql';
 import type { Warehouse } from '../clickhouse/client';
 import type { ClickHouseClient } from '@clickhouse/client';
+import { DefaultFailureConverter, defaultPayloadConverter } from '@temporalio/common';
 import { rows, testWarehouse } from './helpers/warehouse';
 
 /** Whether a string survives UTF-8 (no lone surrogate): only such strings reach the engine. */
@@ -287,6 +288,23 @@ describe('personal values in SQL (issue 11)', function () {
         assert.match(error.message, /something quoted \[key material removed\]/);
         assert.match(table, /^_cartwheel_pii_keys_[0-9a-f]+$/);
         await assert.rejects(rows(warehouse, `SELECT * FROM ${table}`), /Unknown table|UNKNOWN_TABLE|doesn't exist/i);
+      });
+
+      it('what a workflow history would record of a failing protecting activity holds no key', async () => {
+        // An activity's error reaches the history as a Failure (message, stack, causes) built by this converter.
+        const toHistory = (error: unknown) => JSON.stringify(new DefaultFailureConverter().errorToFailure(error, defaultPayloadConverter));
+        const failures: string[] = [];
+        for (const fail of [
+          (session: PersonalKeySession) => protectInSql(session, someCustomers(), ', no_such_column'),
+          (session: PersonalKeySession) => protectInSql(session, someCustomers(), ", throwIf(r.n = 3, 'boom') AS t"),
+          () => Promise.reject(new Error('wrapped', { cause: new Error(`quoted ${forms[0]}`) })),
+        ]) {
+          const error = await withPersonalKeys(warehouse.client, keys, fail).then(() => assert.fail('expected a failure'), (e: unknown) => e);
+          failures.push(toHistory(error));
+        }
+        assert.ok(failures[0].includes('no_such_column') && failures[2].includes('[key material removed]'), 'the failures are the ones thrown');
+        assert.deepEqual(failures.flatMap(found), []);
+        assert.ok(found(toHistory(new Error(`quoted ${forms[0]}`))).length > 0, 'control: a key in an error would be found in its history form');
       });
 
       it('a failing key insert reports without the engine\'s message', async () => {
