@@ -10,7 +10,14 @@ import path from 'node:path';
 
 export interface BaselineResult {
   rows: number;
+  /** Wall time of the conversions (and their row counts), from an open engine session. */
   seconds: number;
+  /** process.cpuUsage() of this child over the same work, user + system, all threads. */
+  cpuSeconds: number;
+  /** The same over the whole process lifetime (Node and tsx start included). */
+  processCpuSeconds: number;
+  /** process.resourceUsage().maxRSS / 1024. */
+  peakRssMb: number;
 }
 
 async function main(): Promise<void> {
@@ -19,6 +26,7 @@ async function main(): Promise<void> {
   const session = new Session(path.join(scratch, 'engine'));
   try {
     let rows = 0;
+    const cpuBefore = process.cpuUsage();
     const started = performance.now();
     for (const file of files) {
       const target = path.join(scratch, `${path.basename(file, '.csv')}.parquet`);
@@ -28,8 +36,17 @@ async function main(): Promise<void> {
       );
       rows += Number(session.query(`SELECT count() FROM file('${target}', Parquet)`, 'CSV').trim());
     }
-    const result: BaselineResult = { rows, seconds: (performance.now() - started) / 1000 };
-    process.stdout.write(JSON.stringify(result));
+    const seconds = (performance.now() - started) / 1000;
+    const work = process.cpuUsage(cpuBefore);
+    const total = process.cpuUsage();
+    const result: BaselineResult = {
+      rows,
+      seconds,
+      cpuSeconds: (work.user + work.system) / 1e6,
+      processCpuSeconds: (total.user + total.system) / 1e6,
+      peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    };
+    process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
     session.close();
     rmSync(scratch, { recursive: true, force: true });
