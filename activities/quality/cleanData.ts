@@ -14,7 +14,7 @@ import type { DataLayout } from '../files/layout';
 import { clickhouseTypeOf } from '../load/rawTables';
 import type { FailingSample, RowDescriber } from './samples';
 
-export type SqlRow = Record<string, string | number | null>;
+type SqlRow = Record<string, string | number | null>;
 
 export class CleanSource {
   private readonly specs: Map<string, ColumnSpec>;
@@ -123,14 +123,14 @@ export class CleanData {
    * The first failing rows (by line) as report samples: file, line, key and the given columns,
    * formatted by the describer (ciphertext is never read: it shows as `[encrypted]`).
    */
-  async samples(describer: RowDescriber, options: { where: string; columns: readonly string[]; qualify?: string; orderBy?: string; reason?: string; limit?: number; params?: Record<string, unknown> }): Promise<FailingSample[]> {
+  async samples(describer: RowDescriber, options: { where: string; columns: readonly string[]; qualify?: string; reason?: string; limit?: number; params?: Record<string, unknown> }): Promise<FailingSample[]> {
     const limit = options.limit ?? this.sampleSize;
     const clean = this.source(describer.source);
     if (limit <= 0 || clean.parts.length === 0) return [];
     const wanted = [...new Set([...CONTRACTS[describer.source].key, ...options.columns])];
     const select = [`${clean.col('source_line')} AS _line`, ...wanted.map((c, i) => `${shown(clean, c)} AS _c${i}`)];
     const rows = await this.query(
-      `SELECT ${select.join(', ')} FROM ${clean.relation} WHERE ${options.where}${options.qualify ? ` QUALIFY ${options.qualify}` : ''} ORDER BY ${options.orderBy ?? '_line'} LIMIT {sample_limit:UInt32}`,
+      `SELECT ${select.join(', ')} FROM ${clean.relation} WHERE ${options.where}${options.qualify ? ` QUALIFY ${options.qualify}` : ''} ORDER BY _line LIMIT {sample_limit:UInt32}`,
       { ...options.params, sample_limit: limit },
     );
     return rows.map((row) => {
