@@ -1,11 +1,14 @@
 /**
- * Per-source pipeline configuration: accepted date formats, the dedup key, null strategies and
- * business-rule severities. Validated with zod against the contracts, so a typo names the setting
- * (`sources.orders.nullStrategies.order_city: ...`) instead of failing mid-run.
+ * Per-source pipeline configuration: accepted date formats, null tokens, plausibility bounds and
+ * free-text modes of the contract's columns, the dedup key, null strategies and business-rule
+ * severities. Validated with zod against the contracts, so a typo names the setting
+ * (`sources.orders.nullStrategies.order_city: ...`) instead of failing mid-run. A source's settings
+ * are also what its contract is built with (`CONTRACTS[source].buildSchema(settings)`).
  */
 import { z } from 'zod';
 import { CONTRACTS, contractColumns, SOURCE_NAMES, type SourceName } from './contracts';
-import { DATE_FORMATS, DEFAULT_DATE_FORMATS } from './contracts/timestamps';
+import { BOUNDS_OF_KIND, DEFAULT_NULL_TOKENS, FREE_TEXT_KINDS, FREE_TEXT_MODES, type BoundName } from './contracts/columns';
+import { DATE_FORMATS, dateToEpochMs, DEFAULT_DATE_FORMATS } from './contracts/timestamps';
 import { RULES } from './transform/rules';
 
 export const nullStrategySchema = z.discriminatedUnion('strategy', [
@@ -23,8 +26,33 @@ export type NullStrategy = z.infer<typeof nullStrategySchema>;
 export const ruleActionSchema = z.enum(['quarantine', 'flag', 'off']);
 export type RuleAction = z.infer<typeof ruleActionSchema>;
 
-const sourceSettingsSchema = z.object({
+const boundDate = z.string().refine((date) => dateToEpochMs(date) !== undefined, { error: 'must be a date written YYYY-MM-DD' });
+
+/** Plausibility bounds of one column (contracts/columns.ts ColumnBounds); each replaces the contract's. */
+export const columnBoundsSchema = z.strictObject({
+  /** Largest amount in currency units, at most two decimals (money columns). */
+  max: z
+    .number()
+    .positive()
+    .max(999_999_999_999.99)
+    .refine((max) => Math.abs(Math.round(max * 100) - max * 100) < 1e-6, { error: 'must have at most two decimals' })
+    .optional(),
+  /** Most characters (free-text columns). */
+  maxLength: z.number().int().positive().optional(),
+  /** First date a timestamp may hold (timestamp columns). */
+  earliest: boundDate.optional(),
+  /** First date a timestamp may no longer hold (timestamp columns). */
+  before: boundDate.optional(),
+});
+
+export const sourceSettingsSchema = z.object({
   dateFormats: z.array(z.enum(DATE_FORMATS)).min(1).default([...DEFAULT_DATE_FORMATS]),
+  /** Values read as missing (and counted), besides the empty field: `[]` reads every value as delivered. */
+  nullTokens: z.array(z.string().min(1)).default([...DEFAULT_NULL_TOKENS]),
+  /** Plausibility bounds by column, overriding the contract's: `{ price: { max: 50000 } }`. */
+  bounds: z.record(z.string(), columnBoundsSchema).default({}),
+  /** Line breaks and tabs in free text by column: keep, normalise (each to a space, counted) or quarantine. */
+  freeText: z.record(z.string(), z.enum(FREE_TEXT_MODES)).default({}),
   dedupKey: z.array(z.string()).min(1).optional(),
   latestBy: z.string().optional(),
   nullStrategies: z.record(z.string(), nullStrategySchema).default({}),
@@ -68,6 +96,30 @@ export const sourcesSettingsSchema = z
         if (strategy.strategy === 'unknown_member' && spec.storage !== 'string') {
           ctx.addIssue({ code: 'custom', path: at('nullStrategies', column), message: 'unknown_member applies to text columns only' });
         }
+      }
+      for (const [column, bounds] of Object.entries(settings.bounds)) {
+        const spec = columns.get(column);
+        if (!spec) {
+          ctx.addIssue({ code: 'custom', path: at('bounds', column), message: `no column ${column} in the ${source} contract` });
+          continue;
+        }
+        const accepted = BOUNDS_OF_KIND[spec.kind!];
+        for (const bound of Object.keys(bounds) as BoundName[]) {
+          if (!accepted.includes(bound)) {
+            const has = accepted.length > 0 ? `its bounds are ${accepted.join(', ')}` : 'it has no bounds';
+            ctx.addIssue({ code: 'custom', path: at('bounds', column, bound), message: `${column} is a ${spec.kind} column: ${has}` });
+          }
+        }
+        const earliest = bounds.earliest ?? spec.bounds?.earliest;
+        const before = bounds.before ?? spec.bounds?.before;
+        if (earliest && before && !(dateToEpochMs(earliest)! < dateToEpochMs(before)!)) {
+          ctx.addIssue({ code: 'custom', path: at('bounds', column), message: `earliest (${earliest}) must come before before (${before})` });
+        }
+      }
+      for (const column of Object.keys(settings.freeText)) {
+        const spec = columns.get(column);
+        if (!spec) ctx.addIssue({ code: 'custom', path: at('freeText', column), message: `no column ${column} in the ${source} contract` });
+        else if (!FREE_TEXT_KINDS.has(spec.kind!)) ctx.addIssue({ code: 'custom', path: at('freeText', column), message: `${column} is not a free-text column (free text: ${[...columns.values()].filter((c) => FREE_TEXT_KINDS.has(c.kind!)).map((c) => c.name).join(', ') || 'none'})` });
       }
       for (const rule of Object.keys(settings.rules)) {
         if (!RULES.some((r) => r.name === rule && r.source === source)) {

@@ -27,7 +27,7 @@ export const pipelineSettingsSchema = z.object({
   qualityChecks: qualityConfigSchema.optional(),
   /** Quality alerts beyond the worker log (CARTWHEEL_ALERT_*); absent: log only. */
   alerts: alertSettingsSchema.optional(),
-  /** Per-source date formats, dedup keys, null strategies and rule actions. */
+  /** Per-source date formats, null tokens, column bounds, free-text modes, dedup keys, null strategies and rule actions. */
   sources: sourcesSettingsSchema,
   /** Worker threads for ingest and transform; 0 runs them in the activity's own thread. */
   threads: z.number().int().min(0).max(64),

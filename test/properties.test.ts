@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { strict as assert } from 'node:assert';
 import type { TypedRow } from '../activities/contracts';
-import { parseTimestamp } from '../activities/contracts/timestamps';
+import { daysFromCivil, parseTimestamp } from '../activities/contracts/timestamps';
 import { Deduplicator, rowKey } from '../activities/transform/deduplicate';
 import { id, ingestAndTransform, land } from './helpers/sourceFiles';
 
@@ -40,6 +40,30 @@ describe('properties', () => {
         }),
         { numRuns: 2000 },
       );
+    });
+
+    it('reads every year 0000–9999 exactly: no two-digit-year pivot (issue 13: 0001 became 1901)', () => {
+      // An independent calendar: setUTCFullYear takes years 0–99 literally, unlike Date.UTC.
+      const oracle = (y: number, m: number, day: number, h: number, mi: number, sec: number) => {
+        const d = new Date(0);
+        d.setUTCFullYear(y, m - 1, day);
+        d.setUTCHours(h, mi, sec, 0);
+        return d.getTime();
+      };
+      const years = fc.oneof(fc.integer({ min: 0, max: 9999 }), fc.constantFrom(0, 1, 99, 100, 1899, 1900, 1969, 2000, 9999));
+      fc.assert(
+        fc.property(years, fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 }), fc.integer({ min: 0, max: 86_399 }), (y, m, day, s) => {
+          const [h, mi, sec] = [Math.floor(s / 3600), Math.floor(s / 60) % 60, s % 60];
+          const expected = oracle(y, m, day, h, mi, sec);
+          assert.equal(daysFromCivil(y, m, day) * 86_400_000, oracle(y, m, day, 0, 0, 0));
+          assert.equal(parseTimestamp(`${pad(y, 4)}-${pad(m)}-${pad(day)} ${pad(h)}:${pad(mi)}:${pad(sec)}`, ['ymd_hms']), expected);
+          assert.equal(parseTimestamp(`${pad(day)}/${pad(m)}/${pad(y, 4)} ${pad(h)}:${pad(mi)}:${pad(sec)}`, ['dmy']), expected);
+          assert.equal(parseTimestamp(`${pad(y, 4)}-${pad(m)}-${pad(day)}T${pad(h)}:${pad(mi)}:${pad(sec)}Z`, ['iso8601']), expected);
+        }),
+        { numRuns: 3000 },
+      );
+      assert.equal(parseTimestamp('0001-01-01 00:00:00', ['ymd_hms']), -62135596800000);
+      assert.equal(parseTimestamp('0000-02-29 00:00:00', ['ymd_hms']), oracle(0, 2, 29, 0, 0, 0), 'year 0 is a leap year');
     });
 
     it('never depends on the process time zone', () => {
