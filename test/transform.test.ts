@@ -1,9 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { sourcesSettingsSchema } from '../activities/pipelineConfig';
-import { installmentBucket } from '../activities/transform/enrich';
+import { DERIVED_SQL } from '../activities/transform/transformSql';
 import { loadEnvironment, ENVIRONMENTS } from '../workers/environments';
 import { id, ingestAndTransform, land } from './helpers/sourceFiles';
+import { rows as queryRows, testWarehouse } from './helpers/warehouse';
 
 const ORDERS = 'order_id,order_item_id,customer_id,product_id,seller_id,order_status,order_purchase_timestamp,order_approved_at,order_delivered_customer_date,order_estimated_delivery_date,price,freight_value';
 const line = (order: string, item: number, status: string, purchase: string, delivered: string, estimated: string, price = '10.00', approved = '') =>
@@ -84,8 +85,9 @@ describe('transform', () => {
     assert.equal(rows[0].order_approved_at, Date.UTC(2024, 2, 10, 10));
   });
 
-  it('buckets instalments', () => {
-    assert.deepEqual([0, 1, 2, 3, 4, 6, 7, 12, 13, 24].map(installmentBucket), ['0', '1', '2-3', '2-3', '4-6', '4-6', '7-12', '7-12', '13+', '13+']);
+  it('buckets instalments', async () => {
+    const installmentBucket = await queryRows<{ bucket: string }>(await testWarehouse(), `SELECT ${DERIVED_SQL.payments.installment_bucket} AS bucket FROM (SELECT arrayJoin([0, 1, 2, 3, 4, 6, 7, 12, 13, 24]) AS payment_installments) ORDER BY payment_installments`);
+    assert.deepEqual(installmentBucket.map((r) => r.bucket), ['0', '1', '2-3', '2-3', '4-6', '4-6', '7-12', '7-12', '13+', '13+']);
   });
 });
 

@@ -73,7 +73,7 @@ export async function stageChangeBatch(warehouse: Warehouse, layout: DataLayout,
       const alreadyApplied = new RowListing(layout.changeAlreadyAppliedFile(batchId, source), columns);
       try {
         const read = await readChangeRows(file, source, batchId, sources[source].dateFormats, quarantine);
-        const cleaned = cleanChangeRows(source, read.rows, sources[source]);
+        const cleaned = await cleanChangeRows(warehouse, source, read.rows, sources[source]);
         for (const { row, reason } of cleaned.broken) quarantine.addRow(file, row, reason);
 
         heartbeat({ batchId, source, step: 'look up loaded versions' });

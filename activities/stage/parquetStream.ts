@@ -1,5 +1,7 @@
 /**
- * Writes rows as a folder of snappy Parquet parts (part-0000.parquet, ...), each of at most
+ * Writes JavaScript rows as a folder of snappy Parquet parts (part-0000.parquet, ...): a change batch's
+ * rows of a month (changes/publishChanges.ts). A day's parts are written by the engine instead
+ * (transform/transformSource.ts, parquetOutput.ts). Each part holds at most
  * PART_ROW_GROUPS row groups of ROW_GROUP_ROWS rows. Memory holds one part in columnar form: the
  * parquet-wasm writer keeps a whole file in wasm memory until it ends (measured: a 139 MB file took
  * 273 MB), so one file per day would grow with the day. The folder appears under its final name
@@ -9,12 +11,10 @@ import { Table, tableToIPC, type RecordBatch } from 'apache-arrow';
 import { Compression, Table as WasmTable, WriterPropertiesBuilder, writeParquet } from 'parquet-wasm/node';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomically } from '../files/writeFileAtomically';
 import type { ColumnSpec, TypedRow } from '../contracts';
 import { arrowTable } from './arrowBatch';
+import { ROW_GROUP_ROWS } from './parquetOutput';
 
-/** Rows per row group: large enough for good compression, small enough for bounded memory. */
-export const ROW_GROUP_ROWS = 64 * 1024;
 /** Row groups per part file. */
 export const PART_ROW_GROUPS = 1;
 
@@ -23,35 +23,6 @@ export function partName(index: number): string {
 }
 
 const properties = () => new WriterPropertiesBuilder().setCompression(Compression.SNAPPY).setMaxRowGroupSize(ROW_GROUP_ROWS).build();
-
-/**
- * Writes rows as parts named `<prefix>-NNNN.parquet` into an existing folder, each part under a
- * temporary name first: a crash leaves whole parts or none. For a transform that resumes partition
- * by partition (the prefix names the partition). Returns the rows and parts written.
- */
-export async function writePrefixedParts(dir: string, prefix: string, columns: readonly ColumnSpec[], batches: AsyncIterable<TypedRow[]>): Promise<{ rows: number; parts: number }> {
-  let rows = 0;
-  let parts = 0;
-  let pending: RecordBatch[] = [];
-  const writePart = () => {
-    const file = path.join(dir, `${prefix}-${String(parts).padStart(4, '0')}.parquet`);
-    writeFileAtomically(file, writeParquet(WasmTable.fromIPCStream(tableToIPC(new Table(pending), 'stream')), properties()));
-    parts += 1;
-    pending = [];
-  };
-  for await (const batch of batches) {
-    rows += batch.length;
-    pending.push(...arrowTable(columns, batch).batches);
-    if (pending.length >= PART_ROW_GROUPS) writePart();
-  }
-  if (pending.length > 0) writePart();
-  return { rows, parts };
-}
-
-/** A part with no rows: a folder of a day without rows still carries the schema. */
-export function writeEmptyPart(file: string, columns: readonly ColumnSpec[]): void {
-  writeFileSync(file, writeParquet(WasmTable.fromIPCStream(tableToIPC(arrowTable(columns, []), 'stream')), properties()));
-}
 
 export async function writeParquetParts(dir: string, columns: readonly ColumnSpec[], batches: AsyncIterable<TypedRow[]>): Promise<{ rows: number; parts: number }> {
   const temporary = `${dir}.partial-${process.pid}`;

@@ -6,31 +6,22 @@
  * "Amounts not negative" is enforced earlier, by the contract (money columns refuse negatives).
  * "Payments match order totals" spans two sources and is a quality check, not a row rule.
  */
-import type { SourceName, TypedRow } from '../contracts';
-
-export interface OrderContext {
-  /** Distinct statuses among the order's lines in this export. */
-  statuses: ReadonlySet<string>;
-}
+import type { SourceName } from '../contracts';
 
 export interface BusinessRule {
   name: string;
   source: SourceName;
   defaultAction: 'quarantine' | 'flag';
   description: string;
-  /** True when the row breaks the rule (the change-batch cleaning, cleanChangeRows.ts). */
-  violatedBy(row: TypedRow, order?: OrderContext): boolean;
   /**
-   * The same predicate in ClickHouse SQL over a cleaned row (transformSql.ts): true (1) when the row
-   * breaks the rule, never NULL. `_order_statuses` is the number of distinct statuses of the order's lines.
+   * The predicate in ClickHouse SQL over a cleaned row (transformSql.ts): true (1) when the row breaks
+   * the rule, never NULL. `_order_statuses` is the number of distinct statuses among the order's lines.
    */
   sql: string;
 }
 
 /** SQL: `column` is set and earlier than `than` (a missing value breaks no order rule). */
 const before = (column: string, than: string) => `ifNull(${column} < ${than}, 0)`;
-
-const ts = (row: TypedRow, column: string) => (row[column] === null ? undefined : Number(row[column]));
 
 export const RULES: readonly BusinessRule[] = [
   {
@@ -39,7 +30,6 @@ export const RULES: readonly BusinessRule[] = [
     defaultAction: 'quarantine',
     description: 'an order cannot be delivered before it was bought',
     sql: before('order_delivered_customer_date', 'order_purchase_timestamp'),
-    violatedBy: (row) => (ts(row, 'order_delivered_customer_date') ?? Infinity) < Number(row.order_purchase_timestamp),
   },
   {
     name: 'approval_not_before_purchase',
@@ -47,7 +37,6 @@ export const RULES: readonly BusinessRule[] = [
     defaultAction: 'flag',
     description: 'an order is approved after it is bought',
     sql: before('order_approved_at', 'order_purchase_timestamp'),
-    violatedBy: (row) => (ts(row, 'order_approved_at') ?? Infinity) < Number(row.order_purchase_timestamp),
   },
   {
     name: 'estimate_not_before_purchase',
@@ -55,7 +44,6 @@ export const RULES: readonly BusinessRule[] = [
     defaultAction: 'flag',
     description: 'the estimated delivery date lies after the purchase',
     sql: before('order_estimated_delivery_date', 'order_purchase_timestamp'),
-    violatedBy: (row) => (ts(row, 'order_estimated_delivery_date') ?? Infinity) < Number(row.order_purchase_timestamp),
   },
   {
     name: 'delivery_date_matches_status',
@@ -63,7 +51,6 @@ export const RULES: readonly BusinessRule[] = [
     defaultAction: 'flag',
     description: 'delivered orders have a delivery date, and only they do',
     sql: "(order_status = 'delivered') != (order_delivered_customer_date IS NOT NULL)",
-    violatedBy: (row) => (row.order_status === 'delivered') !== (row.order_delivered_customer_date !== null),
   },
   {
     name: 'order_lines_share_status',
@@ -71,7 +58,6 @@ export const RULES: readonly BusinessRule[] = [
     defaultAction: 'flag',
     description: 'all lines of an order carry the same status',
     sql: '_order_statuses > 1',
-    violatedBy: (_row, order) => (order?.statuses.size ?? 1) > 1,
   },
   {
     name: 'installments_only_for_credit_card',
@@ -79,7 +65,6 @@ export const RULES: readonly BusinessRule[] = [
     defaultAction: 'flag',
     description: 'only credit-card payments are split into instalments',
     sql: "payment_type != 'credit_card' AND payment_installments > 1",
-    violatedBy: (row) => row.payment_type !== 'credit_card' && Number(row.payment_installments) > 1,
   },
   {
     name: 'product_has_dimensions',
@@ -87,8 +72,6 @@ export const RULES: readonly BusinessRule[] = [
     defaultAction: 'flag',
     description: 'a product has a weight and non-zero dimensions',
     sql: ['product_weight_g', 'product_length_cm', 'product_height_cm', 'product_width_cm'].map((c) => `ifNull(${c}, 0) = 0`).join(' OR '),
-    violatedBy: (row) =>
-      ['product_weight_g', 'product_length_cm', 'product_height_cm', 'product_width_cm'].some((c) => Number(row[c]) === 0),
   },
 ];
 

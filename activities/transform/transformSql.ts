@@ -22,7 +22,6 @@ import { CONTRACTS, contractColumns, stagedColumns, storedContractColumns, type 
 import { DERIVED_COLUMNS } from '../contracts/derived';
 import { clickhouseTypeOf } from '../load/rawTables';
 import { dedupOf, type NullStrategy, type SourceSettings } from '../pipelineConfig';
-import { UNKNOWN_MEMBER } from './nullStrategies';
 import { rulesOf, type BusinessRule } from './rules';
 
 export interface ActiveRule {
@@ -57,7 +56,11 @@ export function structureOf(columns: readonly ColumnSpec[]): string {
 
 const DAY_MS = 86_400_000;
 
-const DERIVED_SQL: Record<SourceName, Record<string, string>> = {
+/** What the unknown_member null strategy fills in: the explicit "unknown" member of a dimension attribute. */
+export const UNKNOWN_MEMBER = 'unknown';
+
+/** The calculated columns of contracts/derived.ts, as SQL over a cleaned row (order context: `_order_*`). */
+export const DERIVED_SQL: Record<SourceName, Record<string, string>> = {
   customers: {},
   products: {
     volume_cm3: '_volume',
@@ -91,9 +94,17 @@ const HELPERS_SQL: Record<SourceName, string> = {
 
 /**
  * `input`: a table expression holding rows of validColumns(source) (a file() call, a table). The
- * result's first columns are stagedColumns(source), in order.
+ * result's first columns are stagedColumns(source), in order, then options.extraColumns.
  */
-export function transformSql(source: SourceName, settings: SourceSettings, input: string, options: { key?: readonly string[]; latestBy?: string } = {}): TransformSql {
+export interface TransformSqlOptions {
+  /** Another dedup key and tie-breaking timestamp than the settings' (a change batch: the contract key, updated_at). */
+  key?: readonly string[];
+  latestBy?: string;
+  /** Columns the input carries besides validColumns(source), passed through after the staged ones (a change batch's version columns). */
+  extraColumns?: readonly ColumnSpec[];
+}
+
+export function transformSql(source: SourceName, settings: SourceSettings, input: string, options: TransformSqlOptions = {}): TransformSql {
   const dedup = dedupOf(source, settings);
   const key = options.key ?? dedup.key;
   const latestBy = options.latestBy ?? dedup.latestBy;
@@ -139,6 +150,7 @@ export function transformSql(source: SourceName, settings: SourceSettings, input
     const value = c.name === 'rule_flags' ? '_rule_flags' : derived.includes(c) ? `_derived_${c.name}` : c.name;
     return `CAST(${value} AS ${clickhouseTypeOf(c)}) AS ${c.name}`;
   });
+  for (const c of options.extraColumns ?? []) staged.push(`CAST(${c.name} AS ${clickhouseTypeOf(c)}) AS ${c.name}`);
   const bookkeeping = ['_dropped', ...strategies.map((_, i) => `_null_${i}`), ...rules.map((_, j) => `_rule_${j}`), '_quarantine', '_rows_in'];
   const select = `SELECT ${[...staged, ...bookkeeping].join(', ')} FROM (${sql})`;
   return { select, params, strategies, rules };
