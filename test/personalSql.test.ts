@@ -17,8 +17,13 @@ import { personalDataKeysOf, transferableKeys, type PersonalDataKeys } from '../
 import { PersonalDataProtector } from '../activities/security/personalDataProtector';
 import { keyMaterialForms, maskedValueSql, withPersonalKeys, type PersonalKeySession } from '../activities/security/personalSql';
 import type { Warehouse } from '../clickhouse/client';
-import type { ClickHouseClient } from '@clickhouse/client';
+import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import { DefaultFailureConverter, defaultPayloadConverter } from '@temporalio/common';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { CHDB_PYTHON_ENV, SERVER_TOOL_DIR } from '../clickhouse/server/provision';
+import { startChdbServer } from '../clickhouse/server/server';
+import { tempDir } from './helpers/tempDirs';
 import { rows, testWarehouse } from './helpers/warehouse';
 
 /** Whether a string survives UTF-8 (no lone surrogate): only such strings reach the engine. */
@@ -342,6 +347,54 @@ describe('personal values in SQL (issue 11)', function () {
         assert.ok(text.includes('__cartwheel_pii_keys'), 'control: the log holds the protecting queries');
         assert.deepEqual(found(text), []);
       });
+    });
+
+    it('on a ClickHouse server keeping system.query_log: parameters are logged as substituted text, the keys are not', async function () {
+      // The chDB server (PyPI) as provisioned by npm run provision; it keeps no query_log unless told to.
+      if (!process.env[CHDB_PYTHON_ENV] && !existsSync(path.join(SERVER_TOOL_DIR, 'venv', 'bin', 'python'))) this.skip();
+      const home = tempDir('pii-query-log');
+      mkdirSync(path.join(home, 'config.d'));
+      writeFileSync(
+        path.join(home, 'config.d', 'query_log.xml'),
+        '<clickhouse><query_log><database>system</database><table>query_log</table></query_log></clickhouse>',
+      );
+      const server = await startChdbServer({ home, filesDir: tempDir('pii-query-log-files'), databases: ['cartwheel_pii'], httpPort: 0, tcpPort: 0 });
+      const client = createClient({ ...server.as('admin'), log: { level: ClickHouseLogLevel.OFF } }); // the client's own error log is not under test
+      try {
+        const keys = randomKeys();
+        const forms = keyMaterialForms(keys);
+        const customers = sample(customer, 50, 50).filter((c) => Object.values(c).every((v) => v === null || wellFormed(v)));
+        const values = Object.fromEntries(COLUMNS.map((c) => [c, `r.${c}`]));
+        const structure = ['customer_id String', ...COLUMNS.map((c) => `${c} Nullable(String)`)].join(', ');
+        const protecting = await withPersonalKeys(client, keys, async (session) => {
+          const items = session.protectedColumnsSql('customers', values, ['r.customer_id']);
+          const run = (extra: string) =>
+            client
+              .query({
+                query: `SELECT ${items.join(', ')}${extra} FROM format(JSONEachRow, '${structure}', {data:String}) AS r ${session.join}`,
+                query_params: { data: customers.map((c) => JSON.stringify(c)).join('\n') },
+                format: 'JSONEachRow',
+                session_id: session.sessionId,
+              })
+              .then((r) => r.json());
+          const result = await run('');
+          await assert.rejects(run(', no_such_column'));
+          return result;
+        });
+        assert.equal(protecting.length, customers.length);
+        // Control: a derived-key-shaped value passed as a query parameter, as the keys are not.
+        const parameter = randomBytes(64).toString('hex');
+        await client.query({ query: 'SELECT length({k:String}) AS n', query_params: { k: parameter } }).then((r) => r.text());
+        await client.command({ query: 'SYSTEM FLUSH LOGS' });
+        const logged = JSON.stringify(await (await client.query({ query: 'SELECT * FROM system.query_log', format: 'JSONEachRow' })).json());
+        assert.ok(logged.includes(parameter), 'query_log holds a query parameter, substituted into the query text');
+        assert.ok(logged.includes('__cartwheel_pii_keys') && logged.includes('no_such_column'), 'query_log holds the protecting queries, the failing one too');
+        assert.ok(logged.includes('_hex) FORMAT JSONEachRow'), 'query_log holds the keys insert, without its body');
+        assert.deepEqual(forms.filter((form) => logged.includes(form)), [], 'no key form in system.query_log');
+      } finally {
+        await client.close();
+        await server.stop();
+      }
     });
 
     it('costs less CPU per customer row than protect() (PERSONAL_SQL_BENCH_ROWS=200000 for a measurement)', async () => {
