@@ -32,28 +32,31 @@
  * How the keys travel, and why not as query parameters. HKDF runs here, once per session, as in
  * PersonalCipher; the engine receives only what it needs to encrypt (the AES key of the current key id)
  * and to compute HMAC-SHA256 as SHA256((k ⊕ opad) ‖ SHA256((k ⊕ ipad) ‖ m)) (the IV key and the token
- * key, each as its two padded 64-byte blocks, XORed here). Measured on chDB 26.7: a query parameter is
+ * key, each as its two padded 64-byte blocks, XORed here). Measured on chDB 26.7 (embedded) and 26.9 (server): a query parameter is
  * substituted into the text the engine quotes in its error messages ("... In scope SELECT
  * unhex('<the parameter>') ..."), and a scalar subquery is folded into a constant that execution errors
- * quote too. So the keys are inserted as data (the body of an INSERT, which ClickHouse does not keep in
- * system.query_log, whose `query` stops where inline data begins) into a Memory temporary table, which
+ * quote too. So the keys are inserted as data (the body of an INSERT, which system.query_log does not
+ * keep: its `query` stops where inline data begins) into a Memory temporary table, which
  * exists only in its session and is dropped at the end; the statements CROSS JOIN its one row, so the
  * keys are columns, and error messages name columns, never their values. The insert's own errors are
  * replaced by a message without the engine's text, and any error that leaves use() has every form of
  * every key (hex in either case, base64) cut out before it is rethrown (keyMaterialForms and
  * scrubKeyMaterial are exported for callers and tests that search logs).
  *
- * Where key material is visible: embedded chDB has no system.query_log nor text_log (checked by the
- * test); its npm connection hands the insert to the engine as one string, body included, which nothing
- * records. A ClickHouse server receives the body apart from the statement (HTTP POST) and logs the
- * statement only; the test searches system.query_log when the engine has one, but npm test runs on
- * embedded chDB, so that branch is untested here. Do not log the statements' bodies yourself.
+ * Where key material is visible (measured, test/personalSql.test.ts): a chDB 26.9 server with
+ * system.query_log switched on logs a parametrised query with its parameters substituted into
+ * `query` (and into `exception`), so parameters would put keys in the log; it logs the keys insert as
+ * `INSERT INTO <table> (...) FORMAT JSONEachRow`, without the body, and no key form at all. The
+ * project's chDB server keeps no query_log by default, embedded chDB none at all (nor text_log);
+ * chDB's npm connection hands the insert to the engine as one string, body included, which nothing
+ * records. @clickhouse/client logs a failed query's engine message itself, before any caller sees
+ * it: another reason the statements must not hold keys. Do not log the insert bodies yourself.
  *
  * Cost per customer row, CPU (200k rows on 2 loaded cores: the "costs" test in
  * test/personalSql.test.ts with PERSONAL_SQL_BENCH_ROWS=200000): ~9.5 µs with the default
  * short_circuit_function_evaluation, ~7.5-9 µs with 'disable' (every expression here is safe to
- * evaluate in every branch), against ~65 µs for protect() in JavaScript. Row order is the input's:
- * the one-row CROSS JOIN neither reorders nor multiplies rows.
+ * evaluate in every branch), against ~65 µs for protect() in JavaScript. The one-row CROSS JOIN adds
+ * no rows; order them with ORDER BY as without it.
  */
 import { hkdfSync, randomBytes } from 'node:crypto';
 import type { ClickHouseClient } from '@clickhouse/client';
