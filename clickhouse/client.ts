@@ -1,7 +1,8 @@
 /**
- * The one way to reach the warehouse: a `@clickhouse/client` client, backed by embedded chDB by
- * default or by a ClickHouse server when `CLICKHOUSE_URL` is set. Everything above this module speaks
- * the same client API and never knows which engine answers.
+ * The one way to reach the warehouse: a `@clickhouse/client` client, backed by a ClickHouse server
+ * (`url`: the data folder's chDB server by default, clickhouse/server/localServer.ts, or the one
+ * CLICKHOUSE_URL names) or, without `url`, by embedded chDB in this process (tests that need no
+ * server). Everything above this module speaks the same client API and never knows which engine answers.
  */
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
@@ -22,7 +23,7 @@ export interface Warehouse {
   /** Runs the loads: DDL, inserts, partition swaps. */
   client: ClickHouseClient;
   /**
-   * For queries that must not queue behind a load (npm run sql, the SQL gateway). chDB runs one
+   * For queries that must not queue behind a load. chDB runs one
    * statement at a time per session, so embedded mode opens a second session on the same folder;
    * a server answers concurrent requests anyway, so there it is the same client.
    */

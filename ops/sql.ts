@@ -7,26 +7,36 @@
  *   npm run --silent sql -- --list                         the named queries and what they answer
  *   npm run --silent sql -- --param day=2024-03-10 "SELECT ... WHERE sale_date = {day:Date}"
  *   npm run --silent sql < report.sql                      the statement from standard input
- *   npm run --silent sql -- --migrate                      apply pending migrations (deployments run it
- *                                                          once as a user that may create roles)
+ *   npm run --silent sql -- --migrate                      apply pending migrations (as admin; deployments
+ *                                                          run it once as a user that may create roles)
+ *   npm run --silent sql -- --user loader "SELECT ..."     another user of the data folder's server
+ *   npm run --silent sql -- --credentials                  print the server's address, users and passwords
  *
- * Server mode (CLICKHOUSE_URL) talks to the server. Embedded mode goes through a running worker's SQL
- * gateway when there is one (chDB allows one process per data folder), else opens chDB itself.
+ * Without CLICKHOUSE_URL it talks to the data folder's chDB server (the one beside npm start or a
+ * worker, else one started for this command) as the read-only `analyst`; with CLICKHOUSE_URL, to
+ * that server as CLICKHOUSE_USER.
  */
 import type { DataFormat } from '@clickhouse/client';
 import { parseArgs } from 'node:util';
 import { openWarehouse } from '../clickhouse/client';
+import { credentialsFile, loadOrCreateCredentials, type ServerUser } from '../clickhouse/server/credentials';
+import { localServer, localServerHome } from '../clickhouse/server/localServer';
+import { runningChdbServer } from '../clickhouse/server/server';
 import { migrate } from '../clickhouse/migrate';
 import { listNamedQueries, namedQuery } from '../clickhouse/namedQueries';
 import { describeWarehouse, loadConfig } from '../workers/config';
 import { opsWarehouse } from './stack/warehouseClient';
 
-const USAGE = 'usage: npm run --silent sql -- [--param name=value ...] ("SELECT ..." | --query NAME | --list | --migrate)';
+const USAGE = 'usage: npm run --silent sql -- [--user analyst|loader|admin] [--param name=value ...] ("SELECT ..." | --query NAME | --list | --migrate | --credentials)';
+const USERS = ['analyst', 'loader', 'admin'] as const;
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { query: { type: 'string' }, list: { type: 'boolean' }, migrate: { type: 'boolean' }, param: { type: 'string', multiple: true }, help: { type: 'boolean' } },
+    options: {
+      query: { type: 'string' }, list: { type: 'boolean' }, migrate: { type: 'boolean' }, param: { type: 'string', multiple: true }, help: { type: 'boolean' },
+      user: { type: 'string' }, credentials: { type: 'boolean' },
+    },
   });
   if (values.help) {
     console.log(USAGE);
@@ -36,7 +46,13 @@ async function main(): Promise<number> {
     for (const query of listNamedQueries()) console.log(`${query.name.padEnd(28)}${query.description}`);
     return 0;
   }
+  const user = (values.user ?? 'analyst') as ServerUser;
+  if (!USERS.includes(user)) {
+    console.error(`--user ${values.user}: one of ${USERS.join(', ')}`);
+    return 2;
+  }
   if (values.migrate) return migrateWarehouse();
+  if (values.credentials) return printCredentials();
   const queryParams: Record<string, string> = {};
   for (const pair of values.param ?? []) {
     const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(pair);
@@ -60,7 +76,7 @@ async function main(): Promise<number> {
 
   const config = loadConfig();
   const format = process.stdout.isTTY ? 'PrettyCompactMonoBlock' : 'TabSeparatedWithNames';
-  const { client, close, where } = await opsWarehouse(config);
+  const { client, close, where } = await opsWarehouse(config, user);
   try {
     const result = await client.exec({ query: statement, query_params: queryParams, clickhouse_settings: { default_format: format as DataFormat } });
     for await (const chunk of result.stream) process.stdout.write(chunk as Buffer);
@@ -75,20 +91,44 @@ async function main(): Promise<number> {
   }
 }
 
-/** Apply pending migrations directly (never through a gateway: a worker migrates at its start anyway). */
+/** Apply pending migrations, as the admin of the data folder's server or as CLICKHOUSE_USER. */
 async function migrateWarehouse(): Promise<number> {
   const config = loadConfig();
-  const warehouse = await openWarehouse(config.warehouse);
+  const local = config.warehouse.url ? undefined : await localServer(config.localServer);
+  const warehouseConfig = local ? local.config('admin') : config.warehouse;
   try {
-    const applied = await migrate(warehouse);
-    console.log(applied.length > 0 ? `applied ${applied.join(', ')} to ${describeWarehouse(config.warehouse)}` : `${describeWarehouse(config.warehouse)} is up to date`);
-    return 0;
+    const warehouse = await openWarehouse(warehouseConfig);
+    try {
+      const applied = await migrate(warehouse);
+      console.log(applied.length > 0 ? `applied ${applied.join(', ')} to ${describeWarehouse(warehouseConfig)}` : `${describeWarehouse(warehouseConfig)} is up to date`);
+      return 0;
+    } finally {
+      await warehouse.close();
+    }
   } catch (error) {
     console.error(`migration failed: ${(error as Error).message}`);
     return 1;
   } finally {
-    await warehouse.close();
+    await local?.release();
   }
+}
+
+/** On request only: how to connect a SQL client to the data folder's server, passwords included. */
+async function printCredentials(): Promise<number> {
+  const config = loadConfig();
+  if (config.warehouse.url) {
+    console.error('CLICKHOUSE_URL names the warehouse: its credentials are the deployment\'s (CLICKHOUSE_USER / CLICKHOUSE_PASSWORD)');
+    return 2;
+  }
+  const home = localServerHome(config.pipeline.dataDir);
+  const credentials = loadOrCreateCredentials(home);
+  const server = await runningChdbServer(home);
+  const http = server?.httpPort ?? config.localServer.httpPort;
+  const tcp = server?.tcpPort ?? config.localServer.tcpPort;
+  console.log(`host 127.0.0.1, HTTP port ${http}, native port ${tcp}, database ${config.localServer.database}${server ? '' : ' (not running now)'}`);
+  console.log(`passwords file: ${credentialsFile(home)}`);
+  for (const name of USERS) console.log(`${name.padEnd(8)} ${credentials[name]}`);
+  return 0;
 }
 
 /** The statement piped in, or '' when standard input is a terminal. */

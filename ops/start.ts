@@ -94,7 +94,7 @@ async function main(): Promise<number> {
     // 3. The worker, in this process, with the warehouse it owns.
     const services = await openWarehouseServices(config);
     cleanups.push(() => services.close());
-    console.log(`warehouse: ${describeWarehouse(config.warehouse)}${services.gateway ? ` (SQL gateway ${services.gateway.url})` : ''}`);
+    console.log(`warehouse: ${describeWarehouse(config.warehouse)}${services.sqlAccess ? `\n${services.sqlAccess}` : ''}`);
     console.log(describePayloadProtection(config.payloadKeys));
     const workerConnection = await NativeConnection.connect({ address: config.temporal.address });
     cleanups.push(() => workerConnection.close());

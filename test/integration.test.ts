@@ -1,6 +1,7 @@
 /**
  * The real thing, small: the Temporal dev server started by the project's own tooling, a worker with
- * the real activities, the embedded warehouse, generated exports, and the SQL gateway.
+ * the real activities, the chDB ClickHouse server as its warehouse (the loader user, as in
+ * production), generated exports, and SQL clients reaching the same server as the analyst.
  */
 import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
 import { Worker } from '@temporalio/worker';
@@ -12,31 +13,29 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { createActivities } from '../activities';
 import type { Warehouse } from '../clickhouse/client';
-import { startSqlGateway, type SqlGateway } from '../clickhouse/sqlGateway';
 import type { DailyLoadResult } from '../workflows';
 import { tableChecksums } from './helpers/checksums';
 import { devServerEnv, type DevServerEnv } from './helpers/devServerEnv';
 import { testDataDir } from './helpers/pipeline';
-import { freshWarehouse, rows } from './helpers/warehouse';
+import { freshServerWarehouse, rows, serverEnv, testServer } from './helpers/warehouse';
 import { workflowBundle } from './helpers/workflowBundle';
-import { gatewayStateFile } from '../workers/cartwheelWorker';
 
 const execFileAsync = promisify(execFile);
 
-describe('dailyLoad on the Temporal dev server with the embedded warehouse', function () {
+const DATABASE = 'cartwheel_it';
+
+describe('dailyLoad on the Temporal dev server with the chDB server as warehouse', function () {
   this.timeout(300_000); // the first run may build the Temporal CLI
   let temporal: DevServerEnv;
   let warehouse: Warehouse;
-  let gateway: SqlGateway;
   const data = testDataDir();
 
   before(async () => {
     temporal = await devServerEnv();
-    warehouse = await freshWarehouse();
-    gateway = await startSqlGateway(warehouse, 0, gatewayStateFile(data.settings.dataDir));
+    warehouse = await freshServerWarehouse(DATABASE, 'loader');
   });
   after(async () => {
-    await gateway?.close();
+    await warehouse?.close();
     await temporal?.teardown();
   });
 
@@ -98,9 +97,9 @@ describe('dailyLoad on the Temporal dev server with the embedded warehouse', fun
     }
   });
 
-  it('answers SQL through the gateway with the ClickHouse client', async () => {
+  it('answers SQL to the analyst over HTTP with the ClickHouse client', async () => {
     // Logging off: the failing query below is expected.
-    const client = createClient({ url: gateway.url, log: { level: ClickHouseLogLevel.OFF } });
+    const client = createClient({ ...(await testServer()).as('analyst'), database: DATABASE, log: { level: ClickHouseLogLevel.OFF } });
     try {
       const result = await client.query({ query: 'SELECT count() AS n, {label:String} AS label FROM dim_date', query_params: { label: 'days' }, format: 'JSONEachRow' });
       const [row] = await result.json<{ n: number | string; label: string }>();
@@ -112,11 +111,11 @@ describe('dailyLoad on the Temporal dev server with the embedded warehouse', fun
     }
   });
 
-  it('npm run sql answers from another process while this one holds the embedded warehouse', async () => {
-    // This process owns the chDB folder, so the child can only answer through the gateway.
-    const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', path.join(__dirname, '..', 'ops', 'sql.ts'), 'SELECT count() AS days, min(date) AS first FROM dim_date'], {
-      env: { ...process.env, CARTWHEEL_DATA_DIR: data.settings.dataDir, CARTWHEEL_CHDB_PATH: warehouse.chdbPath },
-    });
+  it('npm run sql answers from another process as the analyst, and the analyst cannot write', async () => {
+    const env = { ...process.env, CARTWHEEL_DATA_DIR: data.settings.dataDir, ...(await serverEnv(DATABASE, 'analyst')) };
+    const sql = (statement: string) => execFileAsync(process.execPath, ['--import', 'tsx', path.join(__dirname, '..', 'ops', 'sql.ts'), statement], { env });
+    await assert.rejects(sql('TRUNCATE TABLE dim_date'), /ACCESS_DENIED|Not enough privileges/);
+    const { stdout } = await sql('SELECT count() AS days, min(date) AS first FROM dim_date');
     const [header, values] = stdout.trim().split('\n');
     assert.equal(header, 'days\tfirst');
     assert.match(values, /^\d+\t2024-\d{2}-01$/);

@@ -10,12 +10,10 @@ import { promisify } from 'node:util';
 import type { Warehouse } from '../clickhouse/client';
 import { listNamedQueries } from '../clickhouse/namedQueries';
 import { measureQueryLatency } from '../ops/bench/queryLatency';
-import { startSqlGateway, type SqlGateway } from '../clickhouse/sqlGateway';
-import { gatewayStateFile } from '../workers/cartwheelWorker';
 import { editCustomer, landedCustomers } from './helpers/landingEdits';
 import { testDataDir } from './helpers/pipeline';
 import { runDay } from './helpers/runActivities';
-import { freshWarehouse, rows, scalar } from './helpers/warehouse';
+import { freshServerWarehouse, rows, scalar, serverEnv } from './helpers/warehouse';
 
 const execFileAsync = promisify(execFile);
 const DAYS = ['2024-02-20', '2024-03-10', '2024-04-11'];
@@ -39,7 +37,8 @@ describe('named analytics queries', function () {
     const april = landedCustomers(data.layout.landingFile(DAYS[2], 'customers'));
     mover = [...april.keys()].filter((id) => february.has(id) && !['AL', 'BA', 'CE', 'MA', 'PB', 'PE', 'PI', 'RN', 'SE'].includes(february.get(id)!.customer_state)).sort()[0];
     editCustomer(data.layout.landingFile(DAYS[2], 'customers'), mover, { customer_state: 'PE', customer_city: 'recife', customer_zip_code_prefix: '50010' });
-    warehouse = await freshWarehouse();
+    // The loader of the chDB server, as in production; npm run sql below asks it as the analyst.
+    warehouse = await freshServerWarehouse('cartwheel_queries', 'loader');
     for (const day of DAYS) await runDay(data.settings, warehouse, day);
     for (const query of listNamedQueries()) answers[query.name] = await rows<Row>(warehouse, query.sql);
   });
@@ -150,17 +149,10 @@ describe('named analytics queries', function () {
   });
 
   describe('npm run sql', () => {
-    let gateway: SqlGateway;
-    const cli = (...args: string[]) =>
+    const cli = async (...args: string[]) =>
       execFileAsync(process.execPath, ['--import', 'tsx', path.join(__dirname, '..', 'ops', 'sql.ts'), ...args], {
-        // CLICKHOUSE_URL emptied: the server-mode tests may set it, and this child must use the gateway.
-        env: { ...process.env, CLICKHOUSE_URL: '', CARTWHEEL_DATA_DIR: data.settings.dataDir, CARTWHEEL_CHDB_PATH: warehouse.chdbPath },
+        env: { ...process.env, CARTWHEEL_DATA_DIR: data.settings.dataDir, ...(await serverEnv('cartwheel_queries', 'analyst')) },
       });
-    before(async () => {
-      // This process owns the chDB folder, so the CLI answers through a gateway, as beside a worker.
-      gateway = await startSqlGateway(warehouse, 0, gatewayStateFile(data.settings.dataDir));
-    });
-    after(() => gateway?.close());
 
     it('--query NAME prints the named query\'s answer as tab-separated values', async () => {
       const { stdout } = await cli('--query', 'monthly_revenue');

@@ -5,10 +5,7 @@
  * loads exactly those dates, each run taking its date from the schedule's action time.
  */
 import { Worker } from '@temporalio/worker';
-import { createClient } from '@clickhouse/client';
 import { strict as assert } from 'node:assert';
-import path from 'node:path';
-import { startSqlGateway } from '../clickhouse/sqlGateway';
 import { auditBackfillRequest } from '../ops/schedule/auditBackfill';
 import { upsertDailySchedule, backfillDailySchedule } from '../ops/schedule/dailySchedule';
 import { openWorkflows } from '../ops/status/openWorkflows';
@@ -18,7 +15,6 @@ import { createActivities } from '../activities';
 import { BUSINESS_DATE, OUTCOME, RUN_KIND } from '../workflows/searchAttributes';
 import { devServerEnv, type DevServerEnv } from './helpers/devServerEnv';
 import { testDataDir } from './helpers/pipeline';
-import { tempDir } from './helpers/tempDirs';
 import { freshWarehouse, rows } from './helpers/warehouse';
 import { workflowBundle } from './helpers/workflowBundle';
 
@@ -73,15 +69,8 @@ describe('Schedules on the Temporal dev server', function () {
     const loaded = await rows<{ d: string }>(warehouse, 'SELECT DISTINCT toString(business_date) AS d FROM fact_sales ORDER BY d');
     assert.deepEqual(loaded.map((r) => r.d), dates);
 
-    // npm run schedule -- backfill audits the request through the worker's SQL gateway.
-    const gateway = await startSqlGateway(warehouse, 0, path.join(tempDir('gateway'), 'state.json'));
-    const gatewayClient = createClient({ url: gateway.url });
-    try {
-      await auditBackfillRequest({ client: gatewayClient }, { scheduleId: 'daily-load', from: dates[0], to: dates[1] });
-    } finally {
-      await gatewayClient.close();
-      await gateway.close();
-    }
+    // npm run schedule -- backfill audits the request in the warehouse.
+    await auditBackfillRequest({ client: warehouse.client }, { scheduleId: 'daily-load', from: dates[0], to: dates[1] });
     const audited = await rows<{ action: string; target: string; outcome: string; workflow_id: string }>(warehouse, "SELECT action, target, outcome, workflow_id FROM audit_log WHERE action = 'backfill'");
     assert.deepEqual(audited, [{ action: 'backfill', target: '2024-03-10..2024-03-11', outcome: 'succeeded', workflow_id: 'daily-load' }]);
     await second.handle.delete();

@@ -58,12 +58,18 @@ describe('security: secrets never appear in logs or errors', function () {
     assertNoSecret(output);
   });
 
-  it('a worker with an embedded warehouse that cannot reach Temporal fails without printing a secret', async () => {
+  it('a worker with the default warehouse (its own chDB server) that cannot reach Temporal fails without printing a secret', async () => {
     const port = await freePort();
-    const { code, output } = await runWorker({ ...secretEnv, CARTWHEEL_DATA_DIR: tempDir('logs-embedded'), CARTWHEEL_GATEWAY_PORT: '0', TEMPORAL_ADDRESS: `127.0.0.1:${port}` });
+    const { code, output } = await runWorker({
+      ...secretEnv,
+      CARTWHEEL_DATA_DIR: tempDir('logs-local-server'),
+      CARTWHEEL_CLICKHOUSE_HTTP_PORT: '0',
+      CARTWHEEL_CLICKHOUSE_TCP_PORT: '0',
+      TEMPORAL_ADDRESS: `127.0.0.1:${port}`,
+    });
     assert.equal(code, 1, output);
     // It got past configuration and the warehouse to the Temporal connection.
-    assert.match(output, new RegExp(`worker failed: .*tcp connect error.*127\\.0\\.0\\.1:${port}`));
+    assert.match(output, new RegExp(`worker failed: Temporal at 127\\.0\\.0\\.1:${port} does not answer`));
     assertNoSecret(output);
   });
 

@@ -1,8 +1,8 @@
 /**
- * `npm run sql` while the worker is loading: chDB runs one statement at a time per session, so the
- * SQL gateway answers on a second session of the same folder. Proof without timing: each answer
- * says how many load statements were executing in the engine while it was computed (from
- * system.processes); had it waited for the load's session, that number would always be 0.
+ * `npm run sql` while the worker is loading: the chDB server answers other clients while a load
+ * statement runs. Proof without timing: each answer says how many load statements were executing
+ * in the server while it was computed (from system.processes, which the admin sees for every
+ * user); had it waited for the load, that number would always be 0.
  */
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import { strict as assert } from 'node:assert';
@@ -10,12 +10,12 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Warehouse } from '../clickhouse/client';
-import { startSqlGateway, type SqlGateway } from '../clickhouse/sqlGateway';
-import { gatewayStateFile } from '../workers/cartwheelWorker';
 import { loadDay } from './helpers/loadDay';
 import { testDataDir } from './helpers/pipeline';
 import { runDay } from './helpers/runActivities';
-import { freshWarehouse, scalar } from './helpers/warehouse';
+import { freshServerWarehouse, scalar, serverEnv, testServer } from './helpers/warehouse';
+
+const DATABASE = 'cartwheel_loading';
 
 const execFileAsync = promisify(execFile);
 const DAY = '2024-05-20';
@@ -39,21 +39,19 @@ describe('npm run sql while a load is running', function () {
   this.timeout(300_000);
   const data = testDataDir();
   let warehouse: Warehouse;
-  let gateway: SqlGateway;
   let client: ClickHouseClient;
   let lines: number;
 
   before(async () => {
-    warehouse = await freshWarehouse();
+    warehouse = await freshServerWarehouse(DATABASE, 'loader');
     await data.generate(DAY, BIG_DAY_ORDERS);
     await runDay(data.settings, warehouse, DAY);
     lines = await scalar(warehouse, 'SELECT count() FROM fact_sales');
-    gateway = await startSqlGateway(warehouse, 0, gatewayStateFile(data.settings.dataDir));
-    client = createClient({ url: gateway.url, log: { level: ClickHouseLogLevel.OFF } });
+    client = createClient({ ...(await testServer()).as('admin'), database: DATABASE, log: { level: ClickHouseLogLevel.OFF } });
   });
   after(async () => {
     await client?.close();
-    await gateway?.close();
+    await warehouse?.close();
   });
 
   /** Reload the big day over and over until `work` is done, so that work always meets a load. */
@@ -77,7 +75,7 @@ describe('npm run sql while a load is running', function () {
     }
   }
 
-  it('answers through the gateway during load statements, and never shows a half-swapped month', async () => {
+  it('answers another client during load statements, and never shows a half-swapped month', async () => {
     const { result: probes, loads } = await whileLoading(async () => {
       const probes: Probe[] = [];
       while (probes.length < MAX_HTTP_PROBES && probes.filter((p) => p.loadStatements > 0).length < 5) {
@@ -89,7 +87,7 @@ describe('npm run sql while a load is running', function () {
       return probes;
     });
     const during = probes.filter((p) => p.loadStatements > 0);
-    report('gateway (HTTP client)', probes, loads);
+    report('HTTP client', probes, loads);
     assert.ok(during.length >= 5, `only ${during.length} of ${probes.length} answers came while a load statement was executing`);
     // The month is swapped table by table, each atomically: a reader sees all of it or all of the last one.
     assert.deepEqual([...new Set(probes.map((p) => p.lines))], [lines]);
@@ -97,13 +95,11 @@ describe('npm run sql while a load is running', function () {
 
   it('npm run sql (another process) answers while the worker is loading', async () => {
     const cli = path.join(__dirname, '..', 'ops', 'sql.ts');
-    // CLICKHOUSE_URL emptied: the server-mode tests may set it, and this child must use the gateway.
-    const env = { ...process.env, CLICKHOUSE_URL: '', CARTWHEEL_DATA_DIR: data.settings.dataDir, CARTWHEEL_CHDB_PATH: warehouse.chdbPath };
+    const env = { ...process.env, CARTWHEEL_DATA_DIR: data.settings.dataDir, ...(await serverEnv(DATABASE, 'admin')) };
     const { result: probes, loads } = await whileLoading(async () => {
       const probes: Probe[] = [];
       while (probes.length < MAX_CLI_PROBES && !probes.some((p) => p.loadStatements > 0)) {
         const started = performance.now();
-        // This process owns the chDB folder: the child can only answer through the gateway.
         const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', cli, PROBE], { env });
         const [header, values] = stdout.trim().split('\n');
         assert.equal(header, 'load_statements\tlines');

@@ -1,50 +1,68 @@
 /**
- * Everything a cartwheel worker process holds: the warehouse (migrated), the SQL gateway to the
- * embedded engine, and the Temporal worker polling the task queue with the workflows and activities.
+ * Everything a cartwheel worker process holds: the warehouse (migrated) and the Temporal worker
+ * polling the task queue with the workflows and activities.
  */
 import { NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
-import path from 'node:path';
 import { createActivities } from '../activities';
-import type { Warehouse } from '../clickhouse/client';
+import { openWarehouse, type Warehouse } from '../clickhouse/client';
 import { migrate } from '../clickhouse/migrate';
 import { openWarehouseWithRetry } from '../clickhouse/openWithRetry';
-import { startSqlGateway, type SqlGateway } from '../clickhouse/sqlGateway';
+import { localServer, type LocalServer } from '../clickhouse/server/localServer';
+import { describeSqlAccess } from '../clickhouse/server/server';
 import type { CartwheelConfig } from './config';
 import { cartwheelDataConverter } from './payloadCodec';
 
 export interface WarehouseServices {
   warehouse: Warehouse;
-  gateway?: SqlGateway;
+  /** The data folder's chDB server, when the warehouse is that one (no CLICKHOUSE_URL). */
+  local?: LocalServer;
+  /** For the log: where SQL clients connect to that server (never a password). */
+  sqlAccess?: string;
   close(): Promise<void>;
 }
 
-/** Where a running worker announces its SQL gateway for `npm run sql`. */
-export function gatewayStateFile(dataDir: string): string {
-  return path.join(dataDir, 'run', 'sql-gateway.json');
-}
-
 /**
- * Open (waiting out a short outage) and migrate the warehouse; in embedded mode also serve it to
- * other processes. A warehouse that stays unavailable fails the start: a worker without one would
- * poll for work it cannot do, while its runs wait safely in Temporal for a worker that has one.
+ * Open (waiting out a short outage) and migrate the warehouse. Without CLICKHOUSE_URL it is the
+ * data folder's chDB server (started here when none runs): migrated as its admin, used as its
+ * loader. Its address becomes config.warehouse, for what logs it. A warehouse that stays unavailable
+ * fails the start: a worker without one would poll for work it cannot do, while its runs wait safely
+ * in Temporal for a worker that has one.
  */
 export async function openWarehouseServices(config: CartwheelConfig): Promise<WarehouseServices> {
-  const warehouse = await openWarehouseWithRetry(config.warehouse, config.warehouseOpen);
+  let local: LocalServer | undefined;
+  if (!config.warehouse.url) {
+    local = await localServer(config.localServer);
+    try {
+      const admin = await openWarehouse(local.config('admin'));
+      try {
+        await migrate(admin);
+      } finally {
+        await admin.close();
+      }
+    } catch (error) {
+      await local.release();
+      throw error;
+    }
+    config.warehouse = local.config('loader');
+  }
+  const warehouse = await openWarehouseWithRetry(config.warehouse, config.warehouseOpen).catch(async (error: unknown) => {
+    await local?.release();
+    throw error;
+  });
   try {
-    await migrate(warehouse);
-    const gateway = warehouse.mode === 'embedded'
-      ? await startSqlGateway(warehouse, config.gatewayPort, gatewayStateFile(config.pipeline.dataDir))
-      : undefined;
+    if (!local) await migrate(warehouse);
     return {
       warehouse,
-      gateway,
+      local,
+      sqlAccess: local && describeSqlAccess(local.server),
       close: async () => {
-        await gateway?.close();
         await warehouse.close();
+        await local?.release();
       },
     };
   } catch (error) {
     await warehouse.close();
+    await local?.release();
     throw error;
   }
 }

@@ -11,6 +11,7 @@ import { DEFAULT_QUALITY_THRESHOLDS, type PipelineSettings } from '../activities
 import { actorSchema } from '../clickhouse/audit';
 import { redactUrl, type WarehouseConfig } from '../clickhouse/client';
 import { DEFAULT_OPEN_RETRY, type OpenRetryPolicy } from '../clickhouse/openWithRetry';
+import type { LocalServerSettings } from '../clickhouse/server/localServer';
 import { ENVIRONMENTS, loadEnvironment, type EnvironmentName } from './environments';
 import { payloadKeysEnvSchema, payloadKeysOf, type PayloadKeys } from './payloadKeys';
 
@@ -26,7 +27,9 @@ const environmentSchema = z.object({
   CARTWHEEL_DATA_DIR: z.string().min(1).default(path.join(REPO_ROOT, 'data')),
   CARTWHEEL_CHDB_PATH: z.string().min(1).optional(),
   CARTWHEEL_TASK_QUEUE: z.string().min(1).default('cartwheel'),
-  CARTWHEEL_GATEWAY_PORT: z.coerce.number().int().min(0).max(65535).default(8124),
+  /** Loopback ports of the data folder's chDB server (the default warehouse); 0 picks free ones. */
+  CARTWHEEL_CLICKHOUSE_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8123),
+  CARTWHEEL_CLICKHOUSE_TCP_PORT: z.coerce.number().int().min(0).max(65535).default(9000),
   CARTWHEEL_MAX_QUARANTINED_SHARE: share.default(DEFAULT_QUALITY_THRESHOLDS.maxQuarantinedShare),
   CARTWHEEL_MAX_ORPHAN_SHARE: share.default(DEFAULT_QUALITY_THRESHOLDS.maxOrphanShare),
   CARTWHEEL_WARN_DUPLICATE_SHARE: share.default(DEFAULT_QUALITY_THRESHOLDS.warnDuplicateShare),
@@ -60,8 +63,11 @@ export interface CartwheelConfig {
   /** Retries of opening the warehouse at start (clickhouse/openWithRetry.ts). */
   warehouseOpen: OpenRetryPolicy;
   temporal: { address: string; namespace: string; taskQueue: string };
-  /** Port of the worker's local SQL gateway to the embedded warehouse (0 picks a free port). */
-  gatewayPort: number;
+  /**
+   * The data folder's chDB server (clickhouse/server/localServer.ts), the warehouse when
+   * CLICKHOUSE_URL names no other server.
+   */
+  localServer: LocalServerSettings;
   /** Keys of the payload codec; undefined: histories are plaintext (refused in prod). */
   payloadKeys?: PayloadKeys;
 }
@@ -113,14 +119,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CartwheelConfi
     },
     warehouseOpen: { ...DEFAULT_OPEN_RETRY, attempts: e.CARTWHEEL_WAREHOUSE_OPEN_ATTEMPTS, initialDelayMs: e.CARTWHEEL_WAREHOUSE_OPEN_DELAY_MS },
     temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.CARTWHEEL_TASK_QUEUE },
-    gatewayPort: e.CARTWHEEL_GATEWAY_PORT,
+    localServer: { dataDir, database: e.CLICKHOUSE_DATABASE, httpPort: e.CARTWHEEL_CLICKHOUSE_HTTP_PORT, tcpPort: e.CARTWHEEL_CLICKHOUSE_TCP_PORT },
     payloadKeys,
   };
 }
 
 /** A one-line description safe for logs: no password, no credentials in URLs. */
 export function describeWarehouse(config: WarehouseConfig): string {
-  return config.url
-    ? `ClickHouse server ${redactUrl(config.url)} database ${config.database}`
-    : `embedded chDB at ${config.chdbPath} database ${config.database}`;
+  if (!config.url) return `embedded chDB at ${config.chdbPath} database ${config.database}`;
+  return `ClickHouse server ${redactUrl(config.url)} database ${config.database}${config.user ? ` as ${config.user}` : ''}`;
 }

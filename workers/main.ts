@@ -16,7 +16,7 @@ async function main(): Promise<void> {
       const worker = await createCartwheelWorker({ config, connection, warehouse: services.warehouse });
       console.log(`worker polling ${config.temporal.taskQueue} on ${config.temporal.address}; warehouse: ${describeWarehouse(config.warehouse)}`);
       console.log(describePayloadProtection(config.payloadKeys));
-      if (services.gateway) console.log(`SQL gateway for npm run sql: ${services.gateway.url}`);
+      if (services.sqlAccess) console.log(services.sqlAccess);
       // The SDK shuts the worker down gracefully on SIGINT/SIGTERM; run() resolves when it is done.
       await worker.run();
     } finally {

@@ -37,7 +37,8 @@ export interface ChdbServerOptions {
   startTimeoutMs?: number;
 }
 
-const stateSchema = z.object({ pid: z.number().int(), httpPort: z.number().int(), tcpPort: z.number().int() });
+/** pid: the launcher; starter: the process that started it (the launcher stops when it is gone). */
+const stateSchema = z.object({ pid: z.number().int(), starter: z.number().int(), httpPort: z.number().int(), tcpPort: z.number().int() });
 export type ServerState = z.infer<typeof stateSchema>;
 
 export interface ChdbServer extends ServerState {
@@ -88,7 +89,8 @@ export async function startChdbServer(options: ChdbServerOptions): Promise<ChdbS
   child.once('error', (error) => (exit = error.message));
   const pid = child.pid!;
   child.unref();
-  const server = handle(home, { pid, httpPort, tcpPort }, credentials);
+  const state: ServerState = { pid, starter: process.pid, httpPort, tcpPort };
+  const server = handle(home, state, credentials);
   const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
   while (!(await pings(httpPort))) {
     if (exit !== undefined || Date.now() > deadline) {
@@ -98,7 +100,7 @@ export async function startChdbServer(options: ChdbServerOptions): Promise<ChdbS
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  writeFileSync(stateFile(home), JSON.stringify({ pid, httpPort, tcpPort } satisfies ServerState));
+  writeFileSync(stateFile(home), JSON.stringify(state));
   return server;
 }
 
@@ -194,4 +196,10 @@ function tailOf(file: string): string {
   } catch {
     return '';
   }
+}
+
+/** One line for logs: where SQL clients connect and where the passwords are (never the passwords). */
+export function describeSqlAccess(server: ChdbServer): string {
+  return `ClickHouse (chDB ${'26.9'}) for SQL clients: HTTP ${server.url}, native 127.0.0.1:${server.tcpPort}; ` +
+    `users analyst (read-only), loader, admin; passwords in ${path.join(server.home, 'credentials.json')} (npm run sql -- --credentials)`;
 }

@@ -41,7 +41,7 @@ export async function damagedParquet(orders = 1000): Promise<FaultResult> {
     const dataDir = await stack.dataDir('faulted');
     worker = await startWorker({ dataDir, temporalAddress: stack.server.address, taskQueue: 'faulted' });
     await (await startDailyRun(stack.client, 'faulted')).result();
-    const before = await starChecksums(worker.gatewayUrl!);
+    const before = await starChecksums(worker.warehouse!);
     await landExport(dataDir, NEXT_DAY, orders);
     const [victim] = stagedFilesOfMonth(new DataLayout(dataDir), 'orders', CHAOS_DATE);
     const original = readFileSync(victim);
@@ -58,7 +58,7 @@ export async function damagedParquet(orders = 1000): Promise<FaultResult> {
         } else {
           caughtBy.push(`${damage}: ${/Parquet file, ([^;]+);/.exec(failure.message)?.[1] ?? '?'}`);
         }
-        const { differing, rowsLost: lost } = compareChecksums(before, await starChecksums(worker.gatewayUrl!));
+        const { differing, rowsLost: lost } = compareChecksums(before, await starChecksums(worker.warehouse!));
         rowsLost += lost;
         if (differing.length > 0) problems.push(`${damage}: the warehouse changed (${differing.join(', ')})`);
       } finally {

@@ -40,13 +40,13 @@ export async function fullDisk(orders = 2000): Promise<FaultResult | undefined> 
     const staging = path.join(dataDir, 'staging');
     const published = existsSync(staging) ? listFiles(staging) : [];
     if (published.length > 0) problems.push(`published despite the full disk: ${published.slice(0, 3).join(', ')}`);
-    const before = await starChecksums(worker.gatewayUrl!);
+    const before = await starChecksums(worker.warehouse!);
     if (Object.values(before).some((t) => t.rows > 0)) problems.push('the warehouse holds rows of the failed run');
 
     // Space back: the same day runs again and completes.
     execFileSync('mount', ['-o', 'remount,size=256m', dataDir]);
     await (await startDailyRun(stack.client, 'faulted')).result();
-    const after = await starChecksums(worker.gatewayUrl!);
+    const after = await starChecksums(worker.warehouse!);
     if (after.fact_sales.rows === 0) problems.push('the run after freeing space loaded nothing');
     return {
       fault: FULL_DISK,

@@ -12,7 +12,7 @@ export async function referenceRun(stack: ChaosStack): Promise<Checksums> {
   const worker = await startWorker({ dataDir, temporalAddress: stack.server.address, taskQueue: 'reference' });
   try {
     await (await startDailyRun(stack.client, 'reference')).result();
-    return await starChecksums(worker.gatewayUrl!);
+    return await starChecksums(worker.warehouse!);
   } finally {
     await worker.stop();
   }

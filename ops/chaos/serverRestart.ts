@@ -23,7 +23,7 @@ export async function serverRestart(orders = 4000): Promise<FaultResult> {
     await waitForRunning(handle, 'transformSource');
     await stack.restartServer();
     await handle.result();
-    const { differing, rowsLost } = compareChecksums(reference, await starChecksums(worker.gatewayUrl!));
+    const { differing, rowsLost } = compareChecksums(reference, await starChecksums(worker.warehouse!));
     return {
       fault: SERVER_RESTART,
       survived: differing.length === 0 && reference.fact_sales.rows > 0,

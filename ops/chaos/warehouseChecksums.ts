@@ -1,14 +1,21 @@
 /**
- * Order-independent content checksums of the star tables, read through a worker's SQL gateway
- * (chDB allows one process per data folder, and the worker is that process). Equal sums, equal tables.
+ * Order-independent content checksums of the star tables, read from the ClickHouse server a worker
+ * uses (the data folder's chDB server). Equal sums, equal tables.
  */
 import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
 import { STAR_TABLES, tableChecksum } from '../backup/tableChecksum';
 
 export type Checksums = Record<string, { rows: number; checksum: string }>;
 
-export async function starChecksums(gatewayUrl: string): Promise<Checksums> {
-  const client = createClient({ url: gatewayUrl, log: { level: ClickHouseLogLevel.OFF } });
+export interface WarehouseConnection {
+  url: string;
+  username: string;
+  password: string;
+  database: string;
+}
+
+export async function starChecksums(warehouse: WarehouseConnection): Promise<Checksums> {
+  const client = createClient({ ...warehouse, log: { level: ClickHouseLogLevel.OFF } });
   try {
     const sums: Checksums = {};
     for (const table of STAR_TABLES) {

@@ -72,7 +72,7 @@ async function folderLocked(stack: Stack, workers: WorkerProcess[], problems: st
     const worker = await starting;
     workers.push(worker);
     await handle.result();
-    const loaded = await starChecksums(worker.gatewayUrl!);
+    const loaded = await starChecksums(worker.warehouse!);
     if (loaded.fact_sales.rows === 0) problems.push('locked folder: the run loaded nothing');
     return 'folder locked by another process: the worker retried with backoff, opened it once released, and the waiting run completed';
   } finally {
@@ -103,7 +103,7 @@ async function closedPort(stack: Stack, workers: WorkerProcess[], problems: stri
   const worker = await startWorker({ dataDir, temporalAddress: stack.server.address, taskQueue: 'faulted' });
   workers.push(worker);
   await handle.result();
-  const loaded = await starChecksums(worker.gatewayUrl!);
+  const loaded = await starChecksums(worker.warehouse!);
   if (loaded.fact_sales.rows === 0) problems.push('closed port: the recovered run loaded nothing');
   return `closed port: retried after ${backoffs.join(', ')} s, then refused to start (${refusal.replace(/^.*worker failed: /, '').slice(0, 160)}); nothing ran, the password stayed out of the log; with the warehouse back the run completed`;
 }

@@ -33,7 +33,7 @@ export async function workerKill(orders = 4000): Promise<FaultResult> {
       worker = await start();
     }
     await handle.result();
-    const { differing, rowsLost } = compareChecksums(reference, await starChecksums(worker.gatewayUrl!));
+    const { differing, rowsLost } = compareChecksums(reference, await starChecksums(worker.warehouse!));
     return {
       fault: WORKER_KILL,
       survived: differing.length === 0 && reference.fact_sales.rows > 0,

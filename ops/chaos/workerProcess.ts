@@ -7,7 +7,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { gatewayStateFile } from '../../workers/cartwheelWorker';
+import { localServerHome } from '../../clickhouse/server/localServer';
+import { runningChdbServer } from '../../clickhouse/server/server';
+import type { WarehouseConnection } from './warehouseChecksums';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
@@ -24,8 +26,8 @@ export interface WorkerOptions {
 export interface WorkerProcess {
   pid: number;
   logFile: string;
-  /** URL of the worker's SQL gateway to its embedded warehouse. */
-  gatewayUrl?: string;
+  /** The data folder's chDB server the worker uses (as its admin), when no CLICKHOUSE_URL is set. */
+  warehouse?: WarehouseConnection;
   /** The exit code or signal once the process has ended. */
   exited: Promise<string>;
   kill(signal: NodeJS.Signals): Promise<string>;
@@ -46,7 +48,8 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerProcess
       TZ: 'UTC',
       CARTWHEEL_DATA_DIR: options.dataDir,
       CARTWHEEL_TASK_QUEUE: options.taskQueue,
-      CARTWHEEL_GATEWAY_PORT: '0',
+      CARTWHEEL_CLICKHOUSE_HTTP_PORT: '0',
+      CARTWHEEL_CLICKHOUSE_TCP_PORT: '0',
       TEMPORAL_ADDRESS: options.temporalAddress,
       ...options.env,
     },
@@ -72,7 +75,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerProcess
   };
   try {
     await waitForLine(logFile, 'worker polling', () => ended, 120_000);
-    if (!options.env?.CLICKHOUSE_URL) worker.gatewayUrl = readGatewayUrl(options.dataDir);
+    if (!options.env?.CLICKHOUSE_URL) worker.warehouse = await localWarehouse(options.dataDir);
     return worker;
   } catch (error) {
     await worker.kill('SIGKILL');
@@ -92,8 +95,10 @@ export async function waitForLine(logFile: string, text: string, ended: () => st
   }
 }
 
-function readGatewayUrl(dataDir: string): string {
-  return (JSON.parse(readFileSync(gatewayStateFile(dataDir), 'utf8')) as { url: string }).url;
+async function localWarehouse(dataDir: string): Promise<WarehouseConnection> {
+  const server = await runningChdbServer(localServerHome(dataDir));
+  if (!server) throw new Error(`the worker runs, but no chDB server answers for ${dataDir}`);
+  return { ...server.as('admin'), database: 'cartwheel' };
 }
 
 /** The worker's own failure line (configuration and connection errors name no personal data). */

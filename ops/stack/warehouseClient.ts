@@ -1,13 +1,12 @@
 /**
- * A ClickHouse client for ops commands: the server when CLICKHOUSE_URL is set, else a running worker's
- * SQL gateway (chDB allows one process per data folder), else the embedded warehouse opened directly.
- * The same choice `npm run sql` makes.
+ * A ClickHouse client for ops commands, as one of the warehouse's users: the server named by
+ * CLICKHOUSE_URL (with CLICKHOUSE_USER / CLICKHOUSE_PASSWORD), else the data folder's chDB server,
+ * the one running (beside npm start or a worker) or one started for this command and stopped after.
  */
-import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
-import { existsSync, readFileSync } from 'node:fs';
+import type { ClickHouseClient } from '@clickhouse/client';
 import { openWarehouse } from '../../clickhouse/client';
-import type { GatewayState } from '../../clickhouse/sqlGateway';
-import { gatewayStateFile } from '../../workers/cartwheelWorker';
+import type { ServerUser } from '../../clickhouse/server/credentials';
+import { localServer } from '../../clickhouse/server/localServer';
 import { describeWarehouse, type CartwheelConfig } from '../../workers/config';
 
 export interface OpsWarehouse {
@@ -16,25 +15,26 @@ export interface OpsWarehouse {
   where: string;
 }
 
-export async function opsWarehouse(config: CartwheelConfig): Promise<OpsWarehouse> {
-  if (!config.warehouse.url) {
-    const gateway = await liveGateway(gatewayStateFile(config.pipeline.dataDir));
-    if (gateway) {
-      const client = createClient({ url: gateway.url, log: { level: ClickHouseLogLevel.OFF } });
-      return { client, close: () => client.close(), where: `the worker's gateway at ${gateway.url}` };
-    }
+/** `user` picks the chDB server's user; with CLICKHOUSE_URL the configured credentials are used. */
+export async function opsWarehouse(config: CartwheelConfig, user: ServerUser = 'loader'): Promise<OpsWarehouse> {
+  if (config.warehouse.url) {
+    const warehouse = await openWarehouse(config.warehouse);
+    return { client: warehouse.client, close: () => warehouse.close(), where: describeWarehouse(config.warehouse) };
   }
-  const warehouse = await openWarehouse(config.warehouse);
-  return { client: warehouse.client, close: () => warehouse.close(), where: describeWarehouse(config.warehouse) };
-}
-
-async function liveGateway(stateFile: string): Promise<GatewayState | undefined> {
-  if (!existsSync(stateFile)) return undefined;
+  const local = await localServer(config.localServer);
   try {
-    const state = JSON.parse(readFileSync(stateFile, 'utf8')) as GatewayState;
-    const response = await fetch(`${state.url}/ping`, { signal: AbortSignal.timeout(2000) });
-    return response.ok ? state : undefined;
-  } catch {
-    return undefined; // a state file left by a worker that is gone
+    const warehouseConfig = local.config(user);
+    const warehouse = await openWarehouse(warehouseConfig);
+    return {
+      client: warehouse.client,
+      close: async () => {
+        await warehouse.close();
+        await local.release();
+      },
+      where: describeWarehouse(warehouseConfig),
+    };
+  } catch (error) {
+    await local.release();
+    throw error;
   }
 }

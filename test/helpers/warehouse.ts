@@ -9,6 +9,7 @@
  *   exits. Its user_files_path is tempRoot(), where every tempDir() lives. Each test file uses a
  *   database of its own from TEST_SERVER_DATABASES (users.xml, read once at start, carries their roles).
  */
+import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -36,7 +37,7 @@ export async function freshWarehouse(): Promise<Warehouse> {
 }
 
 /** Databases of the test server whose loader and analyst roles exist; one per test file. */
-export const TEST_SERVER_DATABASES = ['cartwheel_server', 'cartwheel_clients', 'cartwheel_it'] as const;
+export const TEST_SERVER_DATABASES = ['cartwheel_server', 'cartwheel_it', 'cartwheel_queries', 'cartwheel_loading', 'cartwheel_schedules'] as const;
 export type TestServerDatabase = (typeof TEST_SERVER_DATABASES)[number];
 
 let server: Promise<ChdbServer> | undefined;
@@ -64,6 +65,30 @@ export async function serverWarehouse(database: TestServerDatabase, user: Server
   const running = await testServer();
   const { url, username, password } = running.as(user);
   return openWarehouse({ url, user: username, password, database, chdbPath: '' });
+}
+
+/** An empty, migrated database on the test server (dropped and re-created as admin), opened as `user`. */
+export async function freshServerWarehouse(database: TestServerDatabase, user: ServerUser = 'loader'): Promise<Warehouse> {
+  const running = await testServer();
+  const bootstrap = createClient({ ...running.as('admin'), log: { level: ClickHouseLogLevel.OFF } });
+  try {
+    await bootstrap.command({ query: `DROP DATABASE IF EXISTS ${database} SYNC` });
+  } finally {
+    await bootstrap.close();
+  }
+  const admin = await serverWarehouse(database, 'admin');
+  try {
+    await migrate(admin);
+  } finally {
+    await admin.close();
+  }
+  return serverWarehouse(database, user);
+}
+
+/** Environment for a child process (npm run sql, a worker) that should use the test server as `user`. */
+export async function serverEnv(database: TestServerDatabase, user: ServerUser): Promise<Record<string, string>> {
+  const running = await testServer();
+  return { CLICKHOUSE_URL: running.url, CLICKHOUSE_USER: user, CLICKHOUSE_PASSWORD: running.credentials[user], CLICKHOUSE_DATABASE: database };
 }
 
 /** Run a query and return its rows, with 64-bit integers as numbers whatever the engine. */

@@ -1,0 +1,52 @@
+/**
+ * The data folder's own ClickHouse server: the chDB server in `<data folder>/clickhouse/`, used when
+ * CLICKHOUSE_URL names no other server. A process that needs it (npm start, a worker, npm run sql)
+ * uses the one already running on the folder, or starts it and then owns it: it stops the server
+ * when done, and the server stops by itself if that process dies.
+ */
+import path from 'node:path';
+import type { WarehouseConfig } from '../client';
+import type { ServerUser } from './credentials';
+import { isAlive } from './provision';
+import { runningChdbServer, startChdbServer, type ChdbServer } from './server';
+
+export interface LocalServerSettings {
+  /** The pipeline's data folder: the server's user_files_path; the server lives in its `clickhouse/`. */
+  dataDir: string;
+  database: string;
+  httpPort: number;
+  tcpPort: number;
+}
+
+export interface LocalServer {
+  server: ChdbServer;
+  /** This process started it (and stops it in release()). */
+  owned: boolean;
+  /** The warehouse configuration of one of its users. */
+  config(user: ServerUser): WarehouseConfig;
+  /** Stop the server if this process started it. */
+  release(): Promise<void>;
+}
+
+export const localServerHome = (dataDir: string) => path.join(dataDir, 'clickhouse');
+
+export async function localServer(settings: LocalServerSettings): Promise<LocalServer> {
+  const home = localServerHome(settings.dataDir);
+  let server = await runningChdbServer(home);
+  if (server && !isAlive(server.starter)) {
+    // Its starter died; it is stopping by itself (within a second): wait, then start a new one.
+    for (let waited = 0; isAlive(server.pid) && waited < 10_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+    server = undefined;
+  }
+  const owned = !server;
+  server ??= await startChdbServer({ home, filesDir: settings.dataDir, databases: [settings.database], httpPort: settings.httpPort, tcpPort: settings.tcpPort });
+  const running = server;
+  return {
+    server: running,
+    owned,
+    config: (user) => ({ url: running.url, user, password: running.credentials[user], database: settings.database, chdbPath: '' }),
+    release: async () => {
+      if (owned) await running.stop();
+    },
+  };
+}
