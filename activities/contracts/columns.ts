@@ -18,7 +18,7 @@
  *   - free text with line breaks or tabs is kept, normalised to spaces, or refused, per column.
  */
 import { z } from 'zod';
-import { normaliseEmail, normalisePhone } from './personalValues';
+import { normaliseEmail, normaliseEmailSql, normalisePhone, normalisePhoneSql } from './personalValues';
 import { sqlMatch, sqlMultiIf, sqlString } from './sqlText';
 import { dateToEpochMs, DEFAULT_DATE_FORMATS, describeFormats, parseTimestamp, timestampSql, type DateFormat } from './timestamps';
 
@@ -568,9 +568,12 @@ export function personalText(kind: 'name' | 'street', options: PersonalOptions &
 const NOT_EMAIL = 'must be an e-mail address like name@example.com (no spaces, one @, a dot in the domain)';
 const NOT_PHONE = 'must be a Brazilian phone number: area code and 8 or 9 digits, e.g. (11) 91234-5678 or +55 11 91234 5678';
 
-function notCompiled(kind: string): (raw: string) => { value: string; reason: string } {
-  return () => {
-    throw new Error(`the SQL twin of ${kind} columns is not written yet`);
+/** SQL of a personal value standardised by `standardSql` (NULL when it is not of its kind). */
+function standardisedSql(reading: Reading, standardSql: (raw: string) => string, refused: string): (raw: string) => { value: string; reason: string } {
+  return (raw) => {
+    const missing = reading.missingSql(raw);
+    const standard = standardSql(raw);
+    return { value: `if(${missing}, NULL, ${standard})`, reason: `multiIf(${missing}, '', isNull(${standard}), ${sqlString(refused)}, '')` };
   };
 }
 
@@ -578,20 +581,22 @@ function notCompiled(kind: string): (raw: string) => { value: string; reason: st
 export function emailAddress(options: PersonalOptions = {}): ColumnDef<string | null> {
   return {
     kind: 'email',
-    build: (context) =>
-      decided<string | null>('email', {
+    build: (context) => {
+      const reading = readingOf(context);
+      return decided<string | null>('email', {
         storage: 'string',
         nullable: true,
         personal: 'email',
         optionalInHeader: options.optionalInHeader,
-        reading: readingOf(context),
+        reading,
         decide: (v) => {
           if (v === '') return { value: null };
           const email = normaliseEmail(v);
           return email === undefined ? { reason: NOT_EMAIL } : { value: email };
         },
-        sql: notCompiled('e-mail'),
-      }),
+        sql: standardisedSql(reading, normaliseEmailSql, NOT_EMAIL),
+      });
+    },
   };
 }
 
@@ -599,19 +604,21 @@ export function emailAddress(options: PersonalOptions = {}): ColumnDef<string | 
 export function phoneNumber(options: PersonalOptions = {}): ColumnDef<string | null> {
   return {
     kind: 'phone',
-    build: (context) =>
-      decided<string | null>('phone', {
+    build: (context) => {
+      const reading = readingOf(context);
+      return decided<string | null>('phone', {
         storage: 'string',
         nullable: true,
         personal: 'phone',
         optionalInHeader: options.optionalInHeader,
-        reading: readingOf(context),
+        reading,
         decide: (v) => {
           if (v === '') return { value: null };
           const phone = normalisePhone(v);
           return phone === undefined ? { reason: NOT_PHONE } : { value: phone };
         },
-        sql: notCompiled('phone'),
-      }),
+        sql: standardisedSql(reading, normalisePhoneSql, NOT_PHONE),
+      });
+    },
   };
 }
