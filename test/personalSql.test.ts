@@ -90,9 +90,17 @@ function randomKeys(): PersonalDataKeys {
   return keys;
 }
 
+/**
+ * Evaluate the expressions over the values, with short-circuit evaluation on and off (the engine's
+ * statements may run either way); the two must agree, and their common answer is returned.
+ */
 async function evaluate(warehouse: Warehouse, values: string[], expressions: Record<string, string>): Promise<Record<string, string | null>[]> {
   const select = Object.entries(expressions).map(([name, sql]) => `${sql} AS ${name}`).join(', ');
-  return rows(warehouse, `SELECT ${select} FROM (SELECT arrayJoin({values:Array(String)}) AS v)`, { values });
+  const run = (shortCircuit: string) =>
+    rows<Record<string, string | null>>(warehouse, `SELECT ${select} FROM (SELECT arrayJoin({values:Array(String)}) AS v) SETTINGS short_circuit_function_evaluation = '${shortCircuit}'`, { values });
+  const [on, off] = [await run('enable'), await run('disable')];
+  assert.deepEqual(off, on, 'the same answer with short-circuit evaluation off');
+  return on;
 }
 
 function firstDifference<T>(values: T[], expected: unknown[], actual: unknown[]): string | undefined {
@@ -153,13 +161,14 @@ describe('personal values in SQL (issue 11)', function () {
     });
 
     /** Protect `customers` in one query; `extra` adds select-list items (a failing one, for errors). */
-    async function protectInSql(session: PersonalKeySession, customers: Customer[], extra = ''): Promise<Record<string, string | null>[]> {
+    async function protectInSql(session: PersonalKeySession, customers: Customer[], extra = '', shortCircuit = 'enable'): Promise<Record<string, string | null>[]> {
       const values = Object.fromEntries(COLUMNS.map((c) => [c, `r.${c}`]));
       const items = session.protectedColumnsSql('customers', values, ['r.customer_id']);
       const structure = ['customer_id String', ...COLUMNS.map((c) => `${c} Nullable(String)`), 'n UInt32'].join(', ');
       const query =
         `SELECT r.n AS n, r.customer_id AS customer_id, ${items.join(', ')}${extra} ` +
-        `FROM format(JSONEachRow, ${"'"}${structure}${"'"}, {data:String}) AS r ${session.join} ORDER BY n`;
+        `FROM format(JSONEachRow, ${"'"}${structure}${"'"}, {data:String}) AS r ${session.join} ORDER BY n ` +
+        `SETTINGS short_circuit_function_evaluation = '${shortCircuit}'`;
       const data = customers.map((c, n) => JSON.stringify({ ...c, n })).join('\n');
       const result = await warehouse.client.query({ query, query_params: { data }, format: 'JSONEachRow', session_id: session.sessionId });
       return result.json();
@@ -168,7 +177,11 @@ describe('personal values in SQL (issue 11)', function () {
     it('equal to PersonalDataProtector.protect() byte for byte on 5,000 generated customers, and decryptable by PersonalCipher', async () => {
       const keys = randomKeys();
       const customers = sample(customer, 5000, 20).filter((c) => Object.values(c).every((v) => v === null || wellFormed(v)));
-      const sql = await withPersonalKeys(warehouse.client, transferableKeys(keys), (session) => protectInSql(session, customers));
+      const [sql, withoutShortCircuit] = await withPersonalKeys(warehouse.client, transferableKeys(keys), async (session) => [
+        await protectInSql(session, customers),
+        await protectInSql(session, customers, '', 'disable'),
+      ]);
+      assert.deepEqual(withoutShortCircuit, sql, 'the same with short-circuit evaluation off');
       const protector = new PersonalDataProtector('customers', keys);
       const cipher = new PersonalCipher(keys.cipher);
       assert.equal(sql.length, customers.length);
