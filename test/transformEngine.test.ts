@@ -3,6 +3,7 @@
  * (snappy, one row group of at most 64k rows per part, the staged contract's logical types), the same
  * bytes for the same input, and a partition without a file read as empty.
  */
+import fc from 'fast-check';
 import { strict as assert } from 'node:assert';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -12,7 +13,7 @@ import { DataLayout } from '../activities/files/layout';
 import { DEFAULT_SOURCES_SETTINGS } from '../activities/pipelineConfig';
 import { stageSource } from '../activities/stage/stageSource';
 import { partDigest } from '../activities/stage/stagedChecksums';
-import { structureOf, validColumns } from '../activities/transform/transformSql';
+import { structureOf, transformSql, validColumns } from '../activities/transform/transformSql';
 import { transformSource } from '../activities/transform/transformSource';
 import { generateDailyExport } from '../ops/generate/sampleData';
 import { DATE, ingestAndTransform, land } from './helpers/sourceFiles';
@@ -47,6 +48,41 @@ async function writeProductsPartition(layout: DataLayout, partition: number, cou
 }
 
 describe('transform in the engine', () => {
+  it('deduplicates like the reference rule: per key the latest updated_at, then the later line, whatever the physical order', async () => {
+    const warehouse = await testWarehouse();
+    const table = `_dedup_property_${process.pid}`;
+    await warehouse.client.command({ query: `CREATE OR REPLACE TABLE ${table} (${structureOf(validColumns('products'))}) ENGINE = Memory` });
+    const rowsArb = fc.array(fc.record({ key: fc.constantFrom('a', 'b', 'c', 'd'), updated: fc.integer({ min: 0, max: 5 }), order: fc.double() }), { maxLength: 60 });
+    try {
+      await fc.assert(
+        fc.asyncProperty(rowsArb, async (drawn) => {
+          const lines = drawn.map((r, i) => ({ ...r, line: i + 2 }));
+          await warehouse.client.command({ query: `TRUNCATE TABLE ${table}` });
+          if (lines.length > 0) {
+            const shuffled = [...lines].sort((x, y) => x.order - y.order); // the table's order is not the lines' order
+            await warehouse.client.insert({
+              table,
+              format: 'JSONEachRow',
+              values: shuffled.map((r) => ({ product_id: r.key, product_category_name: null, product_weight_g: 1, product_length_cm: 1, product_height_cm: 1, product_width_cm: 1, updated_at: `2024-03-10 10:00:0${r.updated}.000`, business_date: DATE, source_line: r.line })),
+            });
+          }
+          const expected = new Map<string, (typeof lines)[number]>();
+          for (const r of lines) {
+            const best = expected.get(r.key);
+            if (!best || r.updated > best.updated || (r.updated === best.updated && r.line > best.line)) expected.set(r.key, r);
+          }
+          const generated = transformSql('products', DEFAULT_SOURCES_SETTINGS.products, table);
+          const kept = await rows<{ source_line: number; _rows_in: number | string }>(warehouse, `SELECT source_line, _rows_in FROM (${generated.select}) ORDER BY source_line`, generated.params);
+          assert.deepEqual(kept.map((r) => r.source_line), [...expected.values()].map((r) => r.line).sort((x, y) => x - y));
+          assert.ok(kept.every((r) => Number(r._rows_in) === lines.length), 'rows read counts every line');
+        }),
+        { numRuns: 150 },
+      );
+    } finally {
+      await warehouse.client.command({ query: `DROP TABLE IF EXISTS ${table}` });
+    }
+  });
+
   it('writes snappy parts of one row group of at most 64k rows each, in line order, with the staged types', async () => {
     const layout = new DataLayout(tempDir('engine-parts'));
     await writeProductsPartition(layout, 0, 75_000, 70_000);
