@@ -154,6 +154,31 @@ export async function dailyLoad(input: DailyLoadInput | ScheduledDailyLoadInput)
       throw error;
     }
 
+    // A header-only orders file is a day without sales (a shop closed for the day): nothing of the
+    // day is loaded, its other rows are held back with that reason, and the run warns instead of
+    // stopping at the quality gate over checks with nothing to measure. Added after recorded
+    // histories (all of which have sales), hence the patch, checked only for such a day.
+    const orders = ingested.find((s) => s.source === 'orders');
+    if (orders?.rowsRead === 0 && patched('day-without-sales')) {
+      const message = `no sales on ${businessDate}: ${orders.file} has a header and no rows, so nothing of the day was loaded (warning). If sales are missing from the export, land the full file and run the day again.`;
+      log.warn('day without sales', { businessDate });
+      progress.stage = 'recording';
+      await files.discardWork(businessDate);
+      await warehouse.recordRun({
+        runId, workflowId: info.workflowId, businessDate, kind, status: 'succeeded', qualityVerdict: 'warned', message, startedAt,
+        sources: accounts(ingested, [], undefined, { reason: `a day without sales loads nothing: ${orders.file} has no rows`, refused: [] }),
+        checks: [],
+      });
+      progress.stage = 'done';
+      const sources = accounts(ingested, []);
+      publish('succeeded', runSummary({ businessDate, outcome: 'succeeded', verdict: 'warned', sources, months: {} }));
+      return {
+        businessDate, runId, qualityVerdict: 'warned', qualityReport: '', sources,
+        quarantineFiles: Object.fromEntries(ingested.map((s) => [s.source, s.quarantineFile])) as Record<SourceName, string>,
+        monthRows: {},
+      };
+    }
+
     progress.stage = 'transforming';
     transformed = await Promise.all(
       ingested.map(({ source, partitions }) => threads.transformSource({ businessDate, source, partitions })),

@@ -20,8 +20,8 @@ export interface SourceAccount {
   /** Removed by a drop-row null strategy. */
   rowsDropped: number;
   /**
-   * Read and kept, but not loaded because the run stopped before loading (quality gate, a refused
-   * file, a failed stage): 0 in a successful run. Absent in records written before it existed.
+   * Read and kept, but not loaded: the run stopped before loading (quality gate, a refused file, a
+   * failed stage), or the day had no sales and loads nothing. Absent in records written before it existed.
    */
   rowsHeldBack?: number;
   /** Why rows were held back (the run's failure, in short); empty when none were. */
@@ -50,16 +50,16 @@ const AUDIT_ACTIONS: Partial<Record<RunKind, AuditAction>> = { replay: 'replay' 
 
 /**
  * rows read = loaded + quarantined + deduplicated + dropped + held back, for every source of every
- * run. A successful run holds nothing back.
+ * run; rows held back carry the reason (a stopped run, or a day without sales).
  */
-export function conservationViolations(sources: readonly SourceAccount[], status: RunRecord['status'] = 'succeeded'): string[] {
+export function conservationViolations(sources: readonly SourceAccount[]): string[] {
   const violations: string[] = [];
   for (const s of sources) {
     const heldBack = s.rowsHeldBack ?? 0;
     if (s.rowsRead !== s.rowsLoaded + s.rowsQuarantined + s.rowsDeduplicated + s.rowsDropped + heldBack) {
       violations.push(`${s.source}: read ${s.rowsRead} != loaded ${s.rowsLoaded} + quarantined ${s.rowsQuarantined} + deduplicated ${s.rowsDeduplicated} + dropped ${s.rowsDropped} + held back ${heldBack}`);
-    } else if (status === 'succeeded' && heldBack > 0) {
-      violations.push(`${s.source}: a successful run held back ${heldBack} rows`);
+    } else if (heldBack > 0 && !s.heldBackReason) {
+      violations.push(`${s.source}: ${heldBack} rows held back without a reason`);
     }
   }
   return violations;
@@ -70,7 +70,7 @@ export function conservationViolations(sources: readonly SourceAccount[], status
  * workflow: a row went missing somewhere, and nobody should trust that load.
  */
 export async function recordRun(warehouse: Warehouse, proposed: RunRecord): Promise<void> {
-  const violations = conservationViolations(proposed.sources, proposed.status);
+  const violations = conservationViolations(proposed.sources);
   const record: RunRecord = violations.length === 0
     ? proposed
     : { ...proposed, status: 'failed', message: `conservation violated: ${violations.join('; ')}${proposed.status === 'failed' ? `; the run failed: ${proposed.message}` : ''}` };
