@@ -411,7 +411,7 @@ describe('personal values in SQL (issue 11)', function () {
     });
 
     it('costs less CPU per customer row than protect() (PERSONAL_SQL_BENCH_ROWS=200000 for a measurement)', async () => {
-      const count = Number(process.env.PERSONAL_SQL_BENCH_ROWS ?? 20000);
+      const count = Number(process.env.PERSONAL_SQL_BENCH_ROWS ?? 10000);
       const first = ['Maria', 'José', 'Ana', 'João', 'Francisca', 'Antônio', 'Adriana', 'Carlos'];
       const last = ['da Silva', 'Santos', 'Oliveira', 'Souza', 'Rodrigues', 'Ferreira', 'Alves', 'Pereira Lima'];
       const customers: Customer[] = Array.from({ length: count }, (_, i) => ({
