@@ -125,7 +125,9 @@ const MASK_SQL: Record<PersonalKind, (value: string) => string> = {
 
 /**
  * maskPersonal(kind, raw) as SQL, for a String expression (raw, possibly invalid). A Nullable(String)
- * must be made a String first (ifNull(x, '')): multiIf reads a NULL condition as false.
+ * must be made a String first (ifNull(x, '')): multiIf reads a NULL condition as false. Like
+ * maskPersonal, it masks '' too ('***'); PersonalDataProtector.displayValue shows '' as '', so a
+ * quarantine `_value` twin is if(raw = '', '', maskedValueSql(kind, raw)).
  */
 export function maskedValueSql(kind: PersonalKind, rawExpr: string): string {
   return MASK_SQL[kind](`(${rawExpr})`);
