@@ -18,7 +18,7 @@ import { transformSource } from '../activities/transform/transformSource';
 import { generateDailyExport } from '../ops/generate/sampleData';
 import { DATE, ingestAndTransform, land } from './helpers/sourceFiles';
 import { tempDir } from './helpers/tempDirs';
-import { rows, testWarehouse } from './helpers/warehouse';
+import { rows, serverWarehouse, testWarehouse } from './helpers/warehouse';
 
 interface ParquetMeta {
   num_rows: number;
@@ -154,5 +154,33 @@ describe('transform in the engine', () => {
     const meta = await metadataOf(path.join(none.cleanDir, part));
     assert.equal(meta.num_rows, 0);
     assert.deepEqual(meta.columns.map((c) => c.name), stagedColumns('products').map((c) => c.name));
+  });
+
+  it('runs as the loader on a ClickHouse server (the chDB server) with the same counts and rows as embedded', async function () {
+    this.timeout(300_000);
+    const embedded = new DataLayout(tempDir('engine-embedded'));
+    const served = new DataLayout(tempDir('engine-server'));
+    for (const layout of [embedded, served]) await writeProductsPartition(layout, 0, 3_000, 2_000);
+    const settings = { ...DEFAULT_SOURCES_SETTINGS.products, nullStrategies: { product_category_name: { strategy: 'fill_constant' as const, value: 'none' } } };
+    const input = { businessDate: DATE, source: 'products' as const, partitions: 1 };
+    const local = await transformSource(await testWarehouse(), embedded, { settings }, input);
+    await (await serverWarehouse('cartwheel_loading', 'admin')).close(); // creates the database when missing
+    const server = await serverWarehouse('cartwheel_loading', 'loader');
+    try {
+      const remote = await transformSource(server, served, { settings }, input);
+      const counts = (s: typeof local) => [s.rowsIn, s.rowsOut, s.duplicatesRemoved, s.rowsDropped, s.ruleViolations, s.nullsHandled];
+      assert.deepEqual(counts(remote), counts(local));
+      assert.ok(local.nullsHandled.length === 1 && local.ruleViolations.length === 1, 'nulls filled and rules broken');
+      const all = async (dir: string) => {
+        const out = [];
+        for await (const row of readParquetParts(dir)) out.push(row);
+        return out;
+      };
+      assert.deepEqual(await all(remote.cleanDir), await all(local.cleanDir));
+      const tables = await rows<{ name: string }>(server, "SELECT name FROM system.tables WHERE database = currentDatabase() AND name LIKE '\\_transform\\_%'");
+      assert.deepEqual(tables, [], 'the partition table is dropped');
+    } finally {
+      await server.close();
+    }
   });
 });
