@@ -84,7 +84,7 @@ async function main(): Promise<number> {
   } catch (error) {
     const { message, type } = error as Error & { type?: string };
     console.error(message.trim());
-    if (type === 'UNKNOWN_TABLE') console.error(`(asked ${where}; has a load run there? CARTWHEEL_DATA_DIR picks the data folder)`);
+    if (type === 'UNKNOWN_TABLE' || type === 'UNKNOWN_DATABASE') console.error(`(asked ${where}; has a load run there? CARTWHEEL_DATA_DIR picks the data folder)`);
     return 1;
   } finally {
     await close();

@@ -3,7 +3,7 @@
  * CLICKHOUSE_URL (with CLICKHOUSE_USER / CLICKHOUSE_PASSWORD), else the data folder's chDB server,
  * the one running (beside npm start or a worker) or one started for this command and stopped after.
  */
-import type { ClickHouseClient } from '@clickhouse/client';
+import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import { openWarehouse } from '../../clickhouse/client';
 import type { ServerUser } from '../../clickhouse/server/credentials';
 import { localServer } from '../../clickhouse/server/localServer';
@@ -24,11 +24,12 @@ export async function opsWarehouse(config: CartwheelConfig, user: ServerUser = '
   const local = await localServer(config.localServer);
   try {
     const warehouseConfig = local.config(user);
-    const warehouse = await openWarehouse(warehouseConfig);
+    // The command reports a refused or failed statement itself; the client's own log would repeat it.
+    const client = createClient({ ...local.server.as(user), database: warehouseConfig.database, log: { level: ClickHouseLogLevel.OFF } });
     return {
-      client: warehouse.client,
+      client,
       close: async () => {
-        await warehouse.close();
+        await client.close();
         await local.release();
       },
       where: describeWarehouse(warehouseConfig),
