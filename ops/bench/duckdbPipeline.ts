@@ -17,14 +17,16 @@
  *      delivered columns (personal ones masked);
  *   4. dedup by the contract key (customers, products: latest updated_at, a tie goes to the later
  *      line; orders, payments: the later line);
- *   5. derived columns as activities/transform/enrich.ts computes them;
+ *   5. the derived columns of activities/contracts/derived.ts, computed as cartwheel computes them;
  *   6. snappy Parquet under <outDir>/<source>/year=YYYY/month=MM/ (orders by purchase month, the
  *      other sources by the business date's month, like cartwheel's staging layout).
  *
  * Not done, so the comparison leans slightly in DuckDB's favour: personal columns of customers (name,
  * e-mail, phone, street) are optional text, neither validated as e-mail / phone nor encrypted,
  * tokenised or masked in the output, because DuckDB has no AES-GCM; no null strategies, business rules
- * (rule_flags) or foreign-key checks. The line of a record is exact unless a quoted field spans lines.
+ * (rule_flags) or foreign-key checks. DuckDB's reader is more lenient than cartwheel's on some
+ * structural problems (seen: an unterminated quote read as text). The line of a record is exact
+ * unless a quoted field spans lines.
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
@@ -210,7 +212,7 @@ function decide(column: Column, raw: string, parsed: string): { value: string; r
   }
 }
 
-/** Derived columns (activities/transform/enrich.ts) over the deduplicated, typed rows `d`. */
+/** Derived columns (activities/contracts/derived.ts, as cartwheel computes them) over the deduplicated rows `d`. */
 function derivedSelect(source: Source, businessDate: string): string {
   const [year, month] = businessDate.split('-');
   const constantMonth = `${str(year)} AS year, ${str(month)} AS month`;
@@ -355,7 +357,9 @@ async function runSource(connection: DuckDBConnection, source: Source, landingDi
 
   // 4-6. Dedup by key (latest latestBy, then the later line), derived columns, partitioned snappy Parquet.
   const { key, latestBy } = KEY[source];
-  const order = [...(latestBy ? ['_latest_ms DESC'] : []), 'source_line DESC'].join(', ');
+  // The winner of each key, found on narrow columns (cheaper than a window over whole rows): the
+  // greatest (latestBy, position); the position orders like the line.
+  const winner = latestBy ? `arg_max(_rec, {'latest': _latest_ms, 'rec': _rec})` : 'max(_rec)';
   const drop = ['_rec', '_column', '_reason', '_failing', ...columns.map((_, i) => `_raw${i}`), ...(latestBy ? ['_latest_ms'] : [])];
   const valid = await count(connection, `SELECT count(*) FROM checked WHERE _reason IS NULL`);
   const target = path.join(outDir, source);
@@ -363,8 +367,7 @@ async function runSource(connection: DuckDBConnection, source: Source, landingDi
   const staged = await count(connection, `COPY (
       WITH d AS (
         SELECT source_line, * EXCLUDE (${[...drop, 'source_line'].join(', ')}), ${str(date)} AS business_date
-        FROM (${withLine('_reason IS NULL')})
-        QUALIFY row_number() OVER (PARTITION BY ${key.map(id).join(', ')} ORDER BY ${order}) = 1
+        FROM (${withLine(`_reason IS NULL AND _rec IN (SELECT ${winner} FROM checked WHERE _reason IS NULL GROUP BY ${key.map(id).join(', ')})`)})
       )
       ${derivedSelect(source, date)}
     ) TO ${str(target)} (FORMAT PARQUET, COMPRESSION SNAPPY, PARTITION_BY (year, month))`);
