@@ -1,7 +1,8 @@
 /**
  * Header-only dimension exports are an empty delta (README, "Empty files"): a customers or products
  * file with a header and no rows loads the day, its orders resolving their customers and products
- * against the members the warehouse already holds. (A header-only orders file, a day without sales,
+ * against the members the warehouse already holds, and its facts carry those members' attributes
+ * from their latest earlier export. (A header-only orders file, a day without sales,
  * is a workflow decision: test/runAccounts.test.ts.)
  */
 import { strict as assert } from 'node:assert';
@@ -34,5 +35,11 @@ describe('header-only dimension exports', function () {
     assert.deepEqual([loaded.rowsLoaded.customers, loaded.rowsLoaded.products, loaded.rowsLoaded.orders], [0, 0, 4]);
     assert.equal(await scalar(warehouse, "SELECT count() FROM fact_sales WHERE business_date = '2024-03-11'"), 4);
     assert.deepEqual(await members(), before, 'the known customers stay as they were');
+    // The day's lines carry the attributes of their members' latest export, not 'unknown'.
+    assert.deepEqual(await rows(warehouse, `SELECT business_date, customer_state, product_category, count() AS n, countIf(customer_unique_id = '') AS without_unique_id
+      FROM fact_sales GROUP BY ALL ORDER BY ALL`), [
+      { business_date: '2024-03-10', customer_state: 'SP', product_category: 'brinquedos', n: 4, without_unique_id: 0 },
+      { business_date: '2024-03-11', customer_state: 'SP', product_category: 'brinquedos', n: 4, without_unique_id: 0 },
+    ]);
   });
 });

@@ -25,7 +25,7 @@ const staged = (table: string): TableInput => ({ staged: table });
 export const BUILT_TABLES: readonly BuiltTable[] = [
   { table: 'customer_snapshots', scope: 'month', inputs: { customers: raw('customers') } },
   { table: 'product_snapshots', scope: 'month', inputs: { products: raw('products') } },
-  { table: 'fact_sales', scope: 'month', inputs: { orders: raw('orders'), customers: raw('customers'), products: raw('products') } },
+  { table: 'fact_sales', scope: 'month', inputs: { orders: raw('orders'), customers: raw('customers'), products: raw('products'), customer_snapshots: staged('customer_snapshots'), product_snapshots: staged('product_snapshots') } },
   { table: 'fact_payments', scope: 'month', inputs: { payments: raw('payments') } },
   { table: 'agg_daily_sales', scope: 'month', inputs: { sales: staged('fact_sales') } },
   { table: 'agg_sales_by_category_state', scope: 'month', inputs: { sales: staged('fact_sales') } },

@@ -1,7 +1,10 @@
 -- The month's staged order lines -> fact_sales. Each line takes its customer's and product's
--- attributes from the export of its own business date (customers.csv lists exactly the customers
--- of the day's orders; products.csv is the day's catalogue), so a month's facts depend on that
--- month's files alone. ANY joins: a line never multiplies. Staged money is integer cents: exact.
+-- attributes from the export of its own business date (customers.csv lists the customers of the
+-- day's orders; products.csv is the day's catalogue). A delta export (header-only, or lacking a
+-- member the warehouse knows) leaves a line to the member's latest earlier export: the month's
+-- snapshots and those of the other months the warehouse holds when the month is loaded; 'unknown'
+-- only for a member no export has named. ANY joins: a line never multiplies. Staged money is
+-- integer cents: exact.
 -- Delivery measures are computed here from the base columns.
 --
 -- Versions: the raw month holds the days' export rows (no updated_at, change_batch '') and the
@@ -20,10 +23,10 @@ SELECT
     o.order_id,
     o.order_item_id,
     o.customer_id,
-    c.customer_unique_id,
-    if(c.customer_id = '', 'unknown', c.customer_state),
+    if(c.customer_id != '', c.customer_unique_id, kc.customer_unique_id),
+    if(c.customer_id != '', c.customer_state, if(kc.customer_id != '', kc.state, 'unknown')),
     o.product_id,
-    if(p.product_id = '', 'unknown', ifNull(p.product_category_name, 'unknown')),
+    if(p.product_id != '', ifNull(p.product_category_name, 'unknown'), if(kp.product_id != '', kp.category, 'unknown')),
     o.seller_id,
     o.order_status,
     o.order_purchase_timestamp,
@@ -57,4 +60,31 @@ FROM
 ) AS o
 ANY LEFT JOIN ${customers} AS c ON c.customer_id = o.customer_id AND c.business_date = o.business_date
 ANY LEFT JOIN ${products} AS p ON p.product_id = o.product_id AND p.business_date = o.business_date
+-- The latest export of each member on or before the line's business date (used where the day's lacks it).
+ANY LEFT JOIN
+(
+    SELECT d.customer_id AS customer_id, d.day AS day, argMax(k.customer_unique_id, k.business_date) AS customer_unique_id, argMax(k.state, k.business_date) AS state
+    FROM (SELECT DISTINCT customer_id, toDate(business_date) AS day FROM ${orders}) AS d
+    INNER JOIN
+    (
+        SELECT customer_id, business_date, customer_unique_id, state FROM ${customer_snapshots}
+        UNION ALL
+        SELECT customer_id, business_date, customer_unique_id, state FROM customer_snapshots WHERE toYYYYMM(business_date) != {month:UInt32}
+    ) AS k ON k.customer_id = d.customer_id
+    WHERE k.business_date <= d.day
+    GROUP BY d.customer_id, d.day
+) AS kc ON kc.customer_id = o.customer_id AND kc.day = toDate(o.business_date)
+ANY LEFT JOIN
+(
+    SELECT d.product_id AS product_id, d.day AS day, argMax(k.category, k.business_date) AS category
+    FROM (SELECT DISTINCT product_id, toDate(business_date) AS day FROM ${orders}) AS d
+    INNER JOIN
+    (
+        SELECT product_id, business_date, category FROM ${product_snapshots}
+        UNION ALL
+        SELECT product_id, business_date, category FROM product_snapshots WHERE toYYYYMM(business_date) != {month:UInt32}
+    ) AS k ON k.product_id = d.product_id
+    WHERE k.business_date <= d.day
+    GROUP BY d.product_id, d.day
+) AS kp ON kp.product_id = o.product_id AND kp.day = toDate(o.business_date)
 SETTINGS join_use_nulls = 0;
