@@ -13,7 +13,7 @@
  * (0000–9999): no library call that reads years 0–99 as 1900–1999 (Date.UTC does). `timestampSql`
  * is the same parser in ClickHouse SQL; test/contractSql.test.ts holds the two equal.
  */
-import { sqlMatch, sqlPattern } from './sqlText';
+import { sqlMatch } from './sqlText';
 
 export const DATE_FORMATS = ['iso8601', 'ymd_hms', 'dmy', 'epoch_s', 'epoch_ms'] as const;
 export type DateFormat = (typeof DATE_FORMATS)[number];
@@ -127,41 +127,54 @@ function zoneOffsetMs(zone: string): number {
 
 /**
  * SQL over a String `raw`: a Tuple(UInt8, Int64) expression, (1, epoch milliseconds) when one of
- * `formats` accepts the text, else (0, 0). The text is parsed once: each civil format's groups are
- * extracted once (an empty array when its pattern does not match; at most one matches), reordered
- * to year, month, day, hour, minute, second, fraction, zone, and decided by one lambda, so the
- * expression stays small whatever the number of formats.
+ * `formats` accepts the text, else (0, 0).
+ *
+ * Cheap on purpose (it runs for every timestamp of every row): each format's pattern is matched
+ * once, and the parts are read at fixed positions, which the patterns guarantee: YYYY-MM-DD… has
+ * the year at 1, month at 6, day at 9; DD/MM/YYYY… (a '/' at 3) the day at 1, month at 4, year at
+ * 7; all have the hour at 12, the minute at 15 and, after a ':' at 17, the second at 18; a fraction
+ * follows a '.' at 20 up to the zone, which starts at the only 'Z', '+' or '-' after position 17.
  */
 export function timestampSql(raw: string, formats: readonly DateFormat[]): string {
-  const civilParts: string[] = [];
-  const branches: string[] = [];
+  const epochBranches: string[] = [];
+  const civilMatches: string[] = [];
   for (const format of formats) {
     const epoch = EPOCHS[format];
-    if (epoch) {
-      branches.push(`${sqlMatch(raw, epoch.pattern)}, tuple(toUInt8(1), toInt64OrZero(${raw}) * ${epoch.scale})`);
-      continue;
-    }
-    const layout = LAYOUTS[format]!;
-    const order = [layout.year, layout.month, layout.day, layout.hour, layout.minute, layout.second, layout.fraction, layout.zone];
-    const reordered = `[${order.map((group) => (group === 0 ? "''" : `g[${group}]`)).join(', ')}]`;
-    civilParts.push(`arrayMap(g -> if(empty(g), [], ${reordered}), [extractGroups(${raw}, ${sqlPattern(layout.pattern)})])[1]`);
+    if (epoch) epochBranches.push(`${sqlMatch(raw, epoch.pattern)}, tuple(toUInt8(1), toInt64OrZero(${raw}) * ${epoch.scale})`);
+    else civilMatches.push(sqlMatch(raw, LAYOUTS[format]!.pattern));
   }
   const none = 'tuple(toUInt8(0), toInt64(0))';
   let otherwise = none;
-  if (civilParts.length > 0) {
-    // n: year, month, day, hour, minute, second, milliseconds, zone offset in minutes.
-    const numbers =
-      "[toInt64OrZero(p[1]), toInt64OrZero(p[2]), toInt64OrZero(p[3]), toInt64OrZero(p[4]), toInt64OrZero(p[5]), toInt64OrZero(p[6]), " +
-      "toInt64OrZero(substring(rightPad(p[7], 3, '0'), 1, 3)), " +
-      "if(p[8] IN ('', 'Z'), 0, if(startsWith(p[8], '-'), -1, 1) * (toInt64OrZero(substring(p[8], 2, 2)) * 60 + toInt64OrZero(right(p[8], 2))))]";
+  if (civilMatches.length > 0) {
+    const has = (format: DateFormat) => formats.includes(format);
+    const ymdFirst = has('iso8601') || has('ymd_hms');
+    const at = (position: number, length: number) => `toInt64OrZero(substring(${raw}, ${position}, ${length}))`;
+    // Only what the configured formats can write is read: DD/MM/YYYY's order, fractions, zones.
+    const dmy = `(substring(${raw}, 3, 1) = '/')`;
+    const pick = (ymd: string, dayFirst: string) => (!has('dmy') ? ymd : !ymdFirst ? dayFirst : `if(${dmy}, ${dayFirst}, ${ymd})`);
+    const year = pick(at(1, 4), at(7, 4));
+    const month = pick(at(6, 2), at(4, 2));
+    const day = pick(at(9, 2), at(1, 2));
+    const hour = at(12, 2);
+    const minute = at(15, 2);
+    const second = `if(substring(${raw}, 17, 1) = ':', ${at(18, 2)}, 0)`;
+    const zoneStart = `greatest(position(${raw}, 'Z', 17), position(${raw}, '+', 17), position(${raw}, '-', 17))`;
+    const fractionEnd = has('iso8601') ? `if(${zoneStart} = 0, length(${raw}) + 1, ${zoneStart})` : `length(${raw}) + 1`;
+    const millis = ymdFirst ? `if(substring(${raw}, 20, 1) = '.', toInt64OrZero(substring(rightPad(substring(${raw}, 21, ${fractionEnd} - 21), 3, '0'), 1, 3)), 0)` : '0';
+    const zone = `substring(${raw}, ${zoneStart})`;
+    const offsetMinutes = has('iso8601')
+      ? `if(${zoneStart} = 0 OR ${zone} = 'Z', 0, if(${zone} LIKE '-%', -1, 1) * (toInt64OrZero(substring(${zone}, 2, 2)) * 60 + toInt64OrZero(right(${zone}, 2))))`
+      : '0';
+    // Every numbered part once, bound by a lambda: the decision below refers to them many times.
+    const n = `[${year}, ${month}, ${day}, ${hour}, ${minute}, ${second}, ${millis}, ${offsetMinutes}]`;
     const leap = '((n[1] % 4 = 0 AND n[1] % 100 != 0) OR n[1] % 400 = 0)';
     const exists = `n[2] BETWEEN 1 AND 12 AND n[3] BETWEEN 1 AND if(n[2] = 2, 28 + ${leap}, 30 + ((n[2] + intDiv(n[2], 8)) % 2)) AND n[4] <= 23 AND n[5] <= 59 AND n[6] <= 59`;
     // days_from_civil as in daysFromCivil above: all operands non-negative, so intDiv is floor.
     const y = '(n[1] + 400 - (n[2] <= 2))';
     const days = `((intDiv(${y}, 400) - 1) * 146097 + (${y} % 400) * 365 + intDiv(${y} % 400, 4) - intDiv(${y} % 400, 100) + intDiv(153 * ((n[2] + 9) % 12) + 2, 5) + n[3] - 1 - 719468)`;
     const ms = `${days} * ${MS_PER_DAY} + ((n[4] * 60 + n[5]) * 60 + n[6]) * 1000 + n[7] - n[8] * 60000`;
-    const parts = civilParts.length === 1 ? civilParts[0] : `arrayConcat(${civilParts.join(', ')})`;
-    otherwise = `arrayMap(p -> if(empty(p), ${none}, arrayMap(n -> tuple(toUInt8(${exists}), toInt64(${ms})), [${numbers}])[1]), [${parts}])[1]`;
+    const matched = civilMatches.length === 1 ? civilMatches[0] : `(${civilMatches.join(' OR ')})`;
+    otherwise = `if(${matched}, arrayMap(n -> tuple(toUInt8(${exists}), toInt64(${ms})), [${n}])[1], ${none})`;
   }
-  return branches.length === 0 ? otherwise : `multiIf(${branches.join(', ')}, ${otherwise})`;
+  return epochBranches.length === 0 ? otherwise : `multiIf(${epochBranches.join(', ')}, ${otherwise})`;
 }
