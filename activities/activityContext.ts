@@ -15,3 +15,19 @@ export function currentActivity(): Context | undefined {
 export function heartbeat(details: unknown): void {
   currentActivity()?.heartbeat(details);
 }
+
+/**
+ * Heartbeat `details()` every second while `work` runs: one engine statement may run for minutes
+ * and says nothing until it ends, and cancellation reaches an activity only in a heartbeat's answer.
+ */
+export async function heartbeatWhile<T>(details: () => unknown, work: () => Promise<T>): Promise<T> {
+  const context = currentActivity();
+  if (!context) return work();
+  context.heartbeat(details());
+  const timer = setInterval(() => context.heartbeat(details()), 1_000);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}

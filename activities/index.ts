@@ -4,6 +4,7 @@
  */
 import { log } from '@temporalio/activity';
 import type { Warehouse } from '../clickhouse/client';
+import { heartbeatWhile } from './activityContext';
 import { archiveInputs } from './archive/archiveInputs';
 import { archiveChangeBatch } from './changes/archiveChangeBatch';
 import { assertBatchId } from './changes/batchId';
@@ -20,7 +21,7 @@ import { restoreLanding } from './archive/restoreLanding';
 import { SOURCE_NAMES } from './contracts';
 import { discardWork } from './files/discardWork';
 import { assertBusinessDate, DataLayout } from './files/layout';
-import type { IngestInput } from './ingest/ingestSource';
+import { ingestSource, type IngestInput } from './ingest/ingestSource';
 import { checkLanding } from './landing/checkLanding';
 import { loadMonth, type LoadInput } from './load/loadMonth';
 import type { AlertInput } from './notify/alert';
@@ -35,8 +36,6 @@ import { personalDataKeysInUse, transferableKeys } from './security/personalData
 import { assertPersonalSettings } from './security/personalSettings';
 import type { PipelineSettings } from './settings';
 import { stageSource, type StageInput } from './stage/stageSource';
-import { runCpuTask } from './threads/cpuTasks';
-import { convertNdjsonPartitions } from './transform/legacyNdjsonPartitions';
 import { transformActivity } from './transform/transformActivity';
 import type { TransformInput } from './transform/transformSource';
 
@@ -64,10 +63,11 @@ export function createActivities({ settings, warehouse, notifiers = [] }: Activi
     async ingestSource(input: IngestInput) {
       assertBusinessDate(input.businessDate);
       const options = { dateFormats: settings.sources[input.source].dateFormats, partitionBytes: settings.partitionBytes, personalData };
-      const summary = await runCpuTask('ingest', { dataDir: settings.dataDir, ...input, options }, settings.threads);
-      // TEMPORARY until the engine ingest writes Parquet partitions itself (legacyNdjsonPartitions.ts).
-      await convertNdjsonPartitions(warehouse, layout, input.businessDate, input.source, summary.partitions);
-      return summary;
+      const started = Date.now();
+      return heartbeatWhile(
+        () => ({ task: 'ingest', source: input.source, seconds: Math.round((Date.now() - started) / 1000) }),
+        () => ingestSource(warehouse, layout, options, input),
+      );
     },
     async transformSource(input: TransformInput) {
       assertBusinessDate(input.businessDate);

@@ -1,12 +1,13 @@
 import { activityEnvironment } from './helpers/activityEnvironment';
 import { strict as assert } from 'node:assert';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DataLayout } from '../activities/files/layout';
 import { ingestSource, type IngestSummary } from '../activities/ingest/ingestSource';
-import { readNdjson } from '../activities/files/ndjson';
+import { readParquetRows } from '../activities/files/cleanRows';
 import { DEFAULT_DATE_FORMATS } from '../activities/contracts/timestamps';
 import { tempDir } from './helpers/tempDirs';
+import { testWarehouse } from './helpers/warehouse';
 
 const DATE = '2024-03-10';
 const HEADER = 'customer_id,customer_unique_id,customer_zip_code_prefix,customer_city,customer_state,updated_at';
@@ -20,13 +21,14 @@ function landCustomers(content: string): DataLayout {
 }
 
 const OPTIONS = { dateFormats: DEFAULT_DATE_FORMATS, partitionBytes: 1 << 20 };
-const ingest = (layout: DataLayout): Promise<IngestSummary> =>
-  activityEnvironment().run(ingestSource, layout, OPTIONS, { businessDate: DATE, source: 'customers' as const }) as Promise<IngestSummary>;
+const ingest = async (layout: DataLayout): Promise<IngestSummary> =>
+  activityEnvironment().run(ingestSource, await testWarehouse(), layout, OPTIONS, { businessDate: DATE, source: 'customers' as const }) as Promise<IngestSummary>;
 
+/** A partition's valid rows in file order (a partition without rows has no file). */
 async function validRows(file: string) {
   const out = [];
-  for await (const row of readNdjson(file)) out.push(row);
-  return out;
+  if (existsSync(file)) for await (const row of readParquetRows(file)) out.push(row);
+  return out.sort((a, b) => Number(a.source_line) - Number(b.source_line));
 }
 
 

@@ -1,27 +1,35 @@
 /**
- * Ingest one source file of a business date: enforce the source contract row by row, spread the
- * valid typed rows over hash partitions for the transform, and quarantine the rest with file, line,
- * column, value and reason. A bad row never stops the run; a bad file (missing, unreadable, empty,
- * not UTF-8, header not matching the contract) fails the source with a non-retryable error.
+ * Ingest one source file of a business date in the engine: the contract is enforced row by row by
+ * ClickHouse (ingestSql.ts), the valid typed rows are spread over hash partitions for the transform,
+ * and the rest is quarantined with file, line, column, value and reason. A bad row never stops the
+ * run; a bad file (missing, unreadable, empty, not UTF-8, header not matching the contract, not CSV
+ * the engine can read) fails the source with a non-retryable error naming it.
  *
- * Personal data: a valid row's personal columns are replaced by their protected forms (ciphertext,
- * token, masked value) before the row is written, so nothing after ingest holds them in plaintext.
- * A quarantined row keeps its original columns as delivered (a person fixes and re-lands it; the
- * quarantine folder is as sensitive as landing/), but its `_value` cell shows a personal value masked.
+ * Rows never become JavaScript objects here: JavaScript checks the bytes (csvScan.ts), matches the
+ * header, and writes the SQL; the engine reads, decides and writes.
+ *
+ * Personal data: a valid row's personal columns are written only as their protected forms
+ * (ciphertext, token, masked value), computed in the engine (security/personalSql.ts). A quarantined
+ * row keeps its original columns as delivered (a person fixes and re-lands it; the quarantine folder
+ * is as sensitive as landing/), but its `_value` cell shows a personal value masked. The rejected
+ * rows' scratch file, which holds them too, is deleted once the quarantine file is written.
  */
-import { existsSync, statSync } from 'node:fs';
-import { z } from 'zod';
-import { CONTRACTS, contractColumns, type DateFormat, type SourceName, type TypedRow } from '../contracts';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Warehouse } from '../../clickhouse/client';
+import { currentActivity } from '../activityContext';
+import { CONTRACTS, contractColumns, personalColumns, type DateFormat, type SourceName } from '../contracts';
 import { badInput } from '../errors';
-import { BufferedWriter } from '../files/bufferedWriter';
 import { csvLine } from '../files/csvText';
 import type { DataLayout } from '../files/layout';
-import { partitionCount, partitionOf, PartitionedWriter } from '../files/partitions';
-import { PARTITION_COLUMN } from '../pipelineConfig';
-import type { TransferableKeys } from '../security/personalDataKeys';
-import { protectorFor } from '../security/personalDataProtector';
-import { CsvFileError, readCsvRecords, type CsvRecord } from './csvRecords';
+import { partitionCount } from '../files/partitions';
+import { personalKeysOf, type TransferableKeys } from '../security/personalDataKeys';
+import { withPersonalKeys } from '../security/personalSql';
+import { CsvFileError, scanCsvFile } from './csvScan';
+import { engineRefusal } from './engineErrors';
 import { headerPositions, QUARANTINE_HEADER } from './headerPositions';
+import { csvStructure, ingestSql, REJECTED_PARTITION, type PersonalFormsSql } from './ingestSql';
+import { quarantineSql, rejectedCountsSql, topReasonsSql } from './quarantineSql';
 
 export interface IngestInput {
   businessDate: string;
@@ -32,8 +40,6 @@ export interface IngestOptions {
   dateFormats: readonly DateFormat[];
   /** Input bytes per partition: bounds the transform's memory. */
   partitionBytes: number;
-  /** Called every batch with the rows read so far (heartbeats). */
-  onProgress?: (rowsRead: number) => void;
   /** Keys protecting personal columns (never logged); absent: the development keys, outside prod. */
   personalData?: TransferableKeys;
 }
@@ -52,95 +58,93 @@ export interface IngestSummary {
   topReasons: { column: string; reason: string; count: number }[];
 }
 
-export async function ingestSource(layout: DataLayout, options: IngestOptions, input: IngestInput): Promise<IngestSummary> {
+export async function ingestSource(warehouse: Warehouse, layout: DataLayout, options: IngestOptions, input: IngestInput): Promise<IngestSummary> {
   const contract = CONTRACTS[input.source];
   const file = layout.landingFile(input.businessDate, input.source);
   if (!existsSync(file)) throw badInput(`${file}: source file is missing`, 'MissingSourceFile');
 
-  const schema = contract.buildSchema(options.dateFormats);
-  const specs = contractColumns(contract, schema);
-  const expected = specs.map((column) => column.name);
-  const optionalInHeader = specs.filter((column) => column.optionalInHeader).map((column) => column.name);
-  const protector = protectorFor(input.source, options.personalData);
-  const validate = z.compile(schema);
+  const signal = currentActivity()?.cancellationSignal;
+  const scan = await scanCsvFile(file, signal).catch((error: unknown) => {
+    throw error instanceof CsvFileError ? badInput(error.message, 'UnreadableSourceFile') : error;
+  });
+  const columns = contractColumns(contract, contract.buildSchema(options.dateFormats));
+  const expected = columns.map((column) => column.name);
+  const optionalInHeader = columns.filter((column) => column.optionalInHeader).map((column) => column.name);
+  // Columns are read by name, so a reordered export is still read correctly; a column a file may
+  // lack (optionalInHeader) is read as empty.
+  const positions = headerPositions(file, scan.header, expected, `${input.source} contract`, optionalInHeader);
   const partitions = partitionCount(statSync(file).size, options.partitionBytes);
-  const valid = new PartitionedWriter((p) => layout.validPartition(input.businessDate, input.source, p), partitions);
-  const quarantine = new BufferedWriter(layout.quarantineFile(input.businessDate, input.source));
-  quarantine.write(csvLine([...QUARANTINE_HEADER, ...expected]));
-  const partitionColumn = PARTITION_COLUMN[input.source];
 
-  let header: string[] = [];
-  let positions: number[] = [];
-  let rowsValid = 0;
-  let rowsQuarantined = 0;
-  const reasons = new Map<string, { column: string; reason: string; count: number }>();
+  const workDir = path.dirname(layout.validPartition(input.businessDate, input.source, 0));
+  clearPartitions(workDir);
+  const quarantineFile = layout.quarantineFile(input.businessDate, input.source);
+  mkdirSync(path.dirname(quarantineFile), { recursive: true });
+  const header = csvLine([...QUARANTINE_HEADER, ...expected]);
+  const command = (query: string, query_params: Record<string, unknown>, session_id?: string) =>
+    warehouse.client.command({ query, query_params, abort_signal: signal, session_id }).catch((error: unknown) => {
+      throw engineRefusal(file, error);
+    });
 
-  const reject = (record: CsvRecord, column: string, reason: string) => {
-    rowsQuarantined += 1;
-    const value = column ? protector.displayValue(column, record.fields[header.indexOf(column)] ?? '') : '';
-    const original = expected.map((name) => record.fields[header.indexOf(name)] ?? '');
-    quarantine.write(csvLine([file, String(record.line), column, value, reason, ...original]));
-    const key = `${column}\u0000${reason}`;
-    const entry = reasons.get(key) ?? { column, reason, count: 0 };
-    entry.count += 1;
-    reasons.set(key, entry);
+  if (statSync(file).size > scan.dataOffset) {
+    const multiLine = scan.multiLineRecords.length > 0;
+    const read = (personal?: PersonalFormsSql, session_id?: string) =>
+      command(
+        ingestSql({ source: input.source, columns, positions, width: scan.header.length, partitions, multiLine, lineBreak: scan.lineBreak, personal }),
+        {
+          csv: file,
+          structure: csvStructure(scan.header.length),
+          out: path.join(workDir, '{_partition_id}.parquet'),
+          businessDate: input.businessDate,
+          ...(multiLine ? { records: scan.multiLineRecords.map((m) => m.record), linesSoFar: scan.multiLineRecords.map((m) => m.linesSoFar) } : {}),
+        },
+        session_id,
+      );
+    if (personalColumns(input.source).length === 0) await read();
+    else {
+      // The keys reach the engine as data of a session's temporary table, never as SQL text (personalSql.ts).
+      await withPersonalKeys(warehouse.client, personalKeysOf(options.personalData), (session) =>
+        read({ columns: (values, rowKey) => session.protectedColumnsSql(input.source, values, rowKey), join: session.join }, session.sessionId),
+      );
+    }
+  }
+
+  const written = existsSync(workDir) ? readdirSync(workDir).filter((name) => name.endsWith('.parquet')) : [];
+  const rejectedFile = path.join(workDir, `${REJECTED_PARTITION}.parquet`);
+  let counts = { valid: 0, rejected: 0, lastLine: 0 };
+  let topReasons: IngestSummary['topReasons'] = [];
+  if (written.length > 0) {
+    const result = await warehouse.client.query({ query: rejectedCountsSql(), query_params: { glob: path.join(workDir, '*.parquet') }, format: 'JSONEachRow' });
+    const [row] = await result.json<Record<keyof typeof counts, number | string>>();
+    counts = { valid: Number(row.valid), rejected: Number(row.rejected), lastLine: Number(row.lastLine) };
+  }
+  if (existsSync(rejectedFile)) {
+    // The last record of a file without a final line break may be cut short: its reason says so.
+    const truncation = { rejected: rejectedFile, lastLine: scan.endsWithLineBreak ? -1 : counts.lastLine, width: scan.header.length };
+    await command(quarantineSql(expected), { ...truncation, file, out: quarantineFile, header: header.slice(0, -1) });
+    const result = await warehouse.client.query({ query: topReasonsSql(), query_params: truncation, format: 'JSONEachRow' });
+    topReasons = (await result.json<{ column: string; reason: string; count: number | string }>()).map((r) => ({ ...r, count: Number(r.count) }));
+    rmSync(rejectedFile, { force: true });
+  } else {
+    writeFileSync(quarantineFile, header);
+  }
+
+  return {
+    source: input.source,
+    file,
+    rowsRead: counts.valid + counts.rejected,
+    rowsValid: counts.valid,
+    rowsQuarantined: counts.rejected,
+    header: scan.header,
+    partitions,
+    quarantineFile,
+    topReasons,
   };
+}
 
-  try {
-    const rowsRead = await readCsvRecords(
-      file,
-      (columns) => {
-        header = columns;
-        // Columns are read by name, so a reordered export is still read correctly; a column a file
-        // may lack (optionalInHeader) is read as empty.
-        positions = headerPositions(file, columns, expected, `${input.source} contract`, optionalInHeader);
-      },
-      async (records) => {
-        for (const record of records) {
-          if (record.fields.length !== header.length) {
-            const found = `expected ${header.length} fields, found ${record.fields.length}`;
-            reject(record, '', record.unterminated ? `truncated last line: ${found} (the file does not end with a line break)` : found);
-            continue;
-          }
-          const raw: Record<string, string> = {};
-          for (let i = 0; i < expected.length; i += 1) raw[expected[i]] = positions[i] === -1 ? '' : record.fields[positions[i]];
-          const result = validate.safeParse(raw);
-          if (!result.success) {
-            const issue = result.error.issues[0];
-            const column = String(issue.path[0] ?? '');
-            const others = result.error.issues.length > 1 ? ` (+${result.error.issues.length - 1} more)` : '';
-            reject(record, column, `${issue.message}${others}`);
-            continue;
-          }
-          rowsValid += 1;
-          const row = result.data as TypedRow;
-          protector.protect(row);
-          row.business_date = input.businessDate;
-          row.source_line = record.line;
-          valid.write(partitionOf(String(row[partitionColumn]), partitions), `${JSON.stringify(row)}\n`);
-        }
-        await valid.flushIfFull();
-        await quarantine.flushIfFull();
-        options.onProgress?.(rowsValid + rowsQuarantined);
-      },
-    );
-    await valid.close();
-    await quarantine.close();
-    return {
-      source: input.source,
-      file,
-      rowsRead,
-      rowsValid,
-      rowsQuarantined,
-      header,
-      partitions,
-      quarantineFile: quarantine.filePath,
-      topReasons: [...reasons.values()].sort((a, b) => b.count - a.count).slice(0, 5),
-    };
-  } catch (error) {
-    valid.abort();
-    quarantine.abort();
-    if (error instanceof CsvFileError) throw badInput(error.message, 'UnreadableSourceFile');
-    throw error;
+/** Partitions of an earlier attempt go first: a partition empty this time must not keep old rows. */
+function clearPartitions(workDir: string): void {
+  if (!existsSync(workDir)) return;
+  for (const name of readdirSync(workDir)) {
+    if (/^(valid-\d{4}|rejected)\.parquet$/.test(name)) rmSync(path.join(workDir, name), { force: true });
   }
 }

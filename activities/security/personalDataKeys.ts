@@ -110,3 +110,15 @@ export function keysFromTransferable(keys: TransferableKeys): PersonalDataKeys {
     development: keys.development,
   };
 }
+
+/**
+ * The keys a job was given. The worker always passes its keys; code outside it (tests, the bench)
+ * may pass none and gets the development keys, which prod refuses.
+ */
+export function personalKeysOf(keys: TransferableKeys | undefined): PersonalDataKeys {
+  if (keys) return keysFromTransferable(keys);
+  if (process.env.CARTWHEEL_ENV === 'prod') {
+    throw new Error('personal-data keys were not passed to this job (CARTWHEEL_ENV=prod never falls back to the development keys)');
+  }
+  return developmentPersonalDataKeys();
+}

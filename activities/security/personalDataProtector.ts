@@ -10,7 +10,7 @@ import type { PersonalKind } from '../contracts/columns';
 import { formsOf, protectedName } from '../contracts/protectedColumns';
 import { maskPersonal } from './masking';
 import { PersonalCipher } from './personalCipher';
-import { developmentPersonalDataKeys, keysFromTransferable, type PersonalDataKeys, type TransferableKeys } from './personalDataKeys';
+import { personalKeysOf, type PersonalDataKeys, type TransferableKeys } from './personalDataKeys';
 import { PersonalTokens, type TokenKind } from './personalTokens';
 
 interface PersonalColumn {
@@ -97,14 +97,7 @@ function describe(spec: ColumnSpec): PersonalColumn {
   };
 }
 
-/**
- * The protector of a source with the keys a job was given. The worker always passes its keys; code
- * outside it (tests, the bench) may pass none and gets the development keys, which prod refuses.
- */
+/** The protector of a source with the keys a job was given (see personalKeysOf). */
 export function protectorFor(source: SourceName, keys: TransferableKeys | undefined): PersonalDataProtector {
-  if (keys) return new PersonalDataProtector(source, keysFromTransferable(keys));
-  if (process.env.CARTWHEEL_ENV === 'prod') {
-    throw new Error('personal-data keys were not passed to this job (CARTWHEEL_ENV=prod never falls back to the development keys)');
-  }
-  return new PersonalDataProtector(source, developmentPersonalDataKeys());
+  return new PersonalDataProtector(source, personalKeysOf(keys));
 }

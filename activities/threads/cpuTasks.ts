@@ -11,7 +11,8 @@ import { readCheckpoint } from '../transform/transformCheckpoint';
 import * as tasks from './tasks';
 import type { TaskFailure } from './tasks';
 
-type TaskName = 'ingest';
+// No task is left to run on a thread (ingest and transform run in the engine): threads/ can go once nothing imports closeCpuPool.
+type TaskName = keyof Omit<typeof tasks, 'NO_TASKS'>;
 type JobOf<N extends TaskName> = Parameters<(typeof tasks)[N]>[0];
 type ResultOf<N extends TaskName> = Exclude<Awaited<ReturnType<(typeof tasks)[N]>>, TaskFailure>;
 

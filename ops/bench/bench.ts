@@ -1,49 +1,47 @@
 /**
- * `npm run bench -- --orders N`: generate a day of N orders (cached under data/bench/), then run
- * ingest + transform + stage over it exactly as the activities do (thread pool included), and report
- * rows/s per source and in total, peak RSS, and the ratio to chDB converting the same CSV to Parquet.
- * The last line is machine-readable:
+ * `npm run bench -- --orders N`: generate a day of N orders (cached under data/bench/), then run the
+ * pipeline over it exactly as dailyLoad's activities do (ingest, transform, quality gate, stage, all
+ * sources at once, in the engine), and beside it, on the same files in the same run, the contenders:
+ * a DuckDB pipeline doing the same kind of work and chDB's plain CSV -> Parquet copy. Each reports
+ * rows/s, CPU-seconds per million source rows and peak RSS. The last line is machine-readable:
  *
- *   total_rows_per_s=N peak_rss_mb=N ratio_vs_baseline=R
+ *   total_rows_per_s=N peak_rss_mb=N ratio_vs_baseline=R ratio_vs_duckdb=D cpu_s_per_mrows=C
+ *
+ * The machine may be shared: CPU-seconds and ratios measured in one run are the figures that hold.
  */
-import { execFile } from 'node:child_process';
-import { existsSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { parseArgs, promisify } from 'node:util';
+import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { SOURCE_NAMES, type SourceName } from '../../activities/contracts';
+import { createActivities } from '../../activities';
+import { SOURCE_NAMES } from '../../activities/contracts';
 import { DataLayout } from '../../activities/files/layout';
-import { stageSource } from '../../activities/stage/stageSource';
-import { closeCpuPool, runCpuTask } from '../../activities/threads/cpuTasks';
+import { openWarehouse, type Warehouse } from '../../clickhouse/client';
+import { migrate } from '../../clickhouse/migrate';
 import { loadConfig, REPO_ROOT } from '../../workers/config';
 import { generateDailyExport } from '../generate/sampleData';
-import type { BaselineResult } from './baseline';
+import { runChdbBaseline, runDuckdbPipeline, type ContenderResult } from './contenders';
 import { PeakMemory } from './peakMemory';
 import { measureQueryLatency } from './queryLatency';
-import { openWarehouse } from '../../clickhouse/client';
-import { migrate } from '../../clickhouse/migrate';
-import { loadMonth } from '../../activities/load/loadMonth';
-import { convertNdjsonPartitions } from '../../activities/transform/legacyNdjsonPartitions';
-import { transformSource } from '../../activities/transform/transformSource';
 
 const BUSINESS_DATE = '2024-03-10';
 
 const argsSchema = z.object({
   orders: z.coerce.number().int().positive().default(1_000_000),
   seed: z.coerce.number().int().default(42),
-  threads: z.coerce.number().int().min(0).max(64).optional(),
-  baseline: z.enum(['chdb', 'none']).default('chdb'),
-  /** Also load the staged day into an embedded warehouse and time every named query. */
+  /** Contenders to run beside the pipeline on the same files. */
+  contenders: z.enum(['yes', 'no']).default('yes'),
+  /** Also load the staged day into the warehouse and time every named query. */
   queries: z.enum(['yes', 'no']).default('yes'),
 });
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { orders: { type: 'string' }, seed: { type: 'string' }, threads: { type: 'string' }, baseline: { type: 'string' }, queries: { type: 'string' } } });
+  const { values } = parseArgs({ options: { orders: { type: 'string' }, seed: { type: 'string' }, contenders: { type: 'string' }, queries: { type: 'string' } } });
   const parsed = argsSchema.safeParse(values);
   if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n'));
   const args = parsed.data;
   const config = loadConfig();
-  const threads = args.threads ?? config.pipeline.threads;
   const dataDir = path.join(REPO_ROOT, 'data', 'bench', `${args.orders}-${args.seed}`);
   const layout = new DataLayout(dataDir);
 
@@ -51,81 +49,127 @@ async function main(): Promise<void> {
     console.log(`generating ${args.orders.toLocaleString('en')} orders into ${layout.landingDir(BUSINESS_DATE)} (not timed)...`);
     await generateDailyExport({ businessDate: BUSINESS_DATE, orders: args.orders, seed: args.seed, outDir: layout.landingDir(BUSINESS_DATE) });
   }
-  const bytes = SOURCE_NAMES.reduce((sum, s) => sum + statSync(layout.landingFile(BUSINESS_DATE, s)).size, 0);
-  rmSync(path.join(dataDir, 'work'), { recursive: true, force: true });
-  console.log(`input: ${(bytes / 2 ** 20).toFixed(0)} MiB of CSV; threads: ${threads}; partition size: ${(config.pipeline.partitionBytes / 2 ** 20).toFixed(0)} MiB`);
+  const files = SOURCE_NAMES.map((s) => layout.landingFile(BUSINESS_DATE, s));
+  const bytes = files.reduce((sum, file) => sum + statSync(file).size, 0);
+  for (const folder of ['work', 'staging', 'quarantine', 'reports']) rmSync(path.join(dataDir, folder), { recursive: true, force: true });
+  console.log(`input: ${(bytes / 2 ** 20).toFixed(0)} MiB of CSV, ${args.orders.toLocaleString('en')} orders; load: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 
-  // The transform runs in the engine: the embedded warehouse benchQueries loads into later.
-  const warehouse = await openWarehouse({ database: 'bench', chdbPath: path.join(dataDir, 'warehouse') });
-  const memory = new PeakMemory();
-  const started = performance.now();
-  // Like dailyLoad: each source's ingest then transform, all sources at once; the pool spreads them.
-  const perSource = await Promise.all(
-    SOURCE_NAMES.map(async (source) => {
-      const t0 = performance.now();
-      const ingested = await runCpuTask('ingest', {
-        dataDir, businessDate: BUSINESS_DATE, source,
-        options: { dateFormats: config.pipeline.sources[source].dateFormats, partitionBytes: config.pipeline.partitionBytes },
-      }, threads);
-      // TEMPORARY until the engine ingest writes Parquet partitions itself (legacyNdjsonPartitions.ts).
-      await convertNdjsonPartitions(warehouse, layout, BUSINESS_DATE, source, ingested.partitions);
-      const transformed = await transformSource(warehouse, layout, { settings: config.pipeline.sources[source] }, { businessDate: BUSINESS_DATE, source, partitions: ingested.partitions });
-      await stageSource(layout, { businessDate: BUSINESS_DATE, source });
-      return { source, rows: ingested.rowsRead, seconds: (performance.now() - t0) / 1000, quarantined: ingested.rowsQuarantined + transformed.rowsQuarantined, deduplicated: transformed.duplicatesRemoved, out: transformed.rowsOut };
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  const peakMb = memory.stop();
-  await closeCpuPool();
-  await warehouse.close();
-
-  const totalRows = perSource.reduce((sum, s) => sum + s.rows, 0);
-  for (const s of perSource) {
-    console.log(`${s.source.padEnd(10)} ${String(s.rows).padStart(10)} rows  ${s.seconds.toFixed(1).padStart(6)} s  ${rate(s.rows, s.seconds).padStart(9)} rows/s  (staged ${s.out}, quarantined ${s.quarantined}, duplicates ${s.deduplicated})`);
-  }
-  const ours = totalRows / seconds;
-  console.log(`total      ${String(totalRows).padStart(10)} rows  ${seconds.toFixed(1).padStart(6)} s  ${rate(totalRows, seconds).padStart(9)} rows/s  peak RSS ${peakMb} MiB`);
-
-  if (args.queries === 'yes') await benchQueries(layout, dataDir);
-
-  let ratio = 'n/a';
-  if (args.baseline === 'chdb') {
-    const baseline = await runBaseline(SOURCE_NAMES.map((s: SourceName) => layout.landingFile(BUSINESS_DATE, s)));
-    console.log(`baseline: chDB CSV -> Parquet (snappy, no validation), same files: ${rate(baseline.rows, baseline.seconds)} rows/s (${baseline.seconds.toFixed(1)} s)`);
-    ratio = (ours / (baseline.rows / baseline.seconds)).toFixed(3);
-  }
-  console.log(`total_rows_per_s=${Math.round(ours)} peak_rss_mb=${peakMb} ratio_vs_baseline=${ratio}`);
-}
-
-/** Load the staged day into a fresh embedded warehouse and time the named queries on it. */
-async function benchQueries(layout: DataLayout, dataDir: string): Promise<void> {
-  const warehouse = await openWarehouse({ database: 'bench', chdbPath: path.join(dataDir, 'warehouse') });
+  const warehouse = await benchWarehouse(dataDir);
   try {
-    await warehouse.client.command({ query: 'DROP DATABASE IF EXISTS bench' });
-    await warehouse.client.command({ query: 'CREATE DATABASE bench' });
-    await warehouse.client.command({ query: 'USE bench' });
-    await migrate(warehouse);
+    const settings = { ...config.pipeline, dataDir };
+    const activities = createActivities({ settings, warehouse });
+    const memory = new PeakMemory();
+    const cpu = new CpuMeter(warehouse);
     const started = performance.now();
-    const loaded = await loadMonth(warehouse, layout, { businessDate: BUSINESS_DATE });
-    console.log(`warehouse load of the month: ${((performance.now() - started) / 1000).toFixed(1)} s (${loaded.monthRows.fact_sales ?? '?'} order lines)`);
-    for (const q of await measureQueryLatency(warehouse)) {
-      console.log(`query ${q.name.padEnd(28)} ${String(q.ms).padStart(8)} ms  (${q.rows} rows, median of 3 warm runs)`);
+    const stepTimes: Record<string, number> = {};
+    const step = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+      const t0 = performance.now();
+      const result = await work();
+      stepTimes[name] = (performance.now() - t0) / 1000;
+      return result;
+    };
+    // As dailyLoad runs them: every source at once in each stage.
+    const ingested = await step('ingest', () => Promise.all(SOURCE_NAMES.map((source) => activities.ingestSource({ businessDate: BUSINESS_DATE, source }))));
+    const transformed = await step('transform', () => Promise.all(ingested.map(({ source, partitions }) => activities.transformSource({ businessDate: BUSINESS_DATE, source, partitions }))));
+    const counts = Object.fromEntries(ingested.map((i) => {
+      const t = transformed.find((s) => s.source === i.source)!;
+      return [i.source, { rowsRead: i.rowsRead, rowsQuarantined: i.rowsQuarantined + t.rowsQuarantined, duplicatesRemoved: t.duplicatesRemoved, header: i.header, ruleViolations: t.ruleViolations }];
+    }));
+    const quality = await step('quality', () => activities.checkQuality({ businessDate: BUSINESS_DATE, counts } as Parameters<typeof activities.checkQuality>[0]));
+    await step('stage', () => Promise.all(SOURCE_NAMES.map((source) => activities.stageSource({ businessDate: BUSINESS_DATE, source }))));
+    const seconds = (performance.now() - started) / 1000;
+    const cpuSeconds = cpu.seconds();
+    const peakMb = memory.stop();
+
+    const totalRows = ingested.reduce((sum, s) => sum + s.rowsRead, 0);
+    for (const i of ingested) {
+      const t = transformed.find((s) => s.source === i.source)!;
+      console.log(`${i.source.padEnd(10)} ${String(i.rowsRead).padStart(10)} rows  (staged ${t.rowsOut}, quarantined ${i.rowsQuarantined + t.rowsQuarantined}, duplicates ${t.duplicatesRemoved}, dropped ${t.rowsDropped})`);
     }
+    console.log(`steps: ${Object.entries(stepTimes).map(([name, s]) => `${name} ${s.toFixed(1)} s`).join(', ')}; quality verdict ${quality.verdict}`);
+    const ours: ContenderResult = { rows: totalRows, seconds, cpuSeconds, peakRssMb: peakMb };
+    report('cartwheel (engine)', ours);
+
+    if (args.queries === 'yes') await benchQueries(activities, warehouse);
+
+    let baseline: ContenderResult | undefined;
+    let duckdb: ContenderResult | undefined;
+    if (args.contenders === 'yes') {
+      duckdb = await runDuckdbPipeline(layout.landingDir(BUSINESS_DATE), path.join(dataDir, 'contenders', 'duckdb'));
+      report('DuckDB pipeline, same files', duckdb);
+      baseline = await runChdbBaseline(files);
+      report('chDB CSV -> Parquet copy (no validation)', baseline);
+    }
+    const rate = (r: ContenderResult) => r.rows / r.seconds;
+    const ratio = (other?: ContenderResult) => (other ? (rate(ours) / rate(other)).toFixed(3) : 'n/a');
+    console.log(
+      `total_rows_per_s=${Math.round(rate(ours))} peak_rss_mb=${peakMb} ratio_vs_baseline=${ratio(baseline)} ratio_vs_duckdb=${ratio(duckdb)} cpu_s_per_mrows=${perMillion(ours).toFixed(2)}`,
+    );
   } finally {
     await warehouse.close();
   }
 }
 
-function rate(rows: number, seconds: number): string {
-  return Math.round(rows / seconds).toLocaleString('en');
+function report(name: string, r: ContenderResult): void {
+  console.log(`${name.padEnd(42)} ${Math.round(r.rows / r.seconds).toLocaleString('en').padStart(10)} rows/s  ${r.seconds.toFixed(1).padStart(6)} s  ${perMillion(r).toFixed(2).padStart(6)} CPU-s per M rows  peak RSS ${r.peakRssMb} MiB`);
 }
 
-async function runBaseline(files: string[]): Promise<BaselineResult> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(__dirname, 'baseline.ts'), ...files], {
-    env: { ...process.env, TZ: 'UTC' },
-    maxBuffer: 1 << 20,
-  });
-  return JSON.parse(stdout) as BaselineResult;
+function perMillion(r: ContenderResult): number {
+  return r.cpuSeconds / (r.rows / 1e6);
+}
+
+/** The bench's own warehouse: the configured server (CLICKHOUSE_URL) or an embedded engine in the bench folder. */
+async function benchWarehouse(dataDir: string): Promise<Warehouse> {
+  const config = loadConfig();
+  const warehouse = config.warehouse.url
+    ? await openWarehouse({ ...config.warehouse, database: 'bench' })
+    : await openWarehouse({ database: 'bench', chdbPath: path.join(dataDir, 'warehouse') });
+  await warehouse.client.command({ query: 'DROP DATABASE IF EXISTS bench' });
+  await warehouse.client.command({ query: 'CREATE DATABASE bench' });
+  if (warehouse.mode === 'embedded') await warehouse.client.command({ query: 'USE bench' });
+  await migrate(warehouse);
+  return warehouse;
+}
+
+/**
+ * CPU time of the work: this process (the embedded engine runs in it) plus, for a server on this
+ * machine whose PID is known (CARTWHEEL_CLICKHOUSE_PID), the server's.
+ */
+class CpuMeter {
+  private readonly start = process.cpuUsage();
+  private readonly serverPid = Number(process.env.CARTWHEEL_CLICKHOUSE_PID ?? 0);
+  private readonly serverStart: number;
+
+  constructor(warehouse: Warehouse) {
+    this.serverStart = warehouse.mode === 'server' ? processCpuSeconds(this.serverPid) : 0;
+  }
+
+  seconds(): number {
+    const own = process.cpuUsage(this.start);
+    const server = this.serverPid ? processCpuSeconds(this.serverPid) - this.serverStart : 0;
+    return (own.user + own.system) / 1e6 + server;
+  }
+}
+
+/** utime + stime of a process from /proc (Linux), in seconds; 0 when unknown. */
+function processCpuSeconds(pid: number): number {
+  if (!pid) return 0;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks (USER_HZ = 100)
+  } catch {
+    return 0;
+  }
+}
+
+/** Load the staged month into the bench warehouse and time the named queries on it. */
+async function benchQueries(activities: ReturnType<typeof createActivities>, warehouse: Warehouse): Promise<void> {
+  const started = performance.now();
+  const loaded = await activities.loadWarehouse({ businessDate: BUSINESS_DATE });
+  console.log(`warehouse load of the month: ${((performance.now() - started) / 1000).toFixed(1)} s (${loaded.monthRows.fact_sales ?? '?'} order lines)`);
+  for (const q of await measureQueryLatency(warehouse)) {
+    console.log(`query ${q.name.padEnd(28)} ${String(q.ms).padStart(8)} ms  (${q.rows} rows, median of 3 warm runs)`);
+  }
 }
 
 main().catch((error: Error) => {

@@ -5,7 +5,6 @@ import { readParquetParts } from '../../activities/files/cleanRows';
 import { DataLayout } from '../../activities/files/layout';
 import { ingestSource } from '../../activities/ingest/ingestSource';
 import { DEFAULT_SOURCES_SETTINGS, type SourceSettings } from '../../activities/pipelineConfig';
-import { convertNdjsonPartitions } from '../../activities/transform/legacyNdjsonPartitions';
 import { transformSource } from '../../activities/transform/transformSource';
 import { tempDir } from './tempDirs';
 import { testWarehouse } from './warehouse';
@@ -21,10 +20,8 @@ export function land(source: SourceName, content: string | Buffer): DataLayout {
 
 export async function ingestAndTransform(layout: DataLayout, source: SourceName, settings: Partial<SourceSettings> = {}) {
   const sourceSettings = { ...DEFAULT_SOURCES_SETTINGS[source], ...settings };
-  const ingested = await ingestSource(layout, { dateFormats: sourceSettings.dateFormats, partitionBytes: 1 << 16 }, { businessDate: DATE, source });
   const warehouse = await testWarehouse();
-  // TEMPORARY until the engine ingest writes Parquet partitions itself (legacyNdjsonPartitions.ts).
-  await convertNdjsonPartitions(warehouse, layout, DATE, source, ingested.partitions);
+  const ingested = await ingestSource(warehouse, layout, { dateFormats: sourceSettings.dateFormats, partitionBytes: 1 << 16 }, { businessDate: DATE, source });
   const transformed = await transformSource(warehouse, layout, { settings: sourceSettings }, { businessDate: DATE, source, partitions: ingested.partitions });
   const rows = [];
   for await (const row of readParquetParts(transformed.cleanDir)) rows.push(row);

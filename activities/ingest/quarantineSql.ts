@@ -1,0 +1,50 @@
+/**
+ * SQL over an ingest's rejected rows (ingestSql.ts): the quarantine file a person fixes and lands
+ * again, its top reasons, and the counts of the ingest. Parameters: {rejected:String} (the rejected
+ * rows' Parquet), {lastLine:Int64} (the line of the file's last record when the file does not end
+ * with a line break, else -1), {width:UInt32} (fields in the header).
+ */
+
+/** The reason, with a cut-short last record (no final line break) named as such. */
+const REASON = `if(_fields != {width:UInt32} AND source_line = {lastLine:Int64},
+    concat('truncated last line: ', _reason, ' (the file does not end with a line break)'), _reason)`;
+
+/** An RFC 4180 field: quoted only when it must be, as activities/files/csvText.ts writes them. */
+const csvField = (value: string) => `if(match(${value}, '[",\\r\\n]'), concat('"', replaceAll(${value}, '"', '""'), '"'), ${value})`;
+
+/**
+ * Writes {out:String}: the header line {header:String}, then one line per rejected row in file
+ * order: _file ({file:String}), _line, _column, _value, _reason, then the original fields in
+ * contract order. TSVRaw writes each line as it is (a quoted field may hold a line break).
+ */
+export function quarantineSql(columns: readonly string[]): string {
+  const originals = columns.map((name) => `ifNull(\`_raw_${name}\`, '')`).join(', ');
+  return `
+INSERT INTO FUNCTION file({out:String}, TSVRaw, 'line String')
+SELECT line FROM
+(
+  SELECT 0 AS part, 0 AS at, {header:String} AS line
+  UNION ALL
+  SELECT 1, source_line, arrayStringConcat(arrayMap(f -> ${csvField('f')},
+    [{file:String}, toString(source_line), _column, _value, ${REASON}, ${originals}]), ',')
+  FROM file({rejected:String}, Parquet)
+)
+ORDER BY part, at
+SETTINGS engine_file_truncate_on_insert = 1, output_format_tsv_crlf_end_of_line = 0`;
+}
+
+export function topReasonsSql(): string {
+  return `
+SELECT _column AS column, ${REASON} AS reason, count() AS count
+FROM file({rejected:String}, Parquet)
+GROUP BY column, reason
+ORDER BY count DESC, min(source_line)
+LIMIT 5`;
+}
+
+/** Valid and rejected rows written by the ingest, and the last record's line. Parameter {glob:String}. */
+export function rejectedCountsSql(): string {
+  return `
+SELECT countIf(_reason = '') AS valid, countIf(_reason != '') AS rejected, max(source_line) AS lastLine
+FROM file({glob:String}, Parquet, '_reason String, source_line Int32')`;
+}
