@@ -395,9 +395,11 @@ export async function duckdbPipeline(landingDir: string, outDir: string, givenDa
   // Default threads (one per core); spill to a scratch folder if the engine runs short of memory.
   // Only TIMESTAMP (no time zone) is used, so the result does not depend on the process time zone
   // (the bundled engine has no ICU; TIMESTAMPTZ would need it).
-  const instance = await DuckDBInstance.create(':memory:', { temp_directory: path.join(scratch, 'spill') });
-  const connection = await instance.connect();
+  let instance: DuckDBInstance | undefined;
+  let connection: DuckDBConnection | undefined;
   try {
+    instance = await DuckDBInstance.create(':memory:', { temp_directory: path.join(scratch, 'spill') });
+    connection = await instance.connect();
     for (const macro of MACROS) await run(connection, macro);
     mkdirSync(outDir, { recursive: true });
     const folderDate = /^\d{4}-\d{2}-\d{2}$/.test(path.basename(landingDir)) ? path.basename(landingDir) : undefined;
@@ -412,8 +414,8 @@ export async function duckdbPipeline(landingDir: string, outDir: string, givenDa
       bySource,
     };
   } finally {
-    connection.closeSync();
-    instance.closeSync();
+    connection?.closeSync();
+    instance?.closeSync();
     rmSync(scratch, { recursive: true, force: true });
   }
 }
