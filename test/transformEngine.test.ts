@@ -13,6 +13,7 @@ import { DataLayout } from '../activities/files/layout';
 import { DEFAULT_SOURCES_SETTINGS } from '../activities/pipelineConfig';
 import { stageSource } from '../activities/stage/stageSource';
 import { partDigest } from '../activities/stage/stagedChecksums';
+import { dropStaleScratchTables } from '../activities/transform/scratchTables';
 import { structureOf, transformSql, validColumns } from '../activities/transform/transformSql';
 import { transformSource } from '../activities/transform/transformSource';
 import { generateDailyExport } from '../ops/generate/sampleData';
@@ -181,6 +182,21 @@ describe('transform in the engine', () => {
       assert.deepEqual(tables, [], 'the partition table is dropped');
     } finally {
       await server.close();
+    }
+  });
+
+  it('sweeps scratch tables a dead attempt left behind, and no others', async () => {
+    const warehouse = await testWarehouse();
+    await warehouse.client.command({ query: 'CREATE TABLE IF NOT EXISTS _transform_left_behind (x UInt8) ENGINE = Memory' });
+    await warehouse.client.command({ query: 'CREATE TABLE IF NOT EXISTS _kept_by_someone (x UInt8) ENGINE = Memory' });
+    try {
+      assert.deepEqual(await dropStaleScratchTables(warehouse), [], 'a fresh table may be an attempt at work');
+      assert.deepEqual(await dropStaleScratchTables(warehouse, 0), ['_transform_left_behind']);
+      const left = await rows<{ name: string }>(warehouse, "SELECT name FROM system.tables WHERE database = currentDatabase() AND name IN ('_transform_left_behind', '_kept_by_someone')");
+      assert.deepEqual(left, [{ name: '_kept_by_someone' }]);
+    } finally {
+      await warehouse.client.command({ query: 'DROP TABLE IF EXISTS _transform_left_behind' });
+      await warehouse.client.command({ query: 'DROP TABLE IF EXISTS _kept_by_someone' });
     }
   });
 });

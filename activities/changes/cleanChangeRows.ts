@@ -16,6 +16,7 @@ import { CONTRACTS, stagedColumns, type TypedRow } from '../contracts';
 import { VERSION_COLUMN, VERSION_COLUMNS, type ChangeSource } from '../contracts/changes';
 import { clickhouseTypeOf } from '../load/rawTables';
 import type { SourceSettings } from '../pipelineConfig';
+import { scratchTable } from '../transform/scratchTables';
 import { transformSql, validColumns } from '../transform/transformSql';
 
 export interface CleanedChanges {
@@ -33,7 +34,7 @@ export async function cleanChangeRows(warehouse: Warehouse, source: ChangeSource
   const cleaned: CleanedChanges = { rows: [], duplicates: 0, dropped: 0, broken: [] };
   if (rows.length === 0) return cleaned;
   const input = [...validColumns(source), ...VERSION_COLUMNS];
-  const table = `_changes_${process.pid}_${randomUUID().slice(0, 8)}`;
+  const table = scratchTable('_changes_', `${process.pid}_${randomUUID().slice(0, 8)}`);
   const msType = (nullable: boolean) => (nullable ? 'Nullable(Int64)' : 'Int64');
   const client = warehouse.client;
   await client.command({

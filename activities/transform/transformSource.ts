@@ -30,6 +30,7 @@ import { type NullStrategy, type SourceSettings } from '../pipelineConfig';
 import { badInput } from '../errors';
 import { personalSettingsProblems } from '../security/personalSettings';
 import { PARQUET_SETTINGS, ROW_GROUP_ROWS } from '../stage/parquetOutput';
+import { dropStaleScratchTables, scratchTable } from './scratchTables';
 import { writeCheckpoint, type TransformCheckpoint, type TransformCounts } from './transformCheckpoint';
 import { hasPersonalColumns, quarantineLineSql, structureOf, transformSql, validColumns } from './transformSql';
 
@@ -83,7 +84,7 @@ export async function transformSource(warehouse: Warehouse, layout: DataLayout, 
   const refused = personalSettingsProblems(source, options.settings);
   if (refused.length > 0) throw badInput(`invalid settings:\n  ${refused.join('\n  ')}`, 'InvalidSettings');
   const token = `${process.pid}-${randomUUID().slice(0, 8)}`;
-  const table = `_transform_${token.replace(/[^A-Za-z0-9]/g, '_')}`;
+  const table = scratchTable('_transform_', token);
   const generated = transformSql(source, options.settings, `file({input:String}, Parquet, {structure:String})`);
   const { strategies, rules } = generated;
   if (hasPersonalColumns(source) && rules.some((r) => r.action === 'quarantine')) {
@@ -99,6 +100,7 @@ export async function transformSource(warehouse: Warehouse, layout: DataLayout, 
   const violations = new Map<string, RuleViolationCount>(earlier?.ruleViolations.map((v) => [v.rule, { ...v }]));
   const nulls = new Map<string, NullHandlingCount>(earlier?.nullsHandled.map((n) => [n.column, { ...n }]));
   const client = warehouse.client;
+  await dropStaleScratchTables(warehouse);
   const abort_signal = options.signal;
   const structure = structureOf(validColumns(source));
   const quarantineLine = quarantineLineSql(source);
