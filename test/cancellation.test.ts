@@ -13,7 +13,6 @@ import { closeSync, existsSync, openSync, readdirSync, readFileSync, unlinkSync,
 import path from 'node:path';
 import { setTimeout as pause } from 'node:timers/promises';
 import { createActivities, type Activities } from '../activities';
-import { closeCpuPool } from '../activities/threads/cpuTasks';
 import { SOURCE_NAMES } from '../activities/contracts';
 import type { DailyLoadResult } from '../workflows';
 import { tableChecksums } from './helpers/checksums';
@@ -33,7 +32,6 @@ describe('cancelling a dailyLoad (time-skipping test server)', function () {
   });
   after(async () => {
     await env?.teardown();
-    await closeCpuPool();
   });
 
   it('aborts the ingest thread, publishes nothing, leaves the warehouse unchanged, and a re-run loads the day', async () => {

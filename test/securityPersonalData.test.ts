@@ -2,7 +2,7 @@
  * Personal data at rest (issue 7): customer names, e-mails, phones and streets are encrypted,
  * tokenised and masked at ingest, so nothing after it (work files, staged Parquet, quality reports,
  * the warehouse, backups, activity results) holds them in plaintext; analysts see masked values only.
- * A real day is loaded through the activities (on worker threads, as the worker does) with known
+ * A real day is loaded through the activities (in the engine, as the worker does) with known
  * canary customers, then every table and every file outside landing/, archive/ and quarantine/ is
  * searched for every personal value the export held. Each search has a control that proves it
  * would have found a value that was there.
@@ -35,7 +35,6 @@ import {
 } from '../activities/security/personalDataKeys';
 import { PersonalDataProtector, protectorFor } from '../activities/security/personalDataProtector';
 import { PersonalTokens } from '../activities/security/personalTokens';
-import { closeCpuPool } from '../activities/threads/cpuTasks';
 import type { Warehouse } from '../clickhouse/client';
 import { backupWarehouse } from '../ops/backup/backupWarehouse';
 import { CSV_HEADERS, generateDailyExport } from '../ops/generate/sampleData';
@@ -413,10 +412,6 @@ describe('security: personal data at rest', function () {
       results = await runDay({ ...data.settings, threads: 2, personalData: keys, qualityChecks: SAMPLING_CHECKS }, warehouse, DAY1);
       assert.ok(results.loaded, 'the day loads');
       await backupWarehouse(warehouse.client, path.join(data.settings.dataDir, 'backups', 'after-day-1'));
-    });
-
-    after(async () => {
-      await closeCpuPool();
     });
 
     it('the scans can find a value: the landed export holds every personal value in plaintext', async () => {
