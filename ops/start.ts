@@ -19,7 +19,7 @@ import { cartwheelDataConverter, describePayloadProtection } from '../workers/pa
 import { progressQuery, type DailyLoadInput, type DailyLoadProgress, type DailyLoadResult } from '../workflows';
 import { generateDailyExport } from './generate/sampleData';
 import { startDevServer, type DevServer } from './stack/devServer';
-import { acquireStackLock, describeRunningStack } from './stack/stackLock';
+import { acquireStackLock, describeRunningStack, watchStop } from './stack/stackLock';
 import { registerSearchAttributes } from './stack/searchAttributes';
 import { RUN_KIND } from '../workflows/searchAttributes';
 import { formatSummary, tableTotals } from './stack/summary';
@@ -60,6 +60,12 @@ async function main(): Promise<number> {
     return 3;
   }
   cleanups.push(async () => lock.release());
+  // Ctrl-C, SIGTERM, or npm killed by its pid (which does not reach this process): at any stage the
+  // stack stops, and every process it started with it.
+  let requestStop: (why: string) => void = () => {};
+  const stopped = new Promise<string>((resolve) => { requestStop = resolve; });
+  const unwatchStop = watchStop((why) => requestStop(why));
+  cleanups.push(async () => unwatchStop());
 
   let finalLine: string | undefined;
   try {
@@ -129,7 +135,12 @@ async function main(): Promise<number> {
     let exitCode = 0;
     const stopReporting = reportProgress(() => handle.query(progressQuery));
     try {
-      const result: DailyLoadResult = await handle.result();
+      const outcome = await Promise.race([handle.result().then((result: DailyLoadResult) => ({ result })), stopped.then((why) => ({ why }))]);
+      if ('why' in outcome) {
+        finalLine = `npm start stopped (${outcome.why}) before ${workflowId} finished, and stopped the processes it started; run the day again with npm start -- --date ${args.date}`;
+        return 130;
+      }
+      const { result } = outcome;
       console.log(formatSummary(result, await tableTotals(services.warehouse), { workflowUrl }));
     } catch (error) {
       // The last line says why (the innermost cause, not "Activity task failed") and what to do next.
@@ -143,11 +154,7 @@ async function main(): Promise<number> {
 
     if (!args.once) {
       console.log('\nThe stack stays up for inspection (Web UI, npm run sql). Press Ctrl-C to stop.');
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-      });
-      console.log('stopping...');
+      console.log(`stopping (${await stopped})...`);
     }
     return exitCode;
   } finally {

@@ -3,14 +3,17 @@
  * second start of a dev server on a run folder whose server belongs to a live process is refused and
  * the server keeps running with its log intact; a whole second `npm start` on the same data folder
  * exits non-zero saying what is running and how to reach it, and the first stack keeps answering.
- * A lock left by a process that is gone is taken over.
+ * A lock left by a process that is gone is taken over. `npm start` killed by its npm pid stops
+ * itself and its dev server.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { strict as assert } from 'node:assert';
-import { readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { DataLayout } from '../activities/files/layout';
+import { generateDailyExport } from '../ops/generate/sampleData';
 import { startDevServer, type DevServer } from '../ops/stack/devServer';
 import { freePort } from '../ops/stack/freePort';
 import { acquireStackLock, isAlive, stackLockFile } from '../ops/stack/stackLock';
@@ -144,5 +147,44 @@ describe('a second start leaves a running stack alone', function () {
     const lock = acquireStackLock(dataDir);
     assert.equal(lock.held, false, `the lock is released when the stack stops:\n${firstOut.text()}`);
     if (!lock.held) lock.release();
+  });
+
+  it('npm start killed by the pid of npm stops itself and the dev server it started', async () => {
+    await ensureTemporalCli(() => {});
+    const dataDir = tempDir('stack-kill');
+    const date = '2024-03-10';
+    // A day whose payments never land: the run waits for them, so it is surely running when killed.
+    await generateDailyExport({ businessDate: date, orders: 20, seed: 1, outDir: new DataLayout(dataDir).landingDir(date) });
+    rmSync(new DataLayout(dataDir).landingFile(date, 'payments'));
+    const temporalPort = await freePort();
+    const env = {
+      ...process.env,
+      CARTWHEEL_DATA_DIR: dataDir,
+      TEMPORAL_PORT: String(temporalPort),
+      TEMPORAL_UI_PORT: String(await freePort()),
+      CARTWHEEL_GATEWAY_PORT: String(await freePort()),
+      CARTWHEEL_TASK_QUEUE: `stack-kill-${temporalPort}`,
+      TEMPORAL_ADDRESS: '',
+      CLICKHOUSE_URL: '',
+    };
+    const npm = spawn('npm', ['start', '--', '--once', '--date', date], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = output(npm);
+    let stackPid = 0;
+    let server = 0;
+    try {
+      await out.waitFor(/waiting for files: payments/, 420_000);
+      stackPid = (JSON.parse(readFileSync(stackLockFile(dataDir), 'utf8')) as { pid: number }).pid;
+      server = serverPid(path.join(dataDir, 'run'), temporalPort);
+      assert.ok(isAlive(stackPid) && isAlive(server));
+      npm.kill('SIGTERM');
+      // Generous: the stack stops its worker and server (10 s grace) on a loaded machine.
+      const deadline = Date.now() + 120_000;
+      while ((isAlive(stackPid) || isAlive(server)) && Date.now() < deadline) await delay(500);
+      assert.ok(!isAlive(server), `the dev server (pid ${server}) was stopped:\n${out.text()}`);
+      assert.ok(!isAlive(stackPid), `npm start (pid ${stackPid}) ended:\n${out.text()}`);
+    } finally {
+      for (const pid of [stackPid, server]) if (pid && isAlive(pid)) process.kill(pid, 'SIGKILL');
+      npm.kill('SIGKILL');
+    }
   });
 });

@@ -102,3 +102,45 @@ export function isAlive(pid: number): boolean {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
+
+/**
+ * Call `onStop` once when this stack is asked to stop: SIGINT, SIGTERM, or the process that launched
+ * it gone. `npm start` killed by its pid does not pass the signal on (npm signals its shell, which
+ * dies without signalling tsx), so the launcher's death is watched too: this process's parent, or
+ * its parent's parent (tsx sits between npm and this process), changing means it was orphaned.
+ * Returns a function that stops watching.
+ */
+export function watchStop(onStop: (why: string) => void): () => void {
+  let done = false;
+  const fire = (why: string) => {
+    if (done) return;
+    done = true;
+    onStop(why);
+  };
+  const onSigint = () => fire('SIGINT');
+  const onSigterm = () => fire('SIGTERM');
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigterm);
+  const parent = process.ppid;
+  const grandparent = parentPid(parent);
+  const timer = setInterval(() => {
+    if (process.ppid !== parent || (grandparent !== undefined && parentPid(parent) !== grandparent)) fire('the process that started it is gone');
+  }, 1000);
+  timer.unref();
+  return () => {
+    done = true;
+    clearInterval(timer);
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
+  };
+}
+
+/** The parent of a process (Linux /proc); undefined where that cannot be read. */
+function parentPid(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
+}
