@@ -11,6 +11,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { assertBusinessDate } from '../activities/files/layout';
+import { BUSINESS_DATE_RULE } from '../activities/files/businessDateRule';
 import { loadConfig } from '../workers/config';
 import { replayProgressQuery, type ReplayLoadInput, type ReplayLoadResult, type ReplayProgress } from '../workflows';
 import { RUN_KIND } from '../workflows/searchAttributes';
@@ -19,7 +20,7 @@ import { temporalClient } from './stack/temporalClient';
 
 const date = z.string().refine((d) => {
   try { assertBusinessDate(d); return true; } catch { return false; }
-}, 'must be a calendar date YYYY-MM-DD');
+}, BUSINESS_DATE_RULE);
 const argsSchema = z.object({ from: date, to: date, 'per-run': z.coerce.number().int().min(1).max(500).default(25) })
   .refine((a) => a.from <= a.to, { message: '--from must not be after --to', path: ['from'] });
 

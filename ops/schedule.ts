@@ -12,6 +12,7 @@ import { ScheduleNotFoundError } from '@temporalio/client';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { assertBusinessDate } from '../activities/files/layout';
+import { BUSINESS_DATE_RULE } from '../activities/files/businessDateRule';
 import { loadConfig } from '../workers/config';
 import { auditBackfillRequest } from './schedule/auditBackfill';
 import { backfillDailySchedule, upsertDailySchedule } from './schedule/dailySchedule';
@@ -22,7 +23,7 @@ import { temporalClient } from './stack/temporalClient';
 
 const date = z.string().refine((d) => {
   try { assertBusinessDate(d); return true; } catch { return false; }
-}, 'must be a calendar date YYYY-MM-DD');
+}, BUSINESS_DATE_RULE);
 const dailySchema = z.object({
   id: z.string().regex(/^[A-Za-z0-9_-]+$/).default('daily-load'),
   at: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (UTC)').default('02:00'),

@@ -205,7 +205,7 @@ describe('run accounts: every row of every run accounted for (time-skipping test
     await assert.rejects(handle.result(), (error: WorkflowFailedError) => {
       assert.ok(error.cause instanceof ApplicationFailure);
       assert.equal(error.cause.type, 'InvalidBusinessDate');
-      assert.equal(error.cause.message, 'business date "../../etc" is not a calendar date in YYYY-MM-DD form');
+      assert.equal(error.cause.message, 'business date "../../etc" must be a calendar date YYYY-MM-DD');
       return true;
     });
     const { events } = await handle.fetchHistory();
@@ -217,7 +217,7 @@ describe('run accounts: every row of every run accounted for (time-skipping test
       assert.ok(error instanceof ApplicationFailure);
       assert.equal(error.type, 'InvalidBusinessDate');
       assert.equal(error.nonRetryable, true);
-      assert.equal(error.message, 'business date "../../etc" is not a calendar date in YYYY-MM-DD form');
+      assert.equal(error.message, 'business date "../../etc" must be a calendar date YYYY-MM-DD');
       return true;
     });
   });

@@ -105,7 +105,7 @@ describe('security: paths stay inside the data folder', () => {
       ['transformSource', () => activities.transformSource({ businessDate: '2024-03-10/../../x', source: 'orders', partitions: 1 })],
       ['loadWarehouse', () => activities.loadWarehouse({ businessDate: '../2024-03-10' })],
     ];
-    for (const [name, attempt] of attempts) await assert.rejects(attempt(), (error: Error) => /not a calendar date|leaves the data folder|cannot be used as a file or folder name|is not one of/.test(error.message), name);
+    for (const [name, attempt] of attempts) await assert.rejects(attempt(), (error: Error) => /must be a calendar date|leaves the data folder|cannot be used as a file or folder name|is not one of/.test(error.message), name);
     // Source names are never workflow inputs (dailyLoad iterates the contracts), so a hostile one
     // can only come from a caller of the activity itself: it fails before any file is opened.
     await assert.rejects(activities.ingestSource({ businessDate: DATE, source: '../../../etc/passwd' as SourceName }));
