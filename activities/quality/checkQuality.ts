@@ -6,7 +6,7 @@
  * and returns a small summary without samples or row values; the workflow stops the load when the
  * verdict is `failed`.
  */
-import { Context } from '@temporalio/activity';
+import { currentActivity } from '../activityContext';
 import type { Warehouse } from '../../clickhouse/client';
 import { SOURCE_NAMES, type SourceName } from '../contracts';
 import type { DataLayout } from '../files/layout';
@@ -48,10 +48,11 @@ export interface QualityDependencies {
 const HEARTBEAT_MS = 20_000;
 
 export async function checkQuality(deps: QualityDependencies, input: QualityInput): Promise<QualitySummary> {
-  const activity = Context.current();
-  const ticker = setInterval(() => activity.heartbeat({ businessDate: input.businessDate }), HEARTBEAT_MS);
+  // Outside an activity (the bench, scripts) there is nobody to heartbeat to.
+  const activity = currentActivity();
+  const ticker = setInterval(() => activity?.heartbeat({ businessDate: input.businessDate }), HEARTBEAT_MS);
   try {
-    return await measureAndReport(deps, input, (source) => activity.heartbeat({ source }));
+    return await measureAndReport(deps, input, (source) => activity?.heartbeat({ source }));
   } finally {
     clearInterval(ticker);
   }
