@@ -32,9 +32,9 @@ import { BRAZILIAN_STATES, HEX_ID } from '../activities/contracts/customers';
 import { DATE_FORMATS, dateToEpochMs, DEFAULT_DATE_FORMATS, type DateFormat } from '../activities/contracts/timestamps';
 import { testWarehouse } from './helpers/warehouse';
 
-/** Values per column case: BATCHES queries of BATCH values each. */
-const BATCH = 2500;
-const BATCHES = 4;
+/** Values per column case: BATCHES queries (per short-circuit mode) of BATCH values each. */
+const BATCH = 10_000;
+const BATCHES = 1;
 
 interface Decided {
   reason: string;
