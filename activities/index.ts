@@ -62,7 +62,7 @@ export function createActivities({ settings, warehouse, notifiers = [] }: Activi
     },
     async ingestSource(input: IngestInput) {
       assertBusinessDate(input.businessDate);
-      const options = { dateFormats: settings.sources[input.source].dateFormats, partitionBytes: settings.partitionBytes, personalData };
+      const options = { contract: settings.sources[input.source], partitionBytes: settings.partitionBytes, personalData };
       const started = Date.now();
       return heartbeatWhile(
         () => ({ task: 'ingest', source: input.source, seconds: Math.round((Date.now() - started) / 1000) }),

@@ -121,8 +121,6 @@ describe('ingestion corpus', () => {
   });
 
   describe('fidelity: every value kept, refused or normalised on purpose (issue 13)', () => {
-    // TODO(issue 13): assert the counts of null tokens read as missing and of normalised free text
-    // once ingest reports them (ColumnSql.normalised / ColumnMeta.normalised count them per column).
     const ORDER_HEADER = CSV_HEADERS.orders.join(',');
     const orderLine = (values: Record<string, string> = {}) => {
       const line: Record<string, string> = {
@@ -180,19 +178,27 @@ describe('ingestion corpus', () => {
       const [row] = customers.rows;
       assert.equal(row.customer_city, 'unknown', 'missing, then the unknown member by the null strategy');
       for (const column of ['customer_name', 'customer_street', 'customer_email', 'customer_phone']) assert.equal(row[`${column}_masked`], null, column);
+      const counted = (summary: typeof customers.ingested) => summary.valuesNormalised.map((n) => `${n.column} ${n.kind} ${n.count}`).sort();
+      assert.deepEqual(counted(customers.ingested), ['customer_city', 'customer_email', 'customer_name', 'customer_phone', 'customer_street'].map((c) => `${c} null_token 1`), 'each token read as missing is counted');
       const products = await run(`${CSV_HEADERS.products.join(',')}\n${id('e')},#N/A,100,10,10,10,2024-03-10 10:00:00\n`, {}, 'products');
       assert.equal(products.rows[0].product_category_name, 'unknown');
     });
 
-    // Other null tokens, and quarantining line breaks instead, are per-source settings: ingest does not
-    // take them from the settings yet (it is given the date formats only), so test/contracts.test.ts
-    // covers them on the contract, and test/contractSql.test.ts in SQL.
+    it('other null tokens and quarantining line breaks are per-source settings the ingest applies', async () => {
+      const content = `${FULL_HEADER}\n${fullCustomer({ customer_city: 'n/d' })}\n${fullCustomer({ customer_id: id('c'), customer_street: '"Rua A 10\nBloco 2"' })}\n`;
+      const configured = await run(content, { nullTokens: ['n/d'], freeText: { customer_street: 'quarantine' } });
+      assert.equal(configured.ingested.rowsQuarantined, 1);
+      assert.match(configured.quarantine[0], /,3,customer_street,/);
+      assert.equal(configured.rows[0].customer_city, 'unknown', "'n/d' read as missing, then the unknown member");
+    });
+
     it('a quoted line break in a street is normalised to a space, not quarantined', async () => {
       const content = `${FULL_HEADER}\n${fullCustomer({ customer_street: '"Rua A 10\r\nBloco 2"' })}\n${fullCustomer({ customer_id: id('c'), customer_street: '"Rua B\t5"' })}\n`;
       const normalised = await run(content);
       assert.equal(normalised.ingested.rowsQuarantined, 0);
       assert.equal(normalised.rows.length, 2);
       for (const row of normalised.rows) assert.doesNotMatch(String(row.customer_street_masked), /[\r\n\t]/);
+      assert.deepEqual(normalised.ingested.valuesNormalised, [{ column: 'customer_street', kind: 'line_break', count: 2 }], 'never silently: counted');
     });
   });
 });

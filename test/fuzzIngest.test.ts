@@ -67,7 +67,7 @@ describe('fuzzing ingestion', function () {
     const settings = DEFAULT_SOURCES_SETTINGS[source];
     try {
       const warehouse = await testWarehouse();
-      const ingested = await ingestSource(warehouse, layout, { dateFormats: settings.dateFormats, partitionBytes: 1 << 16 }, { businessDate: DATE, source });
+      const ingested = await ingestSource(warehouse, layout, { contract: settings, partitionBytes: 1 << 16 }, { businessDate: DATE, source });
       const transformed = await transformSource(warehouse, layout, { settings }, { businessDate: DATE, source, partitions: ingested.partitions });
       let staged = 0;
       for await (const _row of readParquetParts(transformed.cleanDir)) staged += 1;

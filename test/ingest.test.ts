@@ -20,7 +20,7 @@ function landCustomers(content: string): DataLayout {
   return layout;
 }
 
-const OPTIONS = { dateFormats: DEFAULT_DATE_FORMATS, partitionBytes: 1 << 20 };
+const OPTIONS = { contract: { dateFormats: DEFAULT_DATE_FORMATS }, partitionBytes: 1 << 20 };
 const ingest = async (layout: DataLayout): Promise<IngestSummary> =>
   activityEnvironment().run(ingestSource, await testWarehouse(), layout, OPTIONS, { businessDate: DATE, source: 'customers' as const }) as Promise<IngestSummary>;
 

@@ -116,7 +116,9 @@ describe('properties', () => {
       fc.constantFrom(`${id('a')},${id('f')},13000,rio,ZZ,2024-03-10 10:00:00`, `${id('a')},${id('f')},13000,rio,SP,2024-02-30 10:00:00`, `${id('a')},${id('f')},13000,rio`, `${id('a')},${id('f')},13000,rio,SP,2024-03-10 10:00:00,extra`, 'garbage'),
     );
 
-    it('read = staged + quarantined + deduplicated + dropped, for any mix of rows', async () => {
+    it('read = staged + quarantined + deduplicated + dropped, for any mix of rows', async function () {
+      // Each run is an ingest and a transform in the engine (about a CPU-second of query planning).
+      this.timeout(600_000);
       await fc.assert(
         fc.asyncProperty(fc.array(line, { maxLength: 40 }), fc.boolean(), async (lines, dropMissingCity) => {
           const layout = land('customers', `${HEADER}\n${lines.join('\n')}\n`);
@@ -125,7 +127,7 @@ describe('properties', () => {
           assert.equal(ingested.rowsRead, lines.length);
           assert.equal(ingested.rowsRead, rows.length + ingested.rowsQuarantined + transformed.rowsQuarantined + transformed.duplicatesRemoved + transformed.rowsDropped);
         }),
-        { numRuns: 150 },
+        { numRuns: 40 },
       );
     });
   });

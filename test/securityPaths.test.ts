@@ -82,7 +82,7 @@ describe('security: paths stay inside the data folder', () => {
     // Replace the real export with a link to someone else's file (the header even matches).
     rmSync(landed);
     symlinkSync(generated.files.customers, landed);
-    await assert.rejects(ingestSource(await testWarehouse(), new DataLayout(data.settings.dataDir), { dateFormats: ['ymd_hms', 'iso8601'], partitionBytes: 1 << 20 }, { businessDate: DATE, source: 'customers' }), refused);
+    await assert.rejects(ingestSource(await testWarehouse(), new DataLayout(data.settings.dataDir), { contract: { dateFormats: ['ymd_hms', 'iso8601'] }, partitionBytes: 1 << 20 }, { businessDate: DATE, source: 'customers' }), refused);
     const quarantine = path.join(data.settings.dataDir, 'quarantine');
     const written = existsSync(quarantine) ? readdirSync(quarantine, { recursive: true }).map(String) : [];
     for (const file of written.filter((f) => f.endsWith('.csv'))) assert.ok(!readFileSync(path.join(quarantine, file), 'utf8').includes(secret));

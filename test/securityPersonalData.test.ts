@@ -371,7 +371,7 @@ describe('security: personal data at rest', function () {
       const header = CSV_HEADERS.customers;
       const line = (row: Record<string, string>) => header.map((c) => (/[",\n]/.test(row[c]) ? `"${row[c]}"` : row[c])).join(',');
       const layout = land('customers', `${header.join(',')}\n${line(CANARY)}\n${line(CANARY_BAD)}\n${line({ ...CANARY, customer_id: hex('ca4'), customer_phone: '(21) 8876-54321' })}\n`);
-      const options = { dateFormats: ['ymd_hms'] as const, partitionBytes: 1 << 20 };
+      const options = { contract: { dateFormats: ['ymd_hms'] as const }, partitionBytes: 1 << 20 };
       const summary = (await activityEnvironment().run(ingestSource, await testWarehouse(), layout, options, { businessDate: '2024-03-10', source: 'customers' as const })) as IngestSummary;
       assert.equal(summary.rowsQuarantined, 2);
       const quarantined = customersCsvRows(summary.quarantineFile);

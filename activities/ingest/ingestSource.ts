@@ -18,7 +18,8 @@ import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } f
 import path from 'node:path';
 import type { Warehouse } from '../../clickhouse/client';
 import { currentActivity } from '../activityContext';
-import { CONTRACTS, contractColumns, personalColumns, type DateFormat, type SourceName } from '../contracts';
+import { CONTRACTS, contractColumns, personalColumns, type SourceName } from '../contracts';
+import type { ContractSettings } from '../contracts/columns';
 import { badInput } from '../errors';
 import { csvLine } from '../files/csvText';
 import type { DataLayout } from '../files/layout';
@@ -28,8 +29,8 @@ import { withPersonalKeys } from '../security/personalSql';
 import { CsvFileError, scanCsvFile } from './csvScan';
 import { engineRefusal } from './engineErrors';
 import { headerPositions, QUARANTINE_HEADER } from './headerPositions';
-import { csvStructure, ingestSql, REJECTED_PARTITION, type PersonalFormsSql } from './ingestSql';
-import { quarantineSql, rejectedCountsSql, topReasonsSql } from './quarantineSql';
+import { csvStructure, ingestSql, normalisingColumns, REJECTED_PARTITION, type PersonalFormsSql } from './ingestSql';
+import { ingestCountsSql, quarantineSql, topReasonsSql } from './quarantineSql';
 
 export interface IngestInput {
   businessDate: string;
@@ -37,7 +38,8 @@ export interface IngestInput {
 }
 
 export interface IngestOptions {
-  dateFormats: readonly DateFormat[];
+  /** The source's settings the contract is built with: date formats, null tokens, bounds, free-text modes. */
+  contract: ContractSettings;
   /** Input bytes per partition: bounds the transform's memory. */
   partitionBytes: number;
   /** Keys protecting personal columns (never logged); absent: the development keys, outside prod. */
@@ -56,6 +58,8 @@ export interface IngestSummary {
   quarantineFile: string;
   /** A few quarantine reasons with their counts, for the run summary (no row values: they may be personal data). */
   topReasons: { column: string; reason: string; count: number }[];
+  /** Values changed on purpose, per column: null tokens read as missing, line breaks made spaces (rows read, valid or not). */
+  valuesNormalised: { column: string; kind: 'null_token' | 'line_break'; count: number }[];
 }
 
 export async function ingestSource(warehouse: Warehouse, layout: DataLayout, options: IngestOptions, input: IngestInput): Promise<IngestSummary> {
@@ -67,7 +71,7 @@ export async function ingestSource(warehouse: Warehouse, layout: DataLayout, opt
   const scan = await scanCsvFile(file, signal).catch((error: unknown) => {
     throw error instanceof CsvFileError ? badInput(error.message, 'UnreadableSourceFile') : error;
   });
-  const columns = contractColumns(contract, contract.buildSchema(options.dateFormats));
+  const columns = contractColumns(contract, contract.buildSchema(options.contract));
   const expected = columns.map((column) => column.name);
   const optionalInHeader = columns.filter((column) => column.optionalInHeader).map((column) => column.name);
   // Columns are read by name, so a reordered export is still read correctly; a column a file may
@@ -112,10 +116,15 @@ export async function ingestSource(warehouse: Warehouse, layout: DataLayout, opt
   const rejectedFile = path.join(workDir, `${REJECTED_PARTITION}.parquet`);
   let counts = { valid: 0, rejected: 0, lastLine: 0 };
   let topReasons: IngestSummary['topReasons'] = [];
+  const valuesNormalised: IngestSummary['valuesNormalised'] = [];
   if (written.length > 0) {
-    const result = await warehouse.client.query({ query: rejectedCountsSql(), query_params: { glob: path.join(workDir, '*.parquet') }, format: 'JSONEachRow' });
-    const [row] = await result.json<Record<keyof typeof counts, number | string>>();
+    const normalising = normalisingColumns(columns);
+    const result = await warehouse.client.query({ query: ingestCountsSql(normalising.length), query_params: { glob: path.join(workDir, '*.parquet') }, format: 'JSONEachRow' });
+    const [row] = await result.json<{ valid: number | string; rejected: number | string; lastLine: number | string; normalised: (number | string)[] }>();
     counts = { valid: Number(row.valid), rejected: Number(row.rejected), lastLine: Number(row.lastLine) };
+    row.normalised.forEach((count, bit) => {
+      if (Number(count) > 0) valuesNormalised.push({ column: normalising[bit >> 1], kind: bit % 2 === 0 ? 'null_token' : 'line_break', count: Number(count) });
+    });
   }
   if (existsSync(rejectedFile)) {
     // The last record of a file without a final line break may be cut short: its reason says so.
@@ -138,6 +147,7 @@ export async function ingestSource(warehouse: Warehouse, layout: DataLayout, opt
     partitions,
     quarantineFile,
     topReasons,
+    valuesNormalised,
   };
 }
 

@@ -23,6 +23,14 @@ import { PARTITION_COLUMN } from '../pipelineConfig';
 import type { LineBreak } from './csvScan';
 import { maskedValueSql } from '../security/personalSql';
 
+/**
+ * Columns that may change a value on purpose (a null token read as missing, a line break made a
+ * space), in the order of their bits in `_normalised`: bit 2i for a null token, 2i + 1 for a line break.
+ */
+export function normalisingColumns(columns: readonly ColumnSpec[]): string[] {
+  return columns.filter((column) => column.sql && column.sql('x').normalised !== "''").map((column) => column.name);
+}
+
 /** Extra fields read past the header's width: a longer row is reported as having at least this many more. */
 export const EXTRA_FIELDS = 8;
 
@@ -107,10 +115,17 @@ export function ingestSql(input: IngestSqlInput): string {
     return column.sql(raw(i));
   });
 
+  const normalising = new Set(normalisingColumns(columns));
+  const flags = columns.flatMap((column, i) => {
+    if (!normalising.has(column.name)) return [];
+    const bit = 2 * [...normalising].indexOf(column.name);
+    return [`bitShiftLeft(toUInt64(n_${column.name} = 'null_token'), ${bit}) + bitShiftLeft(toUInt64(n_${column.name} = 'line_break'), ${bit + 1})`];
+  });
   const fieldsPresent = Array.from({ length: width + EXTRA_FIELDS }, (_, i) => `(c${i} IS NOT NULL)`).join(' + ');
   const reads = columns.map((_, i) => `${positions[i] === -1 ? "''" : `ifNull(c${positions[i]}, '')`} AS ${raw(i)}`);
   const values = decided.map((d, i) => `${d.value} AS ${value(i)}`);
   const reasons = decided.map((d, i) => `${d.reason} AS ${reason(i)}`);
+  const normalisations = decided.flatMap((d, i) => (normalising.has(columns[i].name) ? [`${d.normalised} AS n_${columns[i].name}`] : []));
   const failing = columns.map((_, i) => `${reason(i)} != ''`);
   const firstFailing = (pick: (i: number) => string) =>
     `multiIf(${columns.map((_, i) => `${failing[i]}, ${pick(i)}`).join(', ')}, '')`;
@@ -142,7 +157,7 @@ SELECT
   ${stored.join(',\n  ')},
   {businessDate:String} AS business_date,
   ${line} AS source_line,
-  _column, _value, _reason, _fields,
+  _column, _value, _reason, _fields, _normalised,
   ${columns.map((c, i) => `if(_reason = '', NULL, ${raw(i)}) AS ${quoteIdentifier(`_raw_${c.name}`)}`).join(',\n  ')},
   ${partition} AS _partition
 FROM
@@ -154,6 +169,7 @@ FROM
     ${reads.join(',\n    ')},
     ${values.join(',\n    ')},
     ${reasons.join(',\n    ')},
+    ${[...normalisations, `${flags.length > 0 ? flags.join(' + ') : 'toUInt64(0)'} AS _normalised`].join(',\n    ')},
     _fields != ${width} AS _wrong_width,
     ${failing.map((f) => `(${f})`).join(' + ')} AS _failing,
     -- Most rows are valid: what describes a rejected row is computed for rejected rows only.

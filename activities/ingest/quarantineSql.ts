@@ -42,9 +42,13 @@ ORDER BY count DESC, min(source_line)
 LIMIT 5`;
 }
 
-/** Valid and rejected rows written by the ingest, and the last record's line. Parameter {glob:String}. */
-export function rejectedCountsSql(): string {
+/**
+ * Valid and rejected rows written by the ingest, the last record's line, and per bit of
+ * `_normalised` (ingestSql.ts normalisingColumns) the rows it is set in. Parameter {glob:String}.
+ */
+export function ingestCountsSql(normalisingColumns: number): string {
+  const bits = Array.from({ length: 2 * normalisingColumns }, (_, bit) => `countIf(bitTest(_normalised, ${bit}))`);
   return `
-SELECT countIf(_reason = '') AS valid, countIf(_reason != '') AS rejected, max(source_line) AS lastLine
-FROM file({glob:String}, Parquet, '_reason String, source_line Int32')`;
+SELECT countIf(_reason = '') AS valid, countIf(_reason != '') AS rejected, max(source_line) AS lastLine, [${bits.join(', ')}] AS normalised
+FROM file({glob:String}, Parquet, '_reason String, source_line Int32, _normalised UInt64')`;
 }

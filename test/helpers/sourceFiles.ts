@@ -21,7 +21,7 @@ export function land(source: SourceName, content: string | Buffer): DataLayout {
 export async function ingestAndTransform(layout: DataLayout, source: SourceName, settings: Partial<SourceSettings> = {}) {
   const sourceSettings = { ...DEFAULT_SOURCES_SETTINGS[source], ...settings };
   const warehouse = await testWarehouse();
-  const ingested = await ingestSource(warehouse, layout, { dateFormats: sourceSettings.dateFormats, partitionBytes: 1 << 16 }, { businessDate: DATE, source });
+  const ingested = await ingestSource(warehouse, layout, { contract: sourceSettings, partitionBytes: 1 << 16 }, { businessDate: DATE, source });
   const transformed = await transformSource(warehouse, layout, { settings: sourceSettings }, { businessDate: DATE, source, partitions: ingested.partitions });
   const rows = [];
   for await (const row of readParquetParts(transformed.cleanDir)) rows.push(row);
