@@ -4,6 +4,7 @@
  * after it. A worker that dies mid-way leaves its table behind (a Memory table keeps its definition
  * across restarts, empty); the next transform sweeps such leftovers: a table untouched for longer
  * than any partition takes (each partition re-creates its table) belongs to no running attempt.
+ * A process sweeps once per warehouse it opened: leftovers come from dead processes, not from it.
  */
 import type { Warehouse } from '../../clickhouse/client';
 
@@ -29,4 +30,13 @@ export async function dropStaleScratchTables(warehouse: Warehouse, staleAfterSec
   const names = (await result.json<{ name: string }>()).map((r) => r.name).filter((name) => /^[A-Za-z0-9_]+$/.test(name));
   for (const name of names) await warehouse.client.command({ query: `DROP TABLE IF EXISTS ${name}` });
   return names;
+}
+
+const swept = new WeakSet<Warehouse>();
+
+/** dropStaleScratchTables the first time this process transforms on `warehouse`. */
+export async function sweepOnce(warehouse: Warehouse): Promise<void> {
+  if (swept.has(warehouse)) return;
+  await dropStaleScratchTables(warehouse);
+  swept.add(warehouse);
 }

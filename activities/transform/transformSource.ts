@@ -30,7 +30,7 @@ import { type NullStrategy, type SourceSettings } from '../pipelineConfig';
 import { badInput } from '../errors';
 import { personalSettingsProblems } from '../security/personalSettings';
 import { PARQUET_SETTINGS, ROW_GROUP_ROWS } from '../stage/parquetOutput';
-import { dropStaleScratchTables, scratchTable } from './scratchTables';
+import { scratchTable, sweepOnce } from './scratchTables';
 import { writeCheckpoint, type TransformCheckpoint, type TransformCounts } from './transformCheckpoint';
 import { hasPersonalColumns, quarantineLineSql, structureOf, transformSql, validColumns } from './transformSql';
 
@@ -100,7 +100,7 @@ export async function transformSource(warehouse: Warehouse, layout: DataLayout, 
   const violations = new Map<string, RuleViolationCount>(earlier?.ruleViolations.map((v) => [v.rule, { ...v }]));
   const nulls = new Map<string, NullHandlingCount>(earlier?.nullsHandled.map((n) => [n.column, { ...n }]));
   const client = warehouse.client;
-  await dropStaleScratchTables(warehouse);
+  await sweepOnce(warehouse);
   const abort_signal = options.signal;
   const structure = structureOf(validColumns(source));
   const quarantineLine = quarantineLineSql(source);
@@ -110,9 +110,8 @@ export async function transformSource(warehouse: Warehouse, layout: DataLayout, 
     const file = layout.validPartition(businessDate, source, partition);
     if (!existsSync(file)) return; // ingest writes no file for a partition without rows
     if (!statSync(file).isFile()) throw new Error(`${file}: not a file; cannot read partition ${partition} of ${source}`);
-    await client.command({ query: `DROP TABLE IF EXISTS ${table}`, abort_signal });
     await client.command({
-      query: `CREATE TABLE ${table} ENGINE = Memory AS ${generated.select}`,
+      query: `CREATE OR REPLACE TABLE ${table} ENGINE = Memory AS ${generated.select}`,
       query_params: { ...generated.params, input: file, structure },
       abort_signal,
     });
