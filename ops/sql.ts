@@ -26,6 +26,7 @@ import { migrate } from '../clickhouse/migrate';
 import { listNamedQueries, namedQuery } from '../clickhouse/namedQueries';
 import { describeWarehouse, loadConfig } from '../workers/config';
 import { opsWarehouse } from './stack/warehouseClient';
+import { shortSqlError } from './sqlErrors';
 
 const USAGE = 'usage: npm run --silent sql -- [--user analyst|loader|admin] [--param name=value ...] ("SELECT ..." | --query NAME | --list | --migrate | --credentials)';
 const USERS = ['analyst', 'loader', 'admin'] as const;
@@ -83,7 +84,7 @@ async function main(): Promise<number> {
     return 0;
   } catch (error) {
     const { message, type } = error as Error & { type?: string };
-    console.error(message.trim());
+    console.error(shortSqlError({ message, type }));
     if (type === 'UNKNOWN_TABLE' || type === 'UNKNOWN_DATABASE') console.error(`(asked ${where}; has a load run there? CARTWHEEL_DATA_DIR picks the data folder)`);
     return 1;
   } finally {
