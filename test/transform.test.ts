@@ -48,6 +48,31 @@ describe('transform', () => {
     assert.deepEqual(counts.delivery_not_before_purchase, ['quarantine', 1]);
   });
 
+  it('a row a rule quarantines is written as delivered: landed again, it reads back to the same values', async () => {
+    const PRODUCTS = 'product_id,product_category_name,product_weight_g,product_length_cm,product_height_cm,product_width_cm,updated_at';
+    const content = `${PRODUCTS}\n${id('a')},"toys, ""big""\nand small",0,10,10,10,2024-03-10T10:00:00.5Z\n${id('b')},,5,10,10,10,2024-03-10 10:00:00\n`;
+    const strict = { rules: { product_has_dimensions: 'quarantine' as const }, nullStrategies: {}, freeText: { product_category_name: 'keep' as const } };
+    const first = await ingestAndTransform(land('products', content), 'products', strict);
+    assert.equal(first.transformed.rowsQuarantined, 1);
+    const quarantined = readFileSync(first.transformed.rulesQuarantineFile, 'utf8');
+    const again = land('products', quarantined);
+    const flagged = await ingestAndTransform(again, 'products', { ...strict, rules: { product_has_dimensions: 'flag' } });
+    assert.equal(flagged.ingested.rowsQuarantined, 0, 'the quarantine file is a valid export');
+    const [row] = flagged.rows;
+    assert.deepEqual(
+      [row.product_id, row.product_category_name, row.product_weight_g, row.updated_at, row.rule_flags],
+      [id('a'), 'toys, "big"\nand small', 0, Date.UTC(2024, 2, 10, 10, 0, 0, 500), 'product_has_dimensions'],
+    );
+    // Money and timestamps too: an order line delivered before it was bought.
+    const order = await ingestAndTransform(land('orders', `${ORDERS}\n${line('a', 1, 'delivered', '2024-03-10 10:00:00', '2024-03-09 09:00:00', '2024-03-14 00:00:00', '1234.05')}\n`), 'orders');
+    const relanded = land('orders', readFileSync(order.transformed.rulesQuarantineFile));
+    const back = await ingestAndTransform(relanded, 'orders', { rules: { delivery_not_before_purchase: 'flag' } });
+    assert.deepEqual(
+      [back.rows[0].price, back.rows[0].freight_value, back.rows[0].order_delivered_customer_date, back.rows[0].order_approved_at],
+      [123405, 250, Date.UTC(2024, 2, 9, 9), null],
+    );
+  });
+
   it('rule actions can be changed or switched off by configuration', async () => {
     const content = `${ORDERS}\n${line('a', 1, 'delivered', '2024-03-10 10:00:00', '2024-03-09 09:00:00', '2024-03-14 00:00:00')}\n`;
     const flagged = await ingestAndTransform(land('orders', content), 'orders', { rules: { delivery_not_before_purchase: 'flag' } });
