@@ -1,6 +1,10 @@
 /**
  * Keep one row per key: the one with the greatest `latestBy` value; on a tie (or without latestBy)
  * the one that appears later in the file, since a later line of an export is the later write.
+ *
+ * The pipeline deduplicates in the engine (transformSql.ts, held to the same rule by
+ * test/transformEngine.test.ts). rowKey serves the quality checks and change batches; Deduplicator
+ * is only the in-memory model test/properties.test.ts checks, and can go with that test.
  */
 import type { TypedRow } from '../contracts';
 
