@@ -7,7 +7,8 @@
  *   file() reads and writes (READ, WRITE ON FILE) and temporary tables, nothing more.
  * - `analyst`: readonly (readonly=2: it may set query settings, never write), the
  *   `<database>_analyst` role only: the star schema and aggregates, without the ciphertext columns;
- *   no file()/url()/s3() (no READ ON any source).
+ *   no file()/url()/s3() (no READ ON any source). No default database: a user's default database
+ *   must exist at every login, before any migration ran; clients name the database.
  * - `default`: chDB's in-process session that starts the listeners authenticates as `default` with
  *   an empty password from 127.0.0.1, and cannot be made to use another user. It exists for that
  *   session and holds SYSTEM LISTEN only: it reads no table, no file, no system table with data.
@@ -42,7 +43,7 @@ ${[...roles].map(([role, queries]) => `    <${role}>${grants(queries)}</${role}>
     <default><password></password>${LOOPBACK}<profile>default</profile><quota>default</quota>${grants(['GRANT SYSTEM LISTEN ON *.*'])}</default>
 ${user('admin', credentials.admin, 'default', '<access_management>1</access_management>')}
 ${user('loader', credentials.loader, 'default', grants([...databases.map((d) => `GRANT ${loaderRole(d)}`), 'GRANT READ, WRITE ON FILE', 'GRANT CREATE TEMPORARY TABLE ON *.*']))}
-${user('analyst', credentials.analyst, 'analyst', grants(databases.map((d) => `GRANT ${analystRole(d)}`)) + (databases[0] ? `<default_database>${databases[0]}</default_database>` : ''))}
+${user('analyst', credentials.analyst, 'analyst', grants(databases.map((d) => `GRANT ${analystRole(d)}`)))}
   </users>
 </clickhouse>
 `;
