@@ -26,8 +26,20 @@ export async function heartbeatWhile<T>(details: () => unknown, work: () => Prom
   context.heartbeat(details());
   const timer = setInterval(() => context.heartbeat(details()), 1_000);
   try {
-    return await work();
+    const result = await work();
+    throwIfCancelled();
+    return result;
   } finally {
     clearInterval(timer);
   }
+}
+
+/**
+ * An activity cancelled while an engine statement ran (the engine finishes a statement it has
+ * started) reports the cancellation instead of its result: a workflow waiting for the cancellation
+ * to complete must get it, and work done after a cancel is not published.
+ */
+export function throwIfCancelled(): void {
+  const signal = currentActivity()?.cancellationSignal;
+  if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : Object.assign(new Error('the activity was cancelled'), { name: 'AbortError' });
 }

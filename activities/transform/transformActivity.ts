@@ -5,7 +5,7 @@
  * engine does the work; nothing runs on a worker thread.
  */
 import type { Warehouse } from '../../clickhouse/client';
-import { currentActivity } from '../activityContext';
+import { currentActivity, throwIfCancelled } from '../activityContext';
 import type { DataLayout } from '../files/layout';
 import type { SourceSettings } from '../pipelineConfig';
 import { checkpointFromDetails, readCheckpoint } from './transformCheckpoint';
@@ -26,7 +26,9 @@ export async function transformActivity(warehouse: Warehouse, layout: DataLayout
   beat();
   const timer = setInterval(beat, HEARTBEAT_MS);
   try {
-    return await transformSource(warehouse, layout, { settings, resume, signal: context?.cancellationSignal, onProgress: (rows) => (rowsDone = rows) }, input);
+    const summary = await transformSource(warehouse, layout, { settings, resume, signal: context?.cancellationSignal, onProgress: (rows) => (rowsDone = rows) }, input);
+    throwIfCancelled();
+    return summary;
   } catch (error) {
     beat(); // the failure carries the last heartbeat's details to the next attempt: make them the latest
     throw error;

@@ -4,7 +4,13 @@ import path from 'node:path';
 
 const created: string[] = [];
 process.once('exit', () => {
-  for (const dir of created) rmSync(dir, { recursive: true, force: true });
+  for (const dir of created) {
+    try {
+      rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+    } catch {
+      // A folder something still writes into at exit is left behind: it is only a temporary folder.
+    }
+  }
 });
 
 let root: string | undefined;

@@ -27,6 +27,16 @@ export function testWarehouse(): Promise<Warehouse> {
   return shared;
 }
 
+/**
+ * Close the shared embedded warehouse (a root hook in setup.ts, after the last test): its engine
+ * must not be writing into its folder when the process removes its temporary folders and exits.
+ */
+export async function closeTestWarehouse(): Promise<void> {
+  const opened = shared;
+  shared = undefined;
+  if (opened) await (await opened).close();
+}
+
 export async function freshWarehouse(): Promise<Warehouse> {
   const warehouse = await testWarehouse();
   await warehouse.client.command({ query: `DROP DATABASE IF EXISTS ${DATABASE}` });
