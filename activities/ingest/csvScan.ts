@@ -13,6 +13,7 @@
 import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import Papa from 'papaparse';
+import { firstInvalidByte, incompleteTail } from './utf8Text';
 
 export class CsvFileError extends Error {
   constructor(readonly filePath: string, message: string) {
@@ -219,27 +220,4 @@ function countByte(bytes: Buffer, byte: number, from: number, to: number): numbe
     at = bytes.indexOf(byte, at + 1);
   }
   return count;
-}
-
-/** How many bytes at the end start a multibyte character that the next chunk completes (0-3). */
-function incompleteTail(bytes: Buffer): number {
-  for (let back = 1; back <= Math.min(3, bytes.length); back += 1) {
-    const byte = bytes[bytes.length - back];
-    if ((byte & 0xc0) === 0x80) continue; // continuation byte: keep looking for the lead byte
-    const length = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
-    return length > back ? back : 0;
-  }
-  return 0;
-}
-
-/** Offset of the first byte that breaks UTF-8 (only called once a chunk is known to be invalid). */
-function firstInvalidByte(bytes: Buffer): number {
-  let i = 0;
-  while (i < bytes.length) {
-    const byte = bytes[i];
-    const length = byte < 0x80 ? 1 : byte >= 0xc2 && byte < 0xe0 ? 2 : byte >= 0xe0 && byte < 0xf0 ? 3 : byte >= 0xf0 && byte < 0xf5 ? 4 : 0;
-    if (length === 0 || i + length > bytes.length || !isUtf8(bytes.subarray(i, i + length))) return i;
-    i += length;
-  }
-  return bytes.length;
 }

@@ -41,7 +41,7 @@ export class Utf8Text extends Transform {
 }
 
 /** How many bytes at the end start a multibyte character that the next chunk completes (0-3). */
-function incompleteTail(bytes: Buffer): number {
+export function incompleteTail(bytes: Buffer): number {
   for (let back = 1; back <= Math.min(3, bytes.length); back += 1) {
     const byte = bytes[bytes.length - back];
     if ((byte & 0xc0) === 0x80) continue; // continuation byte: keep looking for the lead byte
@@ -52,7 +52,7 @@ function incompleteTail(bytes: Buffer): number {
 }
 
 /** Offset of the first byte that breaks UTF-8 (only called once a chunk is known to be invalid). */
-function firstInvalidByte(bytes: Buffer): number {
+export function firstInvalidByte(bytes: Buffer): number {
   let i = 0;
   while (i < bytes.length) {
     const byte = bytes[i];
