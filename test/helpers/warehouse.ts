@@ -63,7 +63,11 @@ export function testServer(): Promise<ChdbServer> {
       } catch {
         // already gone
       }
-      rmSync(home, { recursive: true, force: true });
+      try {
+        rmSync(home, { recursive: true, force: true, maxRetries: 3 });
+      } catch {
+        // the killed server may still be writing: only a temporary folder is left behind
+      }
     });
     return started;
   })();
