@@ -6,3 +6,8 @@ export function csvField(value: string): string {
 export function csvLine(values: readonly string[]): string {
   return `${values.map(csvField).join(',')}\n`;
 }
+
+/** The same quoting as csvField, as ClickHouse SQL over a String expression (files the engine writes). */
+export function csvFieldSql(value: string): string {
+  return `if(match(${value}, '[",\\r\\n]'), concat('"', replaceAll(${value}, '"', '""'), '"'), ${value})`;
+}

@@ -77,7 +77,8 @@ export async function ingestSource(warehouse: Warehouse, layout: DataLayout, opt
   // Columns are read by name, so a reordered export is still read correctly; a column a file may
   // lack (optionalInHeader) is read as empty.
   const positions = headerPositions(file, scan.header, expected, `${input.source} contract`, optionalInHeader);
-  const partitions = partitionCount(statSync(file).size, options.partitionBytes);
+  const bytes = statSync(file).size;
+  const partitions = partitionCount(bytes, options.partitionBytes);
 
   const workDir = path.dirname(layout.validPartition(input.businessDate, input.source, 0));
   clearPartitions(workDir);
@@ -89,7 +90,7 @@ export async function ingestSource(warehouse: Warehouse, layout: DataLayout, opt
       throw engineRefusal(file, error);
     });
 
-  if (statSync(file).size > scan.dataOffset) {
+  if (bytes > scan.dataOffset) {
     const multiLine = scan.multiLineRecords.length > 0;
     const read = (personal?: PersonalFormsSql, session_id?: string) =>
       command(

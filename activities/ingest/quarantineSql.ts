@@ -4,13 +4,11 @@
  * rows' Parquet), {lastLine:Int64} (the line of the file's last record when the file does not end
  * with a line break, else -1), {width:UInt32} (fields in the header).
  */
+import { csvFieldSql } from '../files/csvText';
 
 /** The reason, with a cut-short last record (no final line break) named as such. */
 const REASON = `if(_fields != {width:UInt32} AND source_line = {lastLine:Int64},
     concat('truncated last line: ', _reason, ' (the file does not end with a line break)'), _reason)`;
-
-/** An RFC 4180 field: quoted only when it must be, as activities/files/csvText.ts writes them. */
-const csvField = (value: string) => `if(match(${value}, '[",\\r\\n]'), concat('"', replaceAll(${value}, '"', '""'), '"'), ${value})`;
 
 /**
  * Writes {out:String}: the header line {header:String}, then one line per rejected row in file
@@ -25,7 +23,7 @@ SELECT line FROM
 (
   SELECT 0 AS part, 0 AS at, {header:String} AS line
   UNION ALL
-  SELECT 1, source_line, arrayStringConcat(arrayMap(f -> ${csvField('f')},
+  SELECT 1, source_line, arrayStringConcat(arrayMap(f -> ${csvFieldSql('f')},
     [{file:String}, toString(source_line), _column, _value, ${REASON}, ${originals}]), ',')
   FROM file({rejected:String}, Parquet)
 )

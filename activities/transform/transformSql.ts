@@ -18,6 +18,7 @@
  *
  * String constants (a fill value, a rule's reason) travel as query parameters, never inside the SQL.
  */
+import { csvFieldSql } from '../files/csvText';
 import { CONTRACTS, contractColumns, stagedColumns, storedContractColumns, type ColumnSpec, type SourceName } from '../contracts';
 import { DERIVED_COLUMNS } from '../contracts/derived';
 import { clickhouseTypeOf } from '../load/rawTables';
@@ -177,11 +178,6 @@ function fillSql(spec: ColumnSpec, strategy: Exclude<NullStrategy, { strategy: '
       return `coalesce(${column}, ${typed})`;
     }
   }
-}
-
-/** `value` as an RFC 4180 field (quoted only when it must be), like files/csvText.ts. */
-function csvFieldSql(value: string): string {
-  return `if(match(${value}, '[",\\r\\n]'), concat('"', replaceAll(${value}, '"', '""'), '"'), ${value})`;
 }
 
 /** A contract column's value as text the contract accepts again (money 12.34, timestamps ISO 8601 UTC). */
