@@ -579,45 +579,38 @@ function standardisedSql(reading: Reading, standardSql: (raw: string) => string,
 
 /** An optional e-mail address (local@domain.tld), standardised to lower case. */
 export function emailAddress(options: PersonalOptions = {}): ColumnDef<string | null> {
-  return {
-    kind: 'email',
-    build: (context) => {
-      const reading = readingOf(context);
-      return decided<string | null>('email', {
-        storage: 'string',
-        nullable: true,
-        personal: 'email',
-        optionalInHeader: options.optionalInHeader,
-        reading,
-        decide: (v) => {
-          if (v === '') return { value: null };
-          const email = normaliseEmail(v);
-          return email === undefined ? { reason: NOT_EMAIL } : { value: email };
-        },
-        sql: standardisedSql(reading, normaliseEmailSql, NOT_EMAIL),
-      });
-    },
-  };
+  return standardisedPersonal('email', normaliseEmail, normaliseEmailSql, NOT_EMAIL, options);
 }
 
 /** An optional Brazilian phone number in any usual notation, standardised to +55DDNNNNNNNN(N). */
 export function phoneNumber(options: PersonalOptions = {}): ColumnDef<string | null> {
+  return standardisedPersonal('phone', normalisePhone, normalisePhoneSql, NOT_PHONE, options);
+}
+
+/** A personal value stored in its standard form (personalValues.ts), refused with `message` when it has none. */
+function standardisedPersonal(
+  kind: 'email' | 'phone',
+  normalise: (value: string) => string | undefined,
+  normaliseSql: (raw: string) => string,
+  message: string,
+  options: PersonalOptions,
+): ColumnDef<string | null> {
   return {
-    kind: 'phone',
+    kind,
     build: (context) => {
       const reading = readingOf(context);
-      return decided<string | null>('phone', {
+      return decided<string | null>(kind, {
         storage: 'string',
         nullable: true,
-        personal: 'phone',
+        personal: kind,
         optionalInHeader: options.optionalInHeader,
         reading,
         decide: (v) => {
           if (v === '') return { value: null };
-          const phone = normalisePhone(v);
-          return phone === undefined ? { reason: NOT_PHONE } : { value: phone };
+          const standard = normalise(v);
+          return standard === undefined ? { reason: message } : { value: standard };
         },
-        sql: standardisedSql(reading, normalisePhoneSql, NOT_PHONE),
+        sql: standardisedSql(reading, normaliseSql, message),
       });
     },
   };
