@@ -62,6 +62,9 @@ export interface IngestSqlInput {
 /** Settings every ingest query reads CSV with. */
 export function csvReadSettings(lineBreak: LineBreak): ClickHouseSettings {
   return {
+    // Every compiled column expression is safe in every branch (test/contractSql.test.ts runs them
+    // both ways), and evaluating all branches is ~35% cheaper here than short-circuiting them.
+    short_circuit_function_evaluation: 'disable',
     input_format_csv_allow_variable_number_of_columns: 1,
     input_format_csv_skip_first_lines: '1',
     // '' stays '' (a present, empty field); a missing field is NULL.
