@@ -18,8 +18,9 @@ import { createActivities } from '../../activities';
 import { SOURCE_NAMES } from '../../activities/contracts';
 import { DataLayout } from '../../activities/files/layout';
 import { openWarehouse, type Warehouse } from '../../clickhouse/client';
+import { localServer } from '../../clickhouse/server/localServer';
 import { migrate } from '../../clickhouse/migrate';
-import { loadConfig, REPO_ROOT } from '../../workers/config';
+import { describeWarehouse, loadConfig, REPO_ROOT } from '../../workers/config';
 import { generateDailyExport } from '../generate/sampleData';
 import { runChdbBaseline, runDuckdbPipeline, type ContenderResult } from './contenders';
 import { PeakMemory } from './peakMemory';
@@ -34,10 +35,15 @@ const argsSchema = z.object({
   contenders: z.enum(['yes', 'no']).default('yes'),
   /** Also load the staged day into the warehouse and time every named query. */
   queries: z.enum(['yes', 'no']).default('yes'),
+  /**
+   * server (default, as npm start runs it): the bench folder's own chDB server, or CLICKHOUSE_URL's;
+   * embedded: chDB in this process (every statement queues on its one session).
+   */
+  warehouse: z.enum(['server', 'embedded']).default('server'),
 });
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { orders: { type: 'string' }, seed: { type: 'string' }, contenders: { type: 'string' }, queries: { type: 'string' } } });
+  const { values } = parseArgs({ options: { orders: { type: 'string' }, seed: { type: 'string' }, contenders: { type: 'string' }, queries: { type: 'string' }, warehouse: { type: 'string' } } });
   const parsed = argsSchema.safeParse(values);
   if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n'));
   const args = parsed.data;
@@ -54,12 +60,13 @@ async function main(): Promise<void> {
   for (const folder of ['work', 'staging', 'quarantine', 'reports']) rmSync(path.join(dataDir, folder), { recursive: true, force: true });
   console.log(`input: ${(bytes / 2 ** 20).toFixed(0)} MiB of CSV, ${args.orders.toLocaleString('en')} orders; load: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 
-  const warehouse = await benchWarehouse(dataDir);
+  const { warehouse, description, serverPid, release } = await benchWarehouse(dataDir, args.warehouse);
+  console.log(`warehouse: ${description}`);
   try {
     const settings = { ...config.pipeline, dataDir };
     const activities = createActivities({ settings, warehouse });
-    const memory = new PeakMemory();
-    const cpu = new CpuMeter(warehouse);
+    const memory = new PeakMemory(serverPid);
+    const cpu = new CpuMeter(serverPid);
     const started = performance.now();
     const stepTimes: Record<string, number> = {};
     const step = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
@@ -107,6 +114,7 @@ async function main(): Promise<void> {
     );
   } finally {
     await warehouse.close();
+    await release();
   }
 }
 
@@ -118,30 +126,60 @@ function perMillion(r: ContenderResult): number {
   return r.cpuSeconds / (r.rows / 1e6);
 }
 
-/** The bench's own warehouse: the configured server (CLICKHOUSE_URL) or an embedded engine in the bench folder. */
-async function benchWarehouse(dataDir: string): Promise<Warehouse> {
+/**
+ * The bench's own warehouse, database `bench`, migrated afresh: CLICKHOUSE_URL's server, else (server)
+ * a chDB server of the bench folder started for the run and stopped after it, or (embedded) chDB in
+ * this process. The pipeline runs as the loader, as the worker does; the admin migrates.
+ */
+async function benchWarehouse(dataDir: string, kind: 'server' | 'embedded'): Promise<{ warehouse: Warehouse; description: string; serverPid: number; release: () => Promise<void> }> {
   const config = loadConfig();
-  const warehouse = config.warehouse.url
-    ? await openWarehouse({ ...config.warehouse, database: 'bench' })
-    : await openWarehouse({ database: 'bench', chdbPath: path.join(dataDir, 'warehouse') });
-  await warehouse.client.command({ query: 'DROP DATABASE IF EXISTS bench' });
-  await warehouse.client.command({ query: 'CREATE DATABASE bench' });
-  if (warehouse.mode === 'embedded') await warehouse.client.command({ query: 'USE bench' });
-  await migrate(warehouse);
-  return warehouse;
+  const migrateAfresh = async (admin: Warehouse) => {
+    await admin.client.command({ query: 'DROP DATABASE IF EXISTS bench' });
+    await admin.client.command({ query: 'CREATE DATABASE bench' });
+    if (admin.mode === 'embedded') await admin.client.command({ query: 'USE bench' });
+    await migrate(admin);
+  };
+  if (config.warehouse.url) {
+    const settings = { ...config.warehouse, database: 'bench' };
+    const warehouse = await openWarehouse(settings);
+    await migrateAfresh(warehouse);
+    return { warehouse, description: describeWarehouse(settings), serverPid: Number(process.env.CARTWHEEL_CLICKHOUSE_PID ?? 0), release: async () => {} };
+  }
+  if (kind === 'embedded') {
+    const settings = { database: 'bench', chdbPath: path.join(dataDir, 'warehouse') };
+    const warehouse = await openWarehouse(settings);
+    await migrateAfresh(warehouse);
+    return { warehouse, description: describeWarehouse(settings), serverPid: 0, release: async () => {} };
+  }
+  const local = await localServer({ dataDir, database: 'bench', httpPort: 0, tcpPort: 0 });
+  try {
+    // The database is dropped and created from another one: a request's own database must exist.
+    const system = await openWarehouse({ ...local.config('admin'), database: 'system' });
+    await system.client.command({ query: 'DROP DATABASE IF EXISTS bench SYNC' }).finally(() => system.close());
+    const admin = await openWarehouse(local.config('admin'));
+    try {
+      await migrate(admin);
+    } finally {
+      await admin.close();
+    }
+    const settings = local.config('loader');
+    return { warehouse: await openWarehouse(settings), description: `${describeWarehouse(settings)} (this run's own, pid ${local.server.pid})`, serverPid: local.server.pid, release: () => local.release() };
+  } catch (error) {
+    await local.release();
+    throw error;
+  }
 }
 
 /**
  * CPU time of the work: this process (the embedded engine runs in it) plus, for a server on this
- * machine whose PID is known (CARTWHEEL_CLICKHOUSE_PID), the server's.
+ * machine whose PID is known, the server's.
  */
 class CpuMeter {
   private readonly start = process.cpuUsage();
-  private readonly serverPid = Number(process.env.CARTWHEEL_CLICKHOUSE_PID ?? 0);
   private readonly serverStart: number;
 
-  constructor(warehouse: Warehouse) {
-    this.serverStart = warehouse.mode === 'server' ? processCpuSeconds(this.serverPid) : 0;
+  constructor(private readonly serverPid: number) {
+    this.serverStart = processCpuSeconds(serverPid);
   }
 
   seconds(): number {
