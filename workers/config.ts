@@ -19,7 +19,7 @@ export const REPO_ROOT = path.resolve(__dirname, '..');
 
 const share = z.coerce.number().min(0).max(1);
 
-const environmentSchema = z.object({
+export const environmentSchema = z.object({
   CARTWHEEL_ENV: z.enum(ENVIRONMENTS).default('dev'),
   /** Another settings file than workers/environments/<CARTWHEEL_ENV>.json. */
   CARTWHEEL_SETTINGS_FILE: z.string().min(1).optional(),

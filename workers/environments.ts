@@ -12,7 +12,7 @@ import { DEFAULT_PARTITION_BYTES, DEFAULT_THREADS } from '../activities/settings
 export const ENVIRONMENTS = ['dev', 'test', 'prod'] as const;
 export type EnvironmentName = (typeof ENVIRONMENTS)[number];
 
-const environmentFileSchema = z.strictObject({
+export const environmentFileSchema = z.strictObject({
   threads: z.number().int().min(0).max(64).default(DEFAULT_THREADS),
   partitionBytes: z.number().int().min(1 << 16).default(DEFAULT_PARTITION_BYTES),
   sources: sourcesSettingsSchema.prefault({}),
