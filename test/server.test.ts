@@ -44,8 +44,9 @@ describe('the chDB server (default warehouse)', function () {
     assert.deepEqual(await migrate(admin), []);
     const roles = await rows<{ name: string }>(admin, 'SELECT name FROM system.roles WHERE name LIKE {prefix:String} ORDER BY name', { prefix: `${DATABASE}_%` });
     assert.deepEqual(roles.map((r) => r.name), [`${DATABASE}_analyst`, `${DATABASE}_loader`]);
-    const audit = await rows<{ target: string; detail: string }>(admin, "SELECT target, detail FROM audit_log WHERE target LIKE '%roles%' ORDER BY target");
-    assert.deepEqual(audit.map((a) => a.target), ['0006_roles', '0011_personal_data_roles']);
+    const serverOnly = listMigrations().filter((m) => m.serverOnly).map((m) => m.name);
+    const audit = await rows<{ target: string; detail: string }>(admin, 'SELECT target, detail FROM audit_log WHERE target IN {names:Array(String)} ORDER BY target', { names: serverOnly });
+    assert.deepEqual(audit.map((a) => a.target), serverOnly);
     assert.ok(audit.every((a) => a.detail.includes('roles from users.xml')), JSON.stringify(audit));
     assert.equal(await scalar(admin, 'SELECT count() FROM system.tables WHERE database = {db:String} AND name = {t:String}', { db: DATABASE, t: 'agg_delivery' }), 1);
   });
@@ -99,8 +100,8 @@ describe('the chDB server (default warehouse)', function () {
     assert.ok((await scalar(admin, 'SELECT count() FROM fact_sales')) > 0);
   });
 
-  it('a wrong password and an unknown user are refused; default reads nothing', async () => {
-    for (const [username, password] of [['analyst', 'not-the-password'], ['admin', ''], ['intruder', 'x']]) {
+  it('a wrong password and an unknown user are refused', async () => {
+    for (const [username, password] of [['analyst', 'not-the-password'], ['admin', ''], ['intruder', 'x'], ['default', 'x']]) {
       const client = createClient({ url: server.url, username, password, log: { level: ClickHouseLogLevel.OFF } });
       try {
         await assert.rejects(client.query({ query: 'SELECT 1' }).then((r) => r.text()), /AUTHENTICATION_FAILED|Authentication failed/, username);
@@ -108,15 +109,25 @@ describe('the chDB server (default warehouse)', function () {
         await client.close();
       }
     }
-    // chDB's own in-process session needs `default` (no password); it holds SYSTEM LISTEN only.
-    const anonymous = createClient({ url: server.url, log: { level: ClickHouseLogLevel.OFF } });
-    try {
-      for (const query of [`SELECT count() FROM ${DATABASE}.fact_sales`, "SELECT * FROM file('/etc/passwd', 'LineAsString')", `DROP TABLE ${DATABASE}.fact_sales`]) {
-        await assert.rejects(anonymous.query({ query }).then((r) => r.text()), /ACCESS_DENIED|Not enough privileges/, query);
+  });
+
+  it('nothing logs in without a password: no user, or default, over HTTP and the native protocol', async () => {
+    // chDB's in-process session is `default` without a password; it holds default's only session (usersXml.ts).
+    const refused = /USER_SESSION_LIMIT_EXCEEDED|overflown session count/;
+    for (const credentials of [{}, { username: 'default' }, { username: 'default', password: '' }]) {
+      const client = createClient({ url: server.url, ...credentials, log: { level: ClickHouseLogLevel.OFF } });
+      try {
+        await assert.rejects(client.query({ query: 'SELECT 1' }).then((r) => r.text()), refused, JSON.stringify(credentials));
+        // A client cannot raise the session limit with its own settings.
+        await assert.rejects(client.query({ query: 'SELECT 1', clickhouse_settings: { max_sessions_for_user: 100 } }).then((r) => r.text()), refused);
+      } finally {
+        await client.close();
       }
-    } finally {
-      await anonymous.close();
     }
+    const python = await ensureChdbServer();
+    await assert.rejects(runClient(python, [path.join(REPO, 'clickhouse', 'server', 'native_query.py'), '127.0.0.1', String(server.tcpPort), 'default', 'system'], 'SELECT 1', ''), refused);
+    // The server still serves its users.
+    assert.equal(await scalar(admin, 'SELECT 1'), 1);
   });
 
   it('the loader manages no access, creates no database and reads no URL', async () => {

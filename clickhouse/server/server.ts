@@ -28,7 +28,7 @@ export interface ChdbServerOptions {
   home: string;
   /** The pipeline's data folder: user_files_path, and where relative file() paths resolve. */
   filesDir: string;
-  /** Databases whose loader and analyst roles the users get. The first is the analyst's default. */
+  /** Databases whose loader and analyst roles the users get. */
   databases: readonly string[];
   /** 0 picks a free port. */
   httpPort: number;

@@ -9,9 +9,15 @@
  *   `<database>_analyst` role only: the star schema and aggregates, without the ciphertext columns;
  *   no file()/url()/s3() (no READ ON any source). No default database: a user's default database
  *   must exist at every login, before any migration ran; clients name the database.
- * - `default`: chDB's in-process session that starts the listeners authenticates as `default` with
- *   an empty password from 127.0.0.1, and cannot be made to use another user. It exists for that
- *   session and holds SYSTEM LISTEN only: it reads no table, no file, no system table with data.
+ * - `default`: chDB opens its in-process session (the launcher's serving query, which starts the
+ *   listeners) with a hard-coded `authenticate("default", "", 127.0.0.1)` (chdb-core
+ *   programs/local/ChdbClient.cpp, LocalConnection.cpp): no other user, no password, and an address
+ *   a loopback client also has, so neither a password nor `<networks>` can tell the two apart
+ *   (users.xml is read once: it cannot be changed after the start either). What does: that session
+ *   lives as long as the server. The `in_process_session` profile allows `default` one session
+ *   (max_sessions_for_user, constrained so a client cannot raise it), which the launcher's session
+ *   takes before the listeners start; every HTTP or native login as `default` (or with no user) is
+ *   then refused (USER_SESSION_LIMIT_EXCEEDED, 700). It also holds SYSTEM LISTEN only.
  *
  * Passwords are stored as SHA-256 hashes; the plain passwords live in the credentials file only.
  */
@@ -34,13 +40,14 @@ export function usersXml(credentials: ServerCredentials, databases: readonly str
   <profiles>
     <default/>
     <analyst><readonly>2</readonly></analyst>
+    <in_process_session><max_sessions_for_user>1</max_sessions_for_user><constraints><max_sessions_for_user><readonly/></max_sessions_for_user></constraints></in_process_session>
   </profiles>
   <quotas><default/></quotas>
   <roles>
 ${[...roles].map(([role, queries]) => `    <${role}>${grants(queries)}</${role}>`).join('\n')}
   </roles>
   <users>
-    <default><password></password>${LOOPBACK}<profile>default</profile><quota>default</quota>${grants(['GRANT SYSTEM LISTEN ON *.*'])}</default>
+    <default><password></password>${LOOPBACK}<profile>in_process_session</profile><quota>default</quota>${grants(['GRANT SYSTEM LISTEN ON *.*'])}</default>
 ${user('admin', credentials.admin, 'default', '<access_management>1</access_management>')}
 ${user('loader', credentials.loader, 'default', grants([...databases.map((d) => `GRANT ${loaderRole(d)}`), 'GRANT READ, WRITE ON FILE', 'GRANT CREATE TEMPORARY TABLE ON *.*']))}
 ${user('analyst', credentials.analyst, 'analyst', grants(databases.map((d) => `GRANT ${analystRole(d)}`)))}
