@@ -130,7 +130,7 @@ export async function ingestSource(warehouse: Warehouse, layout: DataLayout, opt
   if (existsSync(rejectedFile)) {
     // The last record of a file without a final line break may be cut short: its reason says so.
     const truncation = { rejected: rejectedFile, lastLine: scan.endsWithLineBreak ? -1 : counts.lastLine, width: scan.header.length };
-    await command(quarantineSql(expected), { ...truncation, file, out: quarantineFile, header: header.slice(0, -1) });
+    await command(quarantineSql(), { ...truncation, file, out: quarantineFile, header: header.slice(0, -1) });
     const result = await warehouse.client.query({ query: topReasonsSql(), query_params: truncation, format: 'JSONEachRow' });
     topReasons = (await result.json<{ column: string; reason: string; count: number | string }>()).map((r) => ({ ...r, count: Number(r.count) }));
     rmSync(rejectedFile, { force: true });

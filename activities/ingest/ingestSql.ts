@@ -5,7 +5,7 @@
  * reason, in ONE pass over the file:
  *
  *   work/<date>/<source>/valid-PPPP.parquet   valid rows of hash partition P (stored columns + lineage)
- *   work/<date>/<source>/rejected.parquet     rejected rows: reason, column, shown value, original fields
+ *   work/<date>/<source>/rejected.parquet     rejected rows: reason, column, shown value, original fields (`_raw`)
  *
  * Fields are read by position (c0, c1, ...) and mapped to contract columns by the header; a few
  * columns past the header's width catch rows with too many fields, and a row with too few reads
@@ -161,7 +161,9 @@ SELECT
   {businessDate:String} AS business_date,
   ${line} AS source_line,
   _column, _value, _reason, _fields, _normalised,
-  ${columns.map((c, i) => `if(_reason = '', NULL, ${raw(i)}) AS ${quoteIdentifier(`_raw_${c.name}`)}`).join(',\n  ')},
+  -- The delivered fields of a rejected row, in contract order; one array (empty when valid) is far
+  -- cheaper to write than a mostly-NULL column per field (~25% of the orders statement's CPU).
+  if(_reason = '', [], [${columns.map((_, i) => raw(i)).join(', ')}]) AS _raw,
   ${partition} AS _partition
 FROM
 (

@@ -13,10 +13,9 @@ const REASON = `if(_fields != {width:UInt32} AND source_line = {lastLine:Int64},
 /**
  * Writes {out:String}: the header line {header:String}, then one line per rejected row in file
  * order: _file ({file:String}), _line, _column, _value, _reason, then the original fields in
- * contract order. TSVRaw writes each line as it is (a quoted field may hold a line break).
+ * contract order (`_raw`). TSVRaw writes each line as it is (a quoted field may hold a line break).
  */
-export function quarantineSql(columns: readonly string[]): string {
-  const originals = columns.map((name) => `ifNull(\`_raw_${name}\`, '')`).join(', ');
+export function quarantineSql(): string {
   return `
 INSERT INTO FUNCTION file({out:String}, TSVRaw, 'line String')
 SELECT line FROM
@@ -24,7 +23,7 @@ SELECT line FROM
   SELECT 0 AS part, 0 AS at, {header:String} AS line
   UNION ALL
   SELECT 1, source_line, arrayStringConcat(arrayMap(f -> ${csvFieldSql('f')},
-    [{file:String}, toString(source_line), _column, _value, ${REASON}, ${originals}]), ',')
+    arrayConcat([{file:String}, toString(source_line), _column, _value, ${REASON}], _raw)), ',')
   FROM file({rejected:String}, Parquet)
 )
 ORDER BY part, at
