@@ -4,7 +4,7 @@
  * the server keeps running with its log intact; a whole second `npm start` on the same data folder
  * exits non-zero saying what is running and how to reach it, and the first stack keeps answering.
  * A lock left by a process that is gone is taken over. `npm start` killed by its npm pid stops
- * itself and its dev server.
+ * itself, its dev server and its chDB server.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { strict as assert } from 'node:assert';
@@ -13,14 +13,18 @@ import { connect } from 'node:net';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { DataLayout } from '../activities/files/layout';
+import { localServerHome } from '../clickhouse/server/localServer';
 import { generateDailyExport } from '../ops/generate/sampleData';
 import { startDevServer, type DevServer } from '../ops/stack/devServer';
 import { freePort } from '../ops/stack/freePort';
-import { acquireStackLock, isAlive, stackLockFile } from '../ops/stack/stackLock';
+import { acquireStackLock, isAlive, SECOND_STACK_VARIABLES, stackLockFile } from '../ops/stack/stackLock';
 import { ensureTemporalCli } from '../ops/tools/provision';
+import { environmentSchema } from '../workers/config';
 import { tempDir } from './helpers/tempDirs';
 
 const REPO = path.resolve(__dirname, '..');
+/** The stack's chDB server on free ports, so a stack already on 8123/9000 (or another test's) is no obstacle. */
+const ANY_CLICKHOUSE_PORTS = { CARTWHEEL_CLICKHOUSE_HTTP_PORT: '0', CARTWHEEL_CLICKHOUSE_TCP_PORT: '0' };
 
 function portAnswers(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -105,16 +109,23 @@ describe('a second start leaves a running stack alone', function () {
     }
   });
 
+  it('the variables it names for a second stack are ones the stack reads', () => {
+    const start = readFileSync(path.join(REPO, 'ops', 'start.ts'), 'utf8');
+    for (const name of SECOND_STACK_VARIABLES) {
+      assert.ok(name in environmentSchema.shape || start.includes(`process.env.${name}`), `${name} is read by workers/config.ts or ops/start.ts`);
+    }
+  });
+
   it('a second npm start on the same data folder exits non-zero saying what runs, and the first keeps running', async () => {
     await ensureTemporalCli(() => {});
     const dataDir = tempDir('stack-start');
-    const [temporalPort, uiPort, gatewayPort] = [await freePort(), await freePort(), await freePort()];
+    const [temporalPort, uiPort] = [await freePort(), await freePort()];
     const env = {
       ...process.env,
       CARTWHEEL_DATA_DIR: dataDir,
       TEMPORAL_PORT: String(temporalPort),
       TEMPORAL_UI_PORT: String(uiPort),
-      CARTWHEEL_GATEWAY_PORT: String(gatewayPort),
+      ...ANY_CLICKHOUSE_PORTS,
       CARTWHEEL_TASK_QUEUE: `stack-${temporalPort}`,
       TEMPORAL_ADDRESS: '',
       CLICKHOUSE_URL: '',
@@ -134,6 +145,8 @@ describe('a second start leaves a running stack alone', function () {
       assert.equal(code, 3, `the second start exits non-zero:\n${secondOut.text()}`);
       assert.match(secondOut.text(), new RegExp(`npm start is already running for .* \\(pid ${first.pid}, since .*\\); it was left alone`));
       assert.match(secondOut.text(), new RegExp(`Temporal: 127\\.0\\.0\\.1:${temporalPort}, Web UI http://localhost:${uiPort}`));
+      // It names what a second stack beside it needs: the data folder and every port, each a variable the stack reads.
+      assert.match(secondOut.text(), /its own CARTWHEEL_DATA_DIR, TEMPORAL_PORT, TEMPORAL_UI_PORT, CARTWHEEL_CLICKHOUSE_HTTP_PORT, CARTWHEEL_CLICKHOUSE_TCP_PORT/);
 
       assert.equal(first.exitCode, null, 'the first npm start still runs');
       assert.ok(isAlive(serverBefore), 'its Temporal dev server still runs');
@@ -149,7 +162,7 @@ describe('a second start leaves a running stack alone', function () {
     if (!lock.held) lock.release();
   });
 
-  it('npm start killed by the pid of npm stops itself and the dev server it started', async () => {
+  it('npm start killed by the pid of npm stops itself and the servers it started', async () => {
     await ensureTemporalCli(() => {});
     const dataDir = tempDir('stack-kill');
     const date = '2024-03-10';
@@ -162,7 +175,7 @@ describe('a second start leaves a running stack alone', function () {
       CARTWHEEL_DATA_DIR: dataDir,
       TEMPORAL_PORT: String(temporalPort),
       TEMPORAL_UI_PORT: String(await freePort()),
-      CARTWHEEL_GATEWAY_PORT: String(await freePort()),
+      ...ANY_CLICKHOUSE_PORTS,
       CARTWHEEL_TASK_QUEUE: `stack-kill-${temporalPort}`,
       TEMPORAL_ADDRESS: '',
       CLICKHOUSE_URL: '',
@@ -171,19 +184,22 @@ describe('a second start leaves a running stack alone', function () {
     const out = output(npm);
     let stackPid = 0;
     let server = 0;
+    let warehouse = 0;
     try {
       await out.waitFor(/waiting for files: payments/, 420_000);
       stackPid = (JSON.parse(readFileSync(stackLockFile(dataDir), 'utf8')) as { pid: number }).pid;
       server = serverPid(path.join(dataDir, 'run'), temporalPort);
-      assert.ok(isAlive(stackPid) && isAlive(server));
+      warehouse = (JSON.parse(readFileSync(path.join(localServerHome(dataDir), 'server.json'), 'utf8')) as { pid: number }).pid;
+      assert.ok(isAlive(stackPid) && isAlive(server) && isAlive(warehouse));
       npm.kill('SIGTERM');
-      // Generous: the stack stops its worker and server (10 s grace) on a loaded machine.
+      // Generous: the stack stops its worker and servers (10 s grace) on a loaded machine.
       const deadline = Date.now() + 120_000;
-      while ((isAlive(stackPid) || isAlive(server)) && Date.now() < deadline) await delay(500);
+      while ((isAlive(stackPid) || isAlive(server) || isAlive(warehouse)) && Date.now() < deadline) await delay(500);
       assert.ok(!isAlive(server), `the dev server (pid ${server}) was stopped:\n${out.text()}`);
+      assert.ok(!isAlive(warehouse), `the chDB server (pid ${warehouse}) was stopped:\n${out.text()}`);
       assert.ok(!isAlive(stackPid), `npm start (pid ${stackPid}) ended:\n${out.text()}`);
     } finally {
-      for (const pid of [stackPid, server]) if (pid && isAlive(pid)) process.kill(pid, 'SIGKILL');
+      for (const pid of [stackPid, server, warehouse]) if (pid && isAlive(pid)) process.kill(pid, 'SIGKILL');
       npm.kill('SIGKILL');
     }
   });

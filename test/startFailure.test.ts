@@ -1,6 +1,6 @@
 /**
  * A failed `npm start` ends with the cause and the next step (real stack: dev server, worker,
- * embedded warehouse): a landed orders.csv with a broken header fails the run without retries, the
+ * chDB server): a landed orders.csv with a broken header fails the run without retries, the
  * last line names the file's problem (not "Activity task failed") and how to run the day again, and
  * --orders, ignored because the day already landed, is said to be ignored.
  */
@@ -33,7 +33,8 @@ describe('a failed npm start', function () {
       CARTWHEEL_DATA_DIR: dataDir,
       TEMPORAL_PORT: String(await freePort()),
       TEMPORAL_UI_PORT: String(await freePort()),
-      CARTWHEEL_GATEWAY_PORT: String(await freePort()),
+      CARTWHEEL_CLICKHOUSE_HTTP_PORT: '0',
+      CARTWHEEL_CLICKHOUSE_TCP_PORT: '0',
       TEMPORAL_ADDRESS: '',
       CLICKHOUSE_URL: '',
     };

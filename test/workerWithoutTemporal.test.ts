@@ -12,7 +12,7 @@ describe('npm run worker without Temporal', function () {
     const port = await freePort();
     const run = spawnSync(process.execPath, ['--import', 'tsx', 'workers/main.ts'], {
       cwd: path.resolve(__dirname, '..'),
-      env: { ...process.env, TEMPORAL_ADDRESS: `127.0.0.1:${port}`, CARTWHEEL_DATA_DIR: tempDir('worker-no-temporal'), CARTWHEEL_GATEWAY_PORT: String(await freePort()), CLICKHOUSE_URL: '' },
+      env: { ...process.env, TEMPORAL_ADDRESS: `127.0.0.1:${port}`, CARTWHEEL_DATA_DIR: tempDir('worker-no-temporal'), CARTWHEEL_CLICKHOUSE_HTTP_PORT: '0', CARTWHEEL_CLICKHOUSE_TCP_PORT: '0', CLICKHOUSE_URL: '' },
       encoding: 'utf8',
       timeout: 150_000,
     });

@@ -61,6 +61,15 @@ export function acquireStackLock(dataDir: string): StackLock {
   throw new Error(`could not take the stack lock ${file}: another npm start keeps taking it; try again`);
 }
 
+/** What a second stack beside the first needs of its own: its data folder and every port the stack listens on. */
+export const SECOND_STACK_VARIABLES = [
+  'CARTWHEEL_DATA_DIR',
+  'TEMPORAL_PORT',
+  'TEMPORAL_UI_PORT',
+  'CARTWHEEL_CLICKHOUSE_HTTP_PORT',
+  'CARTWHEEL_CLICKHOUSE_TCP_PORT',
+] as const;
+
 /** What a second start prints: what is running, how to reach it, how to stop it or run another. */
 export function describeRunningStack(holder: StackInfo): string {
   return [
@@ -68,7 +77,7 @@ export function describeRunningStack(holder: StackInfo): string {
     ...(holder.temporalAddress ? [`  Temporal: ${holder.temporalAddress}${holder.uiUrl ? `, Web UI ${holder.uiUrl}` : ''}`] : ['  (its servers are still starting)']),
     ...(holder.logFile ? [`  Temporal log: ${holder.logFile}`] : []),
     '  Use it (npm run status, npm run sql, the Web UI), stop it with Ctrl-C in its terminal or `kill ' + holder.pid + '`,',
-    '  or run a second stack with its own CARTWHEEL_DATA_DIR, TEMPORAL_PORT, TEMPORAL_UI_PORT and CARTWHEEL_GATEWAY_PORT.',
+    `  or run a second stack with its own ${SECOND_STACK_VARIABLES.join(', ')} (0 for a free port).`,
   ].join('\n');
 }
 
