@@ -120,7 +120,7 @@ export function createActivities({ settings, warehouse, notifiers = [] }: Activi
       return archiveChangeBatch(layout, assertBatchId(batchId));
     },
     async stageChangeBatch(batchId: string) {
-      return stageChangeBatch(warehouse, layout, settings.sources, assertBatchId(batchId));
+      return stageChangeBatch(warehouse, layout, settings.sources, { partitionBytes: settings.partitionBytes, personalData }, assertBatchId(batchId));
     },
     async recordChangeBatch(record: ChangeBatchRecord) {
       return recordChangeBatch(warehouse, { ...record, batchId: assertBatchId(record.batchId) });

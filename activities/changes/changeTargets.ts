@@ -2,9 +2,7 @@
  * Where a change source's rows live in the warehouse and how a row is identified there: the fact
  * table and the key (order_id plus the line within the order, the source contract's key).
  */
-import { CONTRACTS, type TypedRow } from '../contracts';
 import type { ChangeSource } from '../contracts/changes';
-import { rowKey } from '../transform/deduplicate';
 
 export interface ChangeTarget {
   fact: 'fact_sales' | 'fact_payments';
@@ -18,8 +16,3 @@ export const CHANGE_TARGETS: Record<ChangeSource, ChangeTarget> = {
   orders: { fact: 'fact_sales', line: 'order_item_id', noun: 'order line' },
   payments: { fact: 'fact_payments', line: 'payment_sequential', noun: 'payment' },
 };
-
-/** The row's key, as the Deduplicator spells it. */
-export function changeKeyOf(source: ChangeSource, row: TypedRow): string {
-  return rowKey(row, CONTRACTS[source].key);
-}

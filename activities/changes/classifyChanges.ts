@@ -1,5 +1,8 @@
 /**
- * Decide, for each clean change row, what it does to the warehouse. Versions are compared as
+ * The rule a change row is applied by, stated in TypeScript: the engine decides it in SQL
+ * (changeDecisions.ts) and test/changeBatchEngine.test.ts holds the two equal on generated cases;
+ * this is the model, no pipeline code calls it. Decide, for each clean change row, what it does to
+ * the warehouse. Versions are compared as
  * (updated_at, batch id): a row of a daily export has neither and is older than any change; between
  * two changes the later updated_at wins, and on equal updated_at the later batch id. The month build
  * orders versions the same way (clickhouse/load/fact_sales.sql), so batches applied in any order
@@ -15,7 +18,15 @@
  * A key loaded on several business dates (an order exported twice) is changed on each of them.
  */
 import type { TypedRow } from '../contracts';
-import type { LoadedVersion } from './loadedVersions';
+
+/** A version of a key the warehouse holds (loadedVersions.ts). */
+export interface LoadedVersion {
+  businessDate: string;
+  /** Epoch milliseconds, or null for a row as its daily export delivered it. */
+  updatedAt: number | null;
+  /** '' for a row of a daily export. */
+  batch: string;
+}
 
 export interface Version {
   updatedAt: number | null;
@@ -77,6 +88,10 @@ export function classifyChanges(rows: readonly TypedRow[], versionsOf: (row: Typ
 }
 
 function supersededReason(newer: readonly LoadedVersion[]): string {
-  const v = newer.reduce((a, b) => (compareVersions(a, b) >= 0 ? a : b));
+  // The newest of them; between equal versions (a key loaded on two dates), the later business date.
+  const v = newer.reduce((a, b) => {
+    const order = compareVersions(a, b);
+    return order > 0 || (order === 0 && a.businessDate >= b.businessDate) ? a : b;
+  });
   return `not newer than the loaded version (updated_at ${v.updatedAt === null ? 'none' : new Date(v.updatedAt).toISOString()}, change batch ${v.batch || 'none: daily export'}, business date ${v.businessDate}): nothing to apply`;
 }

@@ -1,17 +1,20 @@
 /**
- * Write a change batch's staged rows of one source as snappy Parquet, a folder per month, and publish
- * them into staging/<source>/year=YYYY/month=MM/changes=<batch id>/ the way stageSource publishes a
- * day (publishStagedFolder): every folder is written under work/changes/<batch id>/ first, then each
- * is moved in with a rename, so a crash leaves a month with the old folder, the new one or none, and
- * the retry writes them all again. Rows are sorted first:
- * the same batch always stages the same bytes.
+ * Write a change batch's rows to stage of one source as snappy Parquet, a folder per month, and
+ * publish them into staging/<source>/year=YYYY/month=MM/changes=<batch id>/ the way stageSource
+ * publishes a day (publishStagedFolder): every folder is written under work/changes/<batch id>/
+ * first, then each is moved in with a rename, so a crash leaves a month with the old folder, the new
+ * one or none, and the retry writes them all again. The engine writes the parts from the batch's
+ * decisions (changeDecisions.ts) like a day's (one row group of at most ROW_GROUP_ROWS rows per
+ * part-NNNN.parquet, rows ordered by business date and line): the same batch stages the same bytes.
  */
+import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import type { TypedRow } from '../contracts';
-import { stagedChangeColumns, type ChangeSource } from '../contracts/changes';
+import type { Warehouse } from '../../clickhouse/client';
+import type { ChangeSource } from '../contracts/changes';
 import type { DataLayout } from '../files/layout';
-import { inRowGroups, writeParquetParts } from '../stage/parquetStream';
+import { PARQUET_SETTINGS, ROW_GROUP_ROWS } from '../stage/parquetOutput';
 import { publishStagedFolder } from '../stage/publishStagedFolder';
+import { stagedMonthsSql, stagedPartSql } from './changeDecisions';
 
 export interface PendingChanges {
   source: ChangeSource;
@@ -22,21 +25,26 @@ export interface PendingChanges {
   rows: number;
 }
 
-/** Write the rows of each month under the batch's work folder; nothing is published yet. */
-export async function writePendingChanges(layout: DataLayout, source: ChangeSource, batchId: string, rows: readonly TypedRow[]): Promise<PendingChanges[]> {
-  const byMonth = new Map<string, TypedRow[]>();
-  for (const row of rows) {
-    const month = String(row.business_date).slice(0, 7);
-    const list = byMonth.get(month);
-    if (list) list.push(row);
-    else byMonth.set(month, [row]);
-  }
+/** Write the rows to stage of each month under the batch's work folder; nothing is published yet. */
+export async function writePendingChanges(warehouse: Warehouse, layout: DataLayout, source: ChangeSource, batchId: string, decisions: string): Promise<PendingChanges[]> {
+  const client = warehouse.client;
+  const months = await (await client.query({ query: stagedMonthsSql(), query_params: { decisions }, format: 'JSONEachRow' }))
+    .json<{ month: string; business_date: string; rows: number | string }>();
   const pending: PendingChanges[] = [];
-  for (const month of [...byMonth.keys()].sort()) {
-    const monthRows = byMonth.get(month)!.sort(stagingOrder);
+  for (const { month, business_date, rows } of months) {
     const dir = path.join(layout.changeWorkDir(batchId), source, `month=${month}`);
-    await writeParquetParts(dir, stagedChangeColumns(source), inRowGroups(each(monthRows)));
-    pending.push({ source, dir, staged: layout.stagedChangesDir(source, String(monthRows[0].business_date), batchId), rows: monthRows.length });
+    const temporary = `${dir}.partial-${process.pid}`;
+    rmSync(temporary, { recursive: true, force: true });
+    mkdirSync(temporary, { recursive: true });
+    for (let part = 0; part * ROW_GROUP_ROWS < Number(rows); part += 1) {
+      await client.command({
+        query: stagedPartSql(source),
+        query_params: { decisions, month, batch: batchId, output: path.join(temporary, partName(part)), rows: ROW_GROUP_ROWS, offset: part * ROW_GROUP_ROWS },
+        clickhouse_settings: PARQUET_SETTINGS,
+      });
+    }
+    renameSync(temporary, dir);
+    pending.push({ source, dir, staged: layout.stagedChangesDir(source, business_date, batchId), rows: Number(rows) });
   }
   return pending;
 }
@@ -46,11 +54,6 @@ export function publishPendingChanges(pending: readonly PendingChanges[]): void 
   for (const { dir, staged } of pending) publishStagedFolder(dir, staged);
 }
 
-function stagingOrder(a: TypedRow, b: TypedRow): number {
-  if (a.business_date !== b.business_date) return String(a.business_date) < String(b.business_date) ? -1 : 1;
-  return Number(a.source_line) - Number(b.source_line);
-}
-
-async function* each(rows: readonly TypedRow[]): AsyncGenerator<TypedRow> {
-  yield* rows;
+function partName(index: number): string {
+  return `part-${String(index).padStart(4, '0')}.parquet`;
 }

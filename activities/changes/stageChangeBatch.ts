@@ -1,29 +1,35 @@
 /**
- * Stage a change batch: read each of its files through the change contract, clean the rows like the
- * daily transform does, look up the loaded version of every key in the warehouse, decide what each
- * row does (classifyChanges.ts), list every row that is not applied with its reason, and publish the
- * rows to stage under the business date of the row they change (publishChanges.ts). Returns the
- * months whose partitions must be rebuilt (only those holding an applied row) and the counts per
- * file: rows read = applied + already applied + quarantined + duplicates + dropped.
+ * Stage a change batch. Each of its files goes through the stages a day's source file goes through,
+ * the same code (files/landedFile.ts): ingest checks it against the change contract (the source's
+ * columns plus updated_at) and quarantines bad rows, the transform cleans it like the daily
+ * transform (one row per key: the latest updated_at, then the later line; null strategies,
+ * calculated columns, business rules). Then the engine compares every clean row with the versions
+ * the warehouse holds of its key (changeDecisions.ts), lists every row that is not applied with its
+ * reason, and writes the rows to stage under the business date of the row they change
+ * (publishChanges.ts). Returns the months whose partitions must be rebuilt (only those holding an
+ * applied row) and the counts per file: rows read = applied + already applied + quarantined +
+ * duplicates + dropped.
  *
  * Every file is read and checked before anything is published, so a bad file fails the batch with
- * nothing staged. Rows never leave this activity: the result is counts and paths.
+ * nothing staged. Rows never pass through JavaScript: the engine reads, decides and writes; the
+ * result is counts and paths.
  */
-import { rmSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import path from 'node:path';
 import type { Warehouse } from '../../clickhouse/client';
-import { heartbeat } from '../activityContext';
-import { changeFileColumns, type ChangeSource } from '../contracts/changes';
+import { currentActivity, heartbeatWhile } from '../activityContext';
+import { type ChangeSource } from '../contracts/changes';
+import { csvLine } from '../files/csvText';
+import { changeBatchFile, type LandedFile } from '../files/landedFile';
 import type { DataLayout } from '../files/layout';
+import { QUARANTINE_HEADER } from '../ingest/headerPositions';
+import { ingestLanded, type IngestOptions } from '../ingest/ingestSource';
 import type { SourcesSettings } from '../pipelineConfig';
+import { transformLanded } from '../transform/transformSource';
 import { batchDateOf } from './batchId';
-import { cleanChangeRows } from './cleanChangeRows';
+import { decisionCountsSql, decisionsSql, listingSql, monthsToRebuildSql, notLoadedReason, SAME_VERSION_REASON } from './changeDecisions';
 import { landedChangeFiles } from './changeFiles';
-import { CHANGE_TARGETS, changeKeyOf } from './changeTargets';
-import { classifyChanges } from './classifyChanges';
-import { loadedVersions } from './loadedVersions';
 import { publishPendingChanges, writePendingChanges, type PendingChanges } from './publishChanges';
-import { readChangeRows } from './readChangeRows';
-import { RowListing } from './rowListing';
 
 export interface ChangeSourceAccount {
   source: ChangeSource;
@@ -60,58 +66,73 @@ export interface ChangeStageSummary {
   stagedRows: number;
 }
 
-export async function stageChangeBatch(warehouse: Warehouse, layout: DataLayout, sources: SourcesSettings, batchId: string): Promise<ChangeStageSummary> {
+/** How the batch's files are ingested: the source's settings come from `sources`. */
+export type ChangeIngestOptions = Omit<IngestOptions, 'contract'>;
+
+/** A listing written in the work folder, moved to where a person reads it once every file passed. */
+interface Listing {
+  written: string;
+  published: string;
+}
+
+export async function stageChangeBatch(warehouse: Warehouse, layout: DataLayout, sources: SourcesSettings, options: ChangeIngestOptions, batchId: string): Promise<ChangeStageSummary> {
   rmSync(layout.changeWorkDir(batchId), { recursive: true, force: true }); // a crashed attempt's leftovers
   const accounts: ChangeSourceAccount[] = [];
   const pending: PendingChanges[] = [];
+  const listings: Listing[] = [];
   const months = new Map<number, MonthToRebuild>();
+  let progress: Record<string, string> = { batchId };
+  const step = (source: ChangeSource, name: string) => (progress = { batchId, source, step: name });
   try {
-    for (const { source, path: file } of landedChangeFiles(layout, batchId)) {
-      heartbeat({ batchId, source, step: 'read' });
-      const columns = changeFileColumns(source);
-      const quarantine = new RowListing(layout.changeQuarantineFile(batchId, source), columns);
-      const alreadyApplied = new RowListing(layout.changeAlreadyAppliedFile(batchId, source), columns);
-      try {
-        const read = await readChangeRows(file, source, batchId, sources[source].dateFormats, quarantine);
-        const cleaned = await cleanChangeRows(warehouse, source, read.rows, sources[source]);
-        for (const { row, reason } of cleaned.broken) quarantine.addRow(file, row, reason);
+    await heartbeatWhile(() => ({ task: 'stage change batch', ...progress }), async () => {
+      for (const { source } of landedChangeFiles(layout, batchId)) {
+        const landed = changeBatchFile(layout, batchId, source);
+        step(source, 'ingest');
+        const ingested = await ingestLanded(warehouse, landed, { ...options, contract: sources[source] });
+        step(source, 'transform');
+        const transformed = await transformLanded(warehouse, landed, { settings: sources[source], signal: currentActivity()?.cancellationSignal }, ingested.partitions);
 
-        heartbeat({ batchId, source, step: 'look up loaded versions' });
-        const versions = await loadedVersions(warehouse, source, batchId, cleaned.rows);
-        const classified = classifyChanges(cleaned.rows, (row) => versions.get(changeKeyOf(source, row)), batchId);
-        for (const row of classified.notLoaded) quarantine.addRow(file, row, notLoadedReason(source));
-        for (const { row, reason } of classified.alreadyApplied) alreadyApplied.addRow(file, row, reason);
-        await quarantine.close();
-        await alreadyApplied.close();
-
-        heartbeat({ batchId, source, step: 'write Parquet' });
-        pending.push(...(await writePendingChanges(layout, source, batchId, classified.staged)));
-        for (const [month, businessDate] of classified.months) {
-          const entry = months.get(month) ?? { month, businessDate, rowsApplied: 0 };
-          if (businessDate < entry.businessDate) entry.businessDate = businessDate;
-          entry.rowsApplied += classified.appliedByMonth.get(month) ?? 0;
-          months.set(month, entry);
+        step(source, 'compare with the loaded versions');
+        const decisions = path.join(landed.work.dir, 'decisions.parquet');
+        const batch = { batch: batchId, notLoaded: notLoadedReason(source), sameVersion: SAME_VERSION_REASON };
+        await warehouse.client.command({ query: decisionsSql(source), query_params: { ...batch, changes: path.join(transformed.cleanDir, '*.parquet'), decisions } });
+        const [counts] = await query<{ applied: number | string; already_applied: number | string; not_loaded: number | string; newest: number | string | null }>(warehouse, decisionCountsSql(), { decisions });
+        for (const m of await query<{ month: number | string; business_date: string; rows_applied: number | string }>(warehouse, monthsToRebuildSql(), { decisions })) {
+          const entry = months.get(Number(m.month)) ?? { month: Number(m.month), businessDate: m.business_date, rowsApplied: 0 };
+          if (m.business_date < entry.businessDate) entry.businessDate = m.business_date;
+          entry.rowsApplied += Number(m.rows_applied);
+          months.set(entry.month, entry);
         }
+
+        step(source, 'list rows not applied');
+        const quarantine = { written: path.join(landed.work.dir, 'quarantine.csv'), published: layout.changeQuarantineFile(batchId, source) };
+        const alreadyApplied = { written: path.join(landed.work.dir, 'already_applied.csv'), published: layout.changeAlreadyAppliedFile(batchId, source) };
+        await writeQuarantineListing(warehouse, landed, decisions, quarantine.written);
+        await writeListing(warehouse, landed, decisions, 'already applied', alreadyApplied.written, true);
+        listings.push(quarantine, alreadyApplied);
+
+        step(source, 'write Parquet');
+        pending.push(...(await writePendingChanges(warehouse, layout, source, batchId, decisions)));
         accounts.push({
           source,
-          file,
-          rowsRead: read.rowsRead,
-          rowsApplied: classified.applied,
-          rowsAlreadyApplied: classified.alreadyApplied.length,
-          rowsQuarantined: quarantine.rows,
-          rowsDuplicate: cleaned.duplicates,
-          rowsDropped: cleaned.dropped,
-          newestUpdatedAt: cleaned.rows.reduce<number | null>((newest, row) => Math.max(newest ?? -Infinity, Number(row.updated_at)), null),
-          quarantineFile: quarantine.filePath,
-          alreadyAppliedFile: alreadyApplied.filePath,
+          file: landed.file,
+          rowsRead: ingested.rowsRead,
+          rowsApplied: Number(counts.applied),
+          rowsAlreadyApplied: Number(counts.already_applied),
+          rowsQuarantined: ingested.rowsQuarantined + transformed.rowsQuarantined + Number(counts.not_loaded),
+          rowsDuplicate: transformed.duplicatesRemoved,
+          rowsDropped: transformed.rowsDropped,
+          newestUpdatedAt: counts.newest === null ? null : Number(counts.newest),
+          quarantineFile: quarantine.published,
+          alreadyAppliedFile: alreadyApplied.published,
         });
-      } catch (error) {
-        quarantine.abort();
-        alreadyApplied.abort();
-        throw error;
       }
-    }
+    });
     // Every file passed: publish them all.
+    for (const { written, published } of listings) {
+      mkdirSync(path.dirname(published), { recursive: true });
+      renameSync(written, published);
+    }
     publishPendingChanges(pending);
   } finally {
     rmSync(layout.changeWorkDir(batchId), { recursive: true, force: true });
@@ -125,7 +146,47 @@ export async function stageChangeBatch(warehouse: Warehouse, layout: DataLayout,
   };
 }
 
-function notLoadedReason(source: ChangeSource): string {
-  const { noun, line } = CHANGE_TARGETS[source];
-  return `not in the warehouse: no loaded ${noun} has this order_id and ${line}. Load the day it was exported on first, then land this row again in a new change batch (this file, renamed ${source}.csv, can be landed as it is)`;
+/**
+ * The file's one quarantine listing: the rows the contract refused (ingest's quarantine file, with
+ * its header), then those a business rule refused (the transform's, without its header), then those
+ * whose key is not in the warehouse. The files are joined as bytes: no row is parsed again.
+ */
+async function writeQuarantineListing(warehouse: Warehouse, landed: LandedFile, decisions: string, out: string): Promise<void> {
+  copyFileSync(landed.quarantineFile, out);
+  const header = Buffer.byteLength(listingHeader(landed));
+  appendBytes(out, landed.rulesQuarantineFile, header);
+  const notLoaded = `${out}.not-loaded`;
+  await writeListing(warehouse, landed, decisions, 'not loaded', notLoaded, false);
+  if (existsSync(notLoaded)) appendBytes(out, notLoaded, 0);
+  rmSync(notLoaded, { force: true });
+}
+
+/** The rows with `verdict` as listing lines (the file's columns as delivered, with the reason). */
+async function writeListing(warehouse: Warehouse, landed: LandedFile, decisions: string, verdict: string, out: string, header: boolean): Promise<void> {
+  await warehouse.client.command({
+    query: listingSql(landed.columns(), header),
+    query_params: { decisions, verdict, out, landing: landed.file, ...(header ? { header: listingHeader(landed).slice(0, -1) } : {}) },
+  });
+}
+
+/** The header of every listing (ingest's and the transform's quarantine files have the same). */
+function listingHeader(landed: LandedFile): string {
+  return csvLine([...QUARANTINE_HEADER, ...landed.columns().map((c) => c.name)]);
+}
+
+/** Append `from`'s bytes after its first `skip` to `to`, a chunk at a time. */
+function appendBytes(to: string, from: string, skip: number): void {
+  const input = openSync(from, 'r');
+  const output = openSync(to, 'a');
+  try {
+    const chunk = Buffer.alloc(1 << 20);
+    for (let at = skip, read = 0; (read = readSync(input, chunk, 0, chunk.length, at)) > 0; at += read) writeSync(output, chunk, 0, read);
+  } finally {
+    closeSync(input);
+    closeSync(output);
+  }
+}
+
+async function query<T>(warehouse: Warehouse, sql: string, query_params: Record<string, unknown>): Promise<T[]> {
+  return (await warehouse.client.query({ query: sql, query_params, format: 'JSONEachRow' })).json<T>();
 }

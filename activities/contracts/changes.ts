@@ -9,7 +9,8 @@
  * change arrives in the next daily export, which the type 2 dimension handles.
  */
 import type { z } from 'zod';
-import { buildColumn, timestamp, type ContractSettings } from './columns';
+import { buildColumn, columnRegistry, timestamp, type ContractSettings } from './columns';
+import { sqlString } from './sqlText';
 import { CONTRACTS, contractColumns, contractSettingsOf, stagedColumns, type ColumnSpec, type DateFormat, type SourceName } from './index';
 
 export const CHANGE_SOURCES = ['orders', 'payments'] as const satisfies readonly SourceName[];
@@ -25,7 +26,28 @@ export const VERSION_COLUMN = 'updated_at';
 /** A change row: the source's row schema plus the required `updated_at` timestamp. */
 export function changeRowSchema(source: ChangeSource, settings?: ContractSettings | readonly DateFormat[]): z.ZodObject {
   const resolved = contractSettingsOf(settings);
-  return CONTRACTS[source].buildSchema(resolved).extend({ [VERSION_COLUMN]: buildColumn(VERSION_COLUMN, timestamp(), resolved) });
+  return CONTRACTS[source].buildSchema(resolved).extend({ [VERSION_COLUMN]: versionColumn(resolved) });
+}
+
+const NOT_AFTER_EPOCH = 'must be after 1970-01-01 00:00:00 UTC';
+
+/**
+ * updated_at: a timestamp, and strictly after the epoch: 1970-01-01 00:00:00 is the version of an
+ * exported row in the warehouse (migration 0010), so a change must be later. Its SQL twin adds the
+ * same check after the timestamp's own (test/changeBatchEngine.test.ts holds the two equal).
+ */
+function versionColumn(settings: ContractSettings) {
+  const parsed = buildColumn(VERSION_COLUMN, timestamp(), settings);
+  const meta = columnRegistry.get(parsed)!;
+  const schema = parsed.refine((ms) => ms > 0, { error: NOT_AFTER_EPOCH });
+  columnRegistry.add(schema, {
+    ...meta,
+    sql: (raw) => {
+      const decided = meta.sql(raw);
+      return { ...decided, reason: `if(${decided.reason} != '', ${decided.reason}, if(${decided.value} <= 0, ${sqlString(NOT_AFTER_EPOCH)}, ''))` };
+    },
+  });
+  return schema;
 }
 
 /** Columns of a change file, in header order: the source's columns, then updated_at. */

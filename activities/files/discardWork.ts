@@ -13,7 +13,7 @@ export interface DiscardSummary {
   temporaryFilesRemoved: number;
 }
 
-/** Writers' temporary names (bufferedWriter.ts, parquetStream.ts): `<final name>.partial-<pid>`. */
+/** Writers' temporary names (bufferedWriter.ts, the transform's parts): `<final name>.partial-<pid>`. */
 const TEMPORARY = /\.partial-\d+$/;
 
 export function discardWork(layout: DataLayout, businessDate: string): DiscardSummary {

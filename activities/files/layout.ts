@@ -12,7 +12,8 @@
  *
  * Change batches (activities/changes/), later versions of loaded order lines and payments:
  *   landing/changes/<batch>/<source>.csv                       orders.csv and/or payments.csv plus updated_at
- *   work/changes/<batch>/                                      Parquet waiting to be published into staging
+ *   work/changes/<batch>/<source>/                             the file's ingest and transform work, as a day's (SourceWork)
+ *   work/changes/<batch>/<source>/month=YYYY-MM/               Parquet waiting to be published into staging
  *   quarantine/changes/<batch>/<source>.quarantine.csv         rows refused: contract, business rule, key not loaded
  *   quarantine/changes/<batch>/<source>.already_applied.csv    rows not newer than the warehouse's version
  *   staging/<source>/year=YYYY/month=MM/changes=<batch>/part-NNNN.parquet   a batch's rows of that month
@@ -47,28 +48,29 @@ export class DataLayout {
     return this.at('quarantine', date(businessDate));
   }
 
+  /** The work folder of one source of a day: what its ingest and transform write (SourceWork). */
+  sourceWork(businessDate: string, source: SourceName): SourceWork {
+    return new SourceWork(this.at('work', date(businessDate), known(source)));
+  }
+
   /** Validated rows of one partition, between ingest and transform. */
   validPartition(businessDate: string, source: SourceName, partition: number): string {
-    return this.at('work', date(businessDate), known(source), `valid-${String(partition).padStart(4, '0')}.parquet`);
+    return this.sourceWork(businessDate, source).validPartition(partition);
   }
 
   /** The transformed rows of a day, as Parquet parts, until the quality gate lets stage publish them. */
   pendingDir(businessDate: string, source: SourceName): string {
-    return this.at('work', date(businessDate), known(source), 'clean');
+    return this.sourceWork(businessDate, source).pendingDir();
   }
 
   /** A transform attempt's finished partitions: Parquet parts, and rules-quarantine segments (transformCheckpoint.ts). */
   transformPartialDirs(businessDate: string, source: SourceName, token: string): { parts: string; rules: string } {
-    const segment = assertSegment(token, 'transform attempt token');
-    return {
-      parts: this.at('work', date(businessDate), known(source), `clean.partial-${segment}`),
-      rules: this.at('work', date(businessDate), known(source), `rules.partial-${segment}`),
-    };
+    return this.sourceWork(businessDate, source).partialDirs(token);
   }
 
   /** Where the transform records its progress after each partition. */
   transformCheckpointFile(businessDate: string, source: SourceName): string {
-    return this.at('work', date(businessDate), known(source), 'transform.checkpoint.json');
+    return this.sourceWork(businessDate, source).checkpointFile();
   }
 
   /** Rows moved to quarantine by business rules (the contract's quarantine is quarantineFile). */
@@ -107,9 +109,14 @@ export class DataLayout {
     return this.at('landing', 'changes', batch(batchId), CONTRACTS[known(source)].fileName);
   }
 
-  /** A batch's Parquet, written here first and published into staging by folder renames. */
+  /** A batch's work: per file a SourceWork, and the Parquet published into staging by folder renames. */
   changeWorkDir(batchId: string): string {
     return this.at('work', 'changes', batch(batchId));
+  }
+
+  /** The work folder of one file of a change batch: the same names as a day's (SourceWork). */
+  changeSourceWork(batchId: string, source: SourceName): SourceWork {
+    return new SourceWork(this.at('work', 'changes', batch(batchId), known(source)));
   }
 
   changeQuarantineFile(batchId: string, source: SourceName): string {
@@ -123,6 +130,33 @@ export class DataLayout {
   /** A change batch's staged rows of one month (the month of `businessDate`). */
   stagedChangesDir(source: SourceName, businessDate: string, batchId: string): string {
     return confine(this.dataDir, path.join(this.stagingMonthDir(source, businessDate), `changes=${batch(batchId)}`));
+  }
+}
+
+/**
+ * The work folder of one landed file (a day's source file or a change batch's file), named alike for
+ * both: valid-NNNN.parquet (ingest -> transform), clean/ (transformed parts), clean.partial-<token>/
+ * and rules.partial-<token>/ (a transform attempt), transform.checkpoint.json.
+ */
+export class SourceWork {
+  /** `dir` is already confined to the data folder (DataLayout makes it). */
+  constructor(readonly dir: string) {}
+
+  validPartition(partition: number): string {
+    return path.join(this.dir, `valid-${String(partition).padStart(4, '0')}.parquet`);
+  }
+
+  pendingDir(): string {
+    return path.join(this.dir, 'clean');
+  }
+
+  partialDirs(token: string): { parts: string; rules: string } {
+    const segment = assertSegment(token, 'transform attempt token');
+    return { parts: path.join(this.dir, `clean.partial-${segment}`), rules: path.join(this.dir, `rules.partial-${segment}`) };
+  }
+
+  checkpointFile(): string {
+    return path.join(this.dir, 'transform.checkpoint.json');
   }
 }
 

@@ -1,5 +1,6 @@
 /**
- * Ingest one source file of a business date in the engine: the contract is enforced row by row by
+ * Ingest one landed file in the engine (a business day's source file, or a file of a change batch:
+ * files/landedFile.ts): the contract is enforced row by row by
  * ClickHouse (ingestSql.ts), the valid typed rows are spread over hash partitions for the transform,
  * and the rest is quarantined with file, line, column, value and reason. A bad row never stops the
  * run; a bad file (missing, unreadable, empty, not UTF-8, header not matching the contract, not CSV
@@ -18,10 +19,11 @@ import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } f
 import path from 'node:path';
 import type { Warehouse } from '../../clickhouse/client';
 import { currentActivity } from '../activityContext';
-import { CONTRACTS, contractColumns, personalColumns, type SourceName } from '../contracts';
+import { personalColumns, type SourceName } from '../contracts';
 import type { ContractSettings } from '../contracts/columns';
 import { badInput } from '../errors';
 import { csvLine } from '../files/csvText';
+import { dayFile, type LandedFile } from '../files/landedFile';
 import type { DataLayout } from '../files/layout';
 import { partitionCount } from '../files/partitions';
 import { personalKeysOf, type TransferableKeys } from '../security/personalDataKeys';
@@ -62,27 +64,31 @@ export interface IngestSummary {
   valuesNormalised: { column: string; kind: 'null_token' | 'line_break'; count: number }[];
 }
 
+/** A business day's source file. */
 export async function ingestSource(warehouse: Warehouse, layout: DataLayout, options: IngestOptions, input: IngestInput): Promise<IngestSummary> {
-  const contract = CONTRACTS[input.source];
-  const file = layout.landingFile(input.businessDate, input.source);
+  return ingestLanded(warehouse, dayFile(layout, input.businessDate, input.source), options);
+}
+
+export async function ingestLanded(warehouse: Warehouse, landed: LandedFile, options: IngestOptions): Promise<IngestSummary> {
+  const { file, source } = landed;
   if (!existsSync(file)) throw badInput(`${file}: source file is missing`, 'MissingSourceFile');
 
   const signal = currentActivity()?.cancellationSignal;
   const scan = await scanCsvFile(file, signal).catch((error: unknown) => {
     throw error instanceof CsvFileError ? badInput(error.message, 'UnreadableSourceFile') : error;
   });
-  const columns = contractColumns(contract, contract.buildSchema(options.contract));
+  const columns = landed.columns(options.contract);
   const expected = columns.map((column) => column.name);
   const optionalInHeader = columns.filter((column) => column.optionalInHeader).map((column) => column.name);
   // Columns are read by name, so a reordered export is still read correctly; a column a file may
   // lack (optionalInHeader) is read as empty.
-  const positions = headerPositions(file, scan.header, expected, `${input.source} contract`, optionalInHeader);
+  const positions = headerPositions(file, scan.header, expected, landed.contractName, optionalInHeader);
   const bytes = statSync(file).size;
   const partitions = partitionCount(bytes, options.partitionBytes);
 
-  const workDir = path.dirname(layout.validPartition(input.businessDate, input.source, 0));
+  const workDir = landed.work.dir;
   clearPartitions(workDir);
-  const quarantineFile = layout.quarantineFile(input.businessDate, input.source);
+  const quarantineFile = landed.quarantineFile;
   mkdirSync(path.dirname(quarantineFile), { recursive: true });
   const header = csvLine([...QUARANTINE_HEADER, ...expected]);
   const command = (query: string, query_params: Record<string, unknown>, session_id?: string) =>
@@ -94,21 +100,21 @@ export async function ingestSource(warehouse: Warehouse, layout: DataLayout, opt
     const multiLine = scan.multiLineRecords.length > 0;
     const read = (personal?: PersonalFormsSql, session_id?: string) =>
       command(
-        ingestSql({ source: input.source, columns, positions, width: scan.header.length, partitions, multiLine, lineBreak: scan.lineBreak, personal }),
+        ingestSql({ source, columns, positions, width: scan.header.length, partitions, multiLine, lineBreak: scan.lineBreak, personal }),
         {
           csv: file,
           structure: csvStructure(scan.header.length),
           out: path.join(workDir, '{_partition_id}.parquet'),
-          businessDate: input.businessDate,
+          businessDate: landed.businessDate,
           ...(multiLine ? { records: scan.multiLineRecords.map((m) => m.record), linesSoFar: scan.multiLineRecords.map((m) => m.linesSoFar) } : {}),
         },
         session_id,
       );
-    if (personalColumns(input.source).length === 0) await read();
+    if (personalColumns(source).length === 0) await read();
     else {
       // The keys reach the engine as data of a session's temporary table, never as SQL text (personalSql.ts).
       await withPersonalKeys(warehouse.client, personalKeysOf(options.personalData), (session) =>
-        read({ columns: (values, rowKey) => session.protectedColumnsSql(input.source, values, rowKey), join: session.join }, session.sessionId),
+        read({ columns: (values, rowKey) => session.protectedColumnsSql(source, values, rowKey), join: session.join }, session.sessionId),
       );
     }
   }
@@ -139,7 +145,7 @@ export async function ingestSource(warehouse: Warehouse, layout: DataLayout, opt
   }
 
   return {
-    source: input.source,
+    source,
     file,
     rowsRead: counts.valid + counts.rejected,
     rowsValid: counts.valid,

@@ -181,7 +181,7 @@ function fillSql(spec: ColumnSpec, strategy: Exclude<NullStrategy, { strategy: '
 }
 
 /** A contract column's value as text the contract accepts again (money 12.34, timestamps ISO 8601 UTC). */
-function originalTextSql(spec: ColumnSpec): string {
+export function originalTextSql(spec: ColumnSpec): string {
   const c = spec.name;
   switch (spec.storage) {
     case 'string':
@@ -197,11 +197,12 @@ function originalTextSql(spec: ColumnSpec): string {
 
 /**
  * One CSV line per quarantined row (without its line break): QUARANTINE_HEADER's fields (landing
- * file as {landing:String}, line, empty column and value, the reason) and the contract columns as
- * delivered. Personal columns cannot be shown from here (they are ciphertext): refused by the caller.
+ * file as {landing:String}, line, empty column and value, the reason: the SQL expression `reason`)
+ * and `columns` (the landed file's contract columns) as delivered. Personal columns cannot be shown
+ * from here (they are ciphertext): refused by the caller.
  */
-export function quarantineLineSql(source: SourceName): string {
-  const fields = ['{landing:String}', 'toString(source_line)', "''", "''", '_quarantine', ...contractColumns(CONTRACTS[source]).map(originalTextSql)];
+export function quarantineLineSql(columns: readonly ColumnSpec[], reason = '_quarantine'): string {
+  const fields = ['{landing:String}', 'toString(source_line)', "''", "''", reason, ...columns.map(originalTextSql)];
   return `arrayStringConcat([${fields.map(csvFieldSql).join(', ')}], ',')`;
 }
 

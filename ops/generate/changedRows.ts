@@ -61,8 +61,9 @@ export function generateChangeBatch(options: ChangeBatchOptions): GeneratedChang
   const changed: Record<ChangeSource, CsvRow[]> = { orders: [], payments: [] };
   for (const date of [...options.fromDates].sort()) {
     const rng = new Rng(`${options.seed}|changes|${options.batchId}|${date}`);
-    changed.orders.push(...changeOrders(validRows(options.dataDir, date, 'orders'), options.orders, rng, batchTime));
-    changed.payments.push(...correctPayments(validRows(options.dataDir, date, 'payments'), options.payments, rng, batchTime));
+    // concat, not push(...rows): spreading 100k+ rows as arguments overflows the call stack.
+    changed.orders = changed.orders.concat(changeOrders(validRows(options.dataDir, date, 'orders'), options.orders, rng, batchTime));
+    changed.payments = changed.payments.concat(correctPayments(validRows(options.dataDir, date, 'payments'), options.payments, rng, batchTime));
   }
 
   mkdirSync(outDir, { recursive: true });
