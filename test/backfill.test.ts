@@ -6,14 +6,13 @@
  * loaded exactly once.
  */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { strict as assert } from 'node:assert';
 import { rmSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { createActivities } from '../activities';
 import { archiveInputs } from '../activities/archive/archiveInputs';
 import type { ReplayLoadResult } from '../workflows';
 import { testDataDir } from './helpers/pipeline';
+import { productionWorker } from './helpers/productionWorker';
 import { freshWarehouse, rows, scalar } from './helpers/warehouse';
 import { workflowBundle } from './helpers/workflowBundle';
 import { timeSkippingEnv } from './helpers/timeSkippingEnv';
@@ -46,7 +45,7 @@ describe('a long backfill: replayLoad over 24 days (time-skipping test server)',
     rmSync(`${data.settings.dataDir}/landing`, { recursive: true, force: true });
 
     const taskQueue = `backfill-${randomUUID()}`;
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: createActivities({ settings: data.settings, warehouse }) });
+    const worker = await productionWorker({ connection: env.nativeConnection, taskQueue, settings: data.settings, warehouse });
     const { result, eventsPerRun } = await worker.runUntil(async () => {
       const handle = await env.client.workflow.start('replayLoad', {
         taskQueue,

@@ -6,7 +6,6 @@
  */
 import { CancelledFailure, WorkflowFailedError } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
@@ -17,8 +16,8 @@ import { SOURCE_NAMES } from '../activities/contracts';
 import type { DailyLoadResult } from '../workflows';
 import { tableChecksums } from './helpers/checksums';
 import { testDataDir } from './helpers/pipeline';
+import { productionWorker } from './helpers/productionWorker';
 import { freshWarehouse, rows, scalar } from './helpers/warehouse';
-import { workflowBundle } from './helpers/workflowBundle';
 import { timeSkippingEnv } from './helpers/timeSkippingEnv';
 
 const DAY = '2024-03-10';
@@ -63,10 +62,7 @@ describe('cancelling a dailyLoad (time-skipping test server)', function () {
     };
     const taskQueue = `cancel-${Date.now()}`;
     // Cancellation is delivered in heartbeat answers; a short throttle keeps the test quick.
-    const worker = await Worker.create({
-      connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: observed,
-      maxHeartbeatThrottleInterval: '200 milliseconds',
-    });
+    const worker = await productionWorker({ connection: env.nativeConnection, taskQueue, activities: observed, maxHeartbeatThrottleInterval: '200 milliseconds' });
 
     // The orders export arrives through a FIFO that stays open: ingest reads every row, then waits for more.
     const orders = data.layout.landingFile(DAY, 'orders');
@@ -134,7 +130,7 @@ describe('cancelling a dailyLoad (time-skipping test server)', function () {
       },
     };
     const taskQueue = `cancel-stage-${Date.now()}`;
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: observed });
+    const worker = await productionWorker({ connection: env.nativeConnection, taskQueue, activities: observed });
 
     await worker.runUntil(async () => {
       await env.client.workflow.execute('dailyLoad', { taskQueue, workflowId: 'daily-2024-03-09', args: [{ businessDate: '2024-03-09' }] });

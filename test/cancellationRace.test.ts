@@ -9,7 +9,6 @@
  * WorkflowExecutionCancelRequested), while the dev server (the real server's code) handles it.
  */
 import { CancelledFailure, WorkflowFailedError } from '@temporalio/client';
-import { Worker } from '@temporalio/worker';
 import { strict as assert } from 'node:assert';
 import { existsSync } from 'node:fs';
 import { setTimeout as pause } from 'node:timers/promises';
@@ -18,6 +17,7 @@ import { SOURCE_NAMES } from '../activities/contracts';
 import { tableChecksums } from './helpers/checksums';
 import { devServerEnv, type DevServerEnv } from './helpers/devServerEnv';
 import { testDataDir } from './helpers/pipeline';
+import { productionWorker } from './helpers/productionWorker';
 import { freshWarehouse, rows } from './helpers/warehouse';
 import { workflowBundle } from './helpers/workflowBundle';
 
@@ -56,7 +56,7 @@ describe('a cancel racing a transform that completes (Temporal dev server)', fun
     };
     const { client, nativeConnection } = temporal;
     const taskQueue = 'cancel-race';
-    const worker = await Worker.create({ connection: nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: observed });
+    const worker = await productionWorker({ connection: nativeConnection, taskQueue, activities: observed });
     await worker.runUntil(async () => {
       const before = await tableChecksums(warehouse);
       const handle = await client.workflow.start('dailyLoad', { taskQueue, workflowId: `daily-${DAY}`, args: [{ businessDate: DAY }] });

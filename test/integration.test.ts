@@ -4,21 +4,19 @@
  * production), generated exports, and SQL clients reaching the same server as the analyst.
  */
 import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
-import { Worker } from '@temporalio/worker';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { strict as assert } from 'node:assert';
 import { writeFileSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { createActivities } from '../activities';
 import type { Warehouse } from '../clickhouse/client';
 import type { DailyLoadResult } from '../workflows';
 import { tableChecksums } from './helpers/checksums';
 import { devServerEnv, type DevServerEnv } from './helpers/devServerEnv';
 import { testDataDir } from './helpers/pipeline';
+import { productionWorker } from './helpers/productionWorker';
 import { freshServerWarehouse, rows, serverEnv, testServer } from './helpers/warehouse';
-import { workflowBundle } from './helpers/workflowBundle';
 
 const execFileAsync = promisify(execFile);
 
@@ -42,12 +40,12 @@ describe('dailyLoad on the Temporal dev server with the chDB server as warehouse
   it('loads a generated day, accounts for every row, and a re-run changes nothing', async () => {
     const generated = await data.generate('2024-03-10', 300);
     const taskQueue = 'integration';
-    const worker = await Worker.create({
+    const worker = await productionWorker({
       connection: temporal.nativeConnection,
       taskQueue,
-      workflowBundle: await workflowBundle(),
       // Two worker threads, as in production: this test covers the thread pool.
-      activities: createActivities({ settings: { ...data.settings, threads: 2 }, warehouse }),
+      settings: { ...data.settings, threads: 2 },
+      warehouse,
     });
     const { client } = temporal;
     const run = () =>

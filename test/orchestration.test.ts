@@ -6,18 +6,17 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { strict as assert } from 'node:assert';
 import { createHash, randomUUID } from 'node:crypto';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createActivities } from '../activities';
 import type { Warehouse } from '../clickhouse/client';
 import type { DailyLoadResult } from '../workflows';
 import type { RunSummary } from '../workflows/runSummary';
 import { BUSINESS_DATE, OUTCOME, RUN_KIND } from '../workflows/searchAttributes';
 import { tableChecksums } from './helpers/checksums';
 import { testDataDir } from './helpers/pipeline';
+import { productionWorker } from './helpers/productionWorker';
 import { timeSkippingEnvWithSearchAttributes } from './helpers/timeSkippingEnv';
 import { freshWarehouse } from './helpers/warehouse';
 import { workflowBundle } from './helpers/workflowBundle';
@@ -39,7 +38,7 @@ describe('dailyLoad orchestration (time-skipping test server)', function () {
     const data = testDataDir();
     await data.generate('2024-03-10', 80);
     const taskQueue = `orch-${randomUUID()}`;
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: createActivities({ settings: data.settings, warehouse }) });
+    const worker = await productionWorker({ connection: env.nativeConnection, taskQueue, settings: data.settings, warehouse });
     const handle = await worker.runUntil(async () => {
       const started = await env.client.workflow.start('dailyLoad', {
         taskQueue, workflowId: `daily-2024-03-10-${taskQueue}`, args: [{ businessDate: '2024-03-10' }],
@@ -75,7 +74,7 @@ describe('dailyLoad orchestration (time-skipping test server)', function () {
     const data = testDataDir();
     await data.generate('2024-03-10', 60);
     const taskQueue = `orch-${randomUUID()}`;
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: createActivities({ settings: data.settings, warehouse }) });
+    const worker = await productionWorker({ connection: env.nativeConnection, taskQueue, settings: data.settings, warehouse });
     const manifestPath = path.join(data.settings.dataDir, 'archive', '2024-03-10', 'manifest.json');
     const start = (n: number) => env.client.workflow.start('dailyLoad', {
       taskQueue, workflowId: `daily-2024-03-10-${taskQueue}-${n}`, args: [{ businessDate: '2024-03-10' }],
@@ -111,7 +110,7 @@ describe('dailyLoad orchestration (time-skipping test server)', function () {
   it('a run started without a business date and not by a Schedule fails saying how to start it', async () => {
     const data = testDataDir();
     const taskQueue = `orch-${randomUUID()}`;
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: createActivities({ settings: data.settings, warehouse: await freshWarehouse() }) });
+    const worker = await productionWorker({ connection: env.nativeConnection, taskQueue, settings: data.settings, warehouse: await freshWarehouse() });
     await worker.runUntil(async () => {
       await assert.rejects(env.client.workflow.execute('dailyLoad', { taskQueue, workflowId: `daily-none-${taskQueue}`, args: [{}] }), (error: WorkflowFailedError) => {
         assert.match(String(error.cause?.message), /dailyLoad needs a business date: start it with input \{"businessDate": "YYYY-MM-DD"\}/);

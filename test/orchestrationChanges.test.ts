@@ -6,17 +6,16 @@
  * a batch id is reported; only counts and paths travel through the histories.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { strict as assert } from 'node:assert';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createActivities } from '../activities';
 import { generateChangeBatch } from '../ops/generate/changedRows';
 import type { IncrementalLoadResult } from '../workflows';
 import { RUN_KIND } from '../workflows/searchAttributes';
 import { partitionFingerprints, readCsv } from './helpers/changeBatches';
 import { testDataDir } from './helpers/pipeline';
+import { productionWorker } from './helpers/productionWorker';
 import { timeSkippingEnvWithSearchAttributes } from './helpers/timeSkippingEnv';
 import { freshWarehouse, rows, scalar } from './helpers/warehouse';
 import { workflowBundle } from './helpers/workflowBundle';
@@ -39,7 +38,7 @@ describe('incrementalLoad with change batches (time-skipping test server)', func
     const warehouse = await freshWarehouse();
     const data = testDataDir();
     const taskQueue = `changes-${randomUUID()}`;
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: createActivities({ settings: data.settings, warehouse }) });
+    const worker = await productionWorker({ connection: env.nativeConnection, taskQueue, settings: data.settings, warehouse });
     let n = 0;
     const run = async () => (await env.client.workflow.execute('incrementalLoad', {
       taskQueue, workflowId: `incremental-${taskQueue}-${n++}`, args: [{}], typedSearchAttributes: [{ key: RUN_KIND, value: 'incremental' }],

@@ -5,12 +5,11 @@
  * and a failed day is tried again only once its files change.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { strict as assert } from 'node:assert';
 import { randomUUID } from 'node:crypto';
-import { createActivities } from '../activities';
 import type { IncrementalLoadResult } from '../workflows';
 import { testDataDir } from './helpers/pipeline';
+import { productionWorker } from './helpers/productionWorker';
 import { recordHistoryIfAsked } from './helpers/recordHistory';
 import { timeSkippingEnvWithSearchAttributes } from './helpers/timeSkippingEnv';
 import { freshWarehouse, rows } from './helpers/warehouse';
@@ -31,7 +30,7 @@ describe('incrementalLoad (time-skipping test server)', function () {
     const warehouse = await freshWarehouse();
     const data = testDataDir();
     const taskQueue = `incr-${randomUUID()}`;
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: createActivities({ settings: data.settings, warehouse }) });
+    const worker = await productionWorker({ connection: env.nativeConnection, taskQueue, settings: data.settings, warehouse });
     let n = 0;
     const run = async () => (await env.client.workflow.execute('incrementalLoad', { taskQueue, workflowId: `incremental-${taskQueue}-${n++}`, args: [{}] })) as IncrementalLoadResult;
     // Block numbers of the March partition of each fact: a rebuild (REPLACE PARTITION) brings parts with

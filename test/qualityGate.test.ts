@@ -5,7 +5,6 @@
  */
 import { WorkflowFailedError } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { strict as assert } from 'node:assert';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -16,6 +15,7 @@ import type { Warehouse } from '../clickhouse/client';
 import type { DailyLoadInput, DailyLoadResult } from '../workflows';
 import { tableChecksums } from './helpers/checksums';
 import { testDataDir, type TestDataDir } from './helpers/pipeline';
+import { productionWorker } from './helpers/productionWorker';
 import { freshWarehouse, rows, scalar } from './helpers/warehouse';
 import { startWebhookReceiver, type WebhookReceiver } from './helpers/webhookReceiver';
 import { workflowBundle } from './helpers/workflowBundle';
@@ -67,7 +67,7 @@ describe('dailyLoad quality gate and alerts (time-skipping test server)', functi
   async function runWorkflow(input: DailyLoadInput, severity: 'warn' | 'error') {
     const taskQueue = `test-${randomUUID()}`;
     const activities = createActivities({ settings: settings(severity), warehouse });
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities });
+    const worker = await productionWorker({ connection: env.nativeConnection, taskQueue, activities });
     const workflowId = `daily-${input.businessDate}-${taskQueue}`;
     const handle = await env.client.workflow.start('dailyLoad', { taskQueue, workflowId, args: [input] });
     const outcome = await worker.runUntil(handle.result().then((r) => r as DailyLoadResult, (error: unknown) => error as WorkflowFailedError));

@@ -6,17 +6,16 @@
  */
 import { WorkflowFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { strict as assert } from 'node:assert';
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { createActivities } from '../activities';
 import { generateChangeBatch } from '../ops/generate/changedRows';
 import type { IncrementalLoadResult, ReplayLoadResult } from '../workflows';
 import { RUN_KIND } from '../workflows/searchAttributes';
 import { testDataDir } from './helpers/pipeline';
 import { nullSafeChecksums } from './helpers/changeBatches';
+import { productionWorker } from './helpers/productionWorker';
 import { LOADED_TABLES } from './helpers/starSchema';
 import { timeSkippingEnvWithSearchAttributes } from './helpers/timeSkippingEnv';
 import { freshWarehouse, scalar } from './helpers/warehouse';
@@ -41,7 +40,7 @@ describe('replayLoad re-applies archived change batches (time-skipping test serv
     const data = testDataDir();
     for (const day of DAYS) await data.generate(day, 80, 0.002);
     const taskQueue = `replay-changes-${randomUUID()}`;
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: createActivities({ settings: data.settings, warehouse }) });
+    const worker = await productionWorker({ connection: env.nativeConnection, taskQueue, settings: data.settings, warehouse });
 
     await worker.runUntil(async () => {
       const incremental = (id: string) => env.client.workflow.execute('incrementalLoad', { taskQueue, workflowId: `incremental-${id}-${taskQueue}`, args: [{}] }) as Promise<IncrementalLoadResult>;

@@ -5,16 +5,15 @@
  */
 import { WorkflowFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { strict as assert } from 'node:assert';
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { createActivities } from '../activities';
 import type { Warehouse } from '../clickhouse/client';
 import type { DailyLoadResult, ReplayLoadResult } from '../workflows';
 import { RUN_KIND } from '../workflows/searchAttributes';
 import { testDataDir } from './helpers/pipeline';
+import { productionWorker } from './helpers/productionWorker';
 import { loadedTableChecksums } from './helpers/starSchema';
 import { recordHistoryIfAsked } from './helpers/recordHistory';
 import { timeSkippingEnvWithSearchAttributes } from './helpers/timeSkippingEnv';
@@ -40,7 +39,7 @@ describe('replayLoad: disaster recovery from the archive (time-skipping test ser
     const days = ['2024-03-10', '2024-03-11', '2024-04-02'];
     for (const [i, day] of days.entries()) await data.generate(day, 120 + 30 * i);
     const taskQueue = `replay-${randomUUID()}`;
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: createActivities({ settings: data.settings, warehouse }) });
+    const worker = await productionWorker({ connection: env.nativeConnection, taskQueue, settings: data.settings, warehouse });
 
     const { original, replayed, runs } = await worker.runUntil(async () => {
       for (const day of days) {
@@ -79,7 +78,7 @@ describe('replayLoad: disaster recovery from the archive (time-skipping test ser
     const data = testDataDir();
     await data.generate('2024-03-10', 60);
     const taskQueue = `replay-${randomUUID()}`;
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: createActivities({ settings: data.settings, warehouse }) });
+    const worker = await productionWorker({ connection: env.nativeConnection, taskQueue, settings: data.settings, warehouse });
     await worker.runUntil(async () => {
       await env.client.workflow.execute('dailyLoad', { taskQueue, workflowId: `daily-2024-03-10-${taskQueue}`, args: [{ businessDate: '2024-03-10' }] });
       appendFileSync(path.join(data.settings.dataDir, 'archive', '2024-03-10', 'orders.csv'), 'tampered\n');

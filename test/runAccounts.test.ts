@@ -7,7 +7,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowFailedError, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { strict as assert } from 'node:assert';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -18,6 +17,7 @@ import type { DailyLoadInput } from '../workflows';
 import type { RunSummary } from '../workflows/runSummary';
 import { RUN_KIND } from '../workflows/searchAttributes';
 import { testDataDir, type TestDataDir } from './helpers/pipeline';
+import { productionWorker } from './helpers/productionWorker';
 import { timeSkippingEnvWithSearchAttributes } from './helpers/timeSkippingEnv';
 import { freshWarehouse, rows } from './helpers/warehouse';
 import { workflowBundle } from './helpers/workflowBundle';
@@ -70,7 +70,7 @@ describe('run accounts: every row of every run accounted for (time-skipping test
 
   async function run(name: string, data: TestDataDir, input: DailyLoadInput) {
     const taskQueue = `accounts-${randomUUID()}`;
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: createActivities({ settings: data.settings, warehouse }) });
+    const worker = await productionWorker({ connection: env.nativeConnection, taskQueue, settings: data.settings, warehouse });
     const handle: WorkflowHandleWithFirstExecutionRunId = await worker.runUntil(async () => {
       const started = await env.client.workflow.start('dailyLoad', {
         taskQueue, workflowId: `daily-${input.businessDate}-${taskQueue}`, args: [input],
@@ -196,7 +196,7 @@ describe('run accounts: every row of every run accounted for (time-skipping test
   it('a business date that is not a date fails at once, without retries, with the message of its check', async () => {
     const data = testDataDir();
     const taskQueue = `accounts-${randomUUID()}`;
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: createActivities({ settings: data.settings, warehouse }) });
+    const worker = await productionWorker({ connection: env.nativeConnection, taskQueue, settings: data.settings, warehouse });
     const handle = await worker.runUntil(async () => {
       const started = await env.client.workflow.start('dailyLoad', { taskQueue, workflowId: `daily-bad-${taskQueue}`, args: [{ businessDate: '../../etc' }] });
       await started.result().catch(() => undefined);

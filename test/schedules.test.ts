@@ -4,17 +4,16 @@
  * warehouse: the daily schedule is created, updated in place, and a backfill of two business dates
  * loads exactly those dates, each run taking its date from the schedule's action time.
  */
-import { Worker } from '@temporalio/worker';
 import { strict as assert } from 'node:assert';
 import { auditBackfillRequest } from '../ops/schedule/auditBackfill';
 import { upsertDailySchedule, backfillDailySchedule } from '../ops/schedule/dailySchedule';
 import { openWorkflows } from '../ops/status/openWorkflows';
 import { upsertIncrementalSchedule } from '../ops/schedule/incrementalSchedule';
 import type { IncrementalLoadResult } from '../workflows';
-import { createActivities } from '../activities';
 import { BUSINESS_DATE, OUTCOME, RUN_KIND } from '../workflows/searchAttributes';
 import { devServerEnv, type DevServerEnv } from './helpers/devServerEnv';
 import { testDataDir } from './helpers/pipeline';
+import { productionWorker } from './helpers/productionWorker';
 import { freshWarehouse, rows } from './helpers/warehouse';
 import { workflowBundle } from './helpers/workflowBundle';
 
@@ -47,7 +46,7 @@ describe('Schedules on the Temporal dev server', function () {
     assert.equal(described.policies.catchupWindow, 6 * 3_600_000);
     assert.equal(described.policies.overlap, 'BUFFER_ONE');
 
-    const worker = await Worker.create({ connection: temporal.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: createActivities({ settings: data.settings, warehouse }) });
+    const worker = await productionWorker({ connection: temporal.nativeConnection, taskQueue, settings: data.settings, warehouse });
     const runs = await worker.runUntil(async () => {
       await backfillDailySchedule(second.handle, dates[0], dates[1], { hour: 3, minute: 30 });
       // Wait for the two runs the backfill starts (BUFFER_ALL: one after the other) to finish.
@@ -80,7 +79,7 @@ describe('Schedules on the Temporal dev server', function () {
     const data = testDataDir();
     const { client } = temporal;
     const taskQueue = 'status';
-    const worker = await Worker.create({ connection: temporal.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: createActivities({ settings: data.settings, warehouse: await freshWarehouse() }) });
+    const worker = await productionWorker({ connection: temporal.nativeConnection, taskQueue, settings: data.settings, warehouse: await freshWarehouse() });
     await worker.runUntil(async () => {
       // No files landed for this date: the run waits (hours, by default) and stays open.
       const handle = await client.workflow.start('dailyLoad', { taskQueue, workflowId: 'daily-2024-05-01', args: [{ businessDate: '2024-05-01' }], typedSearchAttributes: [{ key: RUN_KIND, value: 'daily' }] });
@@ -110,7 +109,7 @@ describe('Schedules on the Temporal dev server', function () {
     const described = await handle.describe();
     assert.equal(described.spec.intervals?.[0].every, 15 * 60_000);
     assert.equal(described.policies.overlap, 'SKIP');
-    const worker = await Worker.create({ connection: temporal.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: createActivities({ settings: data.settings, warehouse }) });
+    const worker = await productionWorker({ connection: temporal.nativeConnection, taskQueue, settings: data.settings, warehouse });
     const result = await worker.runUntil(async () => {
       await handle.trigger();
       for (;;) {

@@ -7,7 +7,6 @@
  */
 import { Context } from '@temporalio/activity';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { strict as assert } from 'node:assert';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createActivities, type Activities, type TransformSummary } from '../activities';
@@ -15,6 +14,7 @@ import type { DailyLoadResult } from '../workflows';
 import { checkpointFromDetails } from '../activities/transform/transformCheckpoint';
 import { tableChecksums } from './helpers/checksums';
 import { testDataDir, type TestDataDir } from './helpers/pipeline';
+import { productionWorker } from './helpers/productionWorker';
 import { timeSkippingEnv } from './helpers/timeSkippingEnv';
 import { freshWarehouse } from './helpers/warehouse';
 import { workflowBundle } from './helpers/workflowBundle';
@@ -40,7 +40,7 @@ describe('a transform resumes from its heartbeat checkpoint (time-skipping test 
     data.settings.threads = 0;
     await data.generate(DAY, 400, 0);
     const real = createActivities({ settings: data.settings, warehouse });
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: activities(real, data) });
+    const worker = await productionWorker({ connection: env.nativeConnection, taskQueue, activities: activities(real, data) });
     const result = await worker.runUntil(env.client.workflow.execute('dailyLoad', { taskQueue, workflowId: `daily-${DAY}-${taskQueue}`, args: [{ businessDate: DAY }] })) as DailyLoadResult;
     return { result, checksums: await tableChecksums(warehouse), data };
   }

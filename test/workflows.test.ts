@@ -5,7 +5,6 @@
 import { Context } from '@temporalio/activity';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { strict as assert } from 'node:assert';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -14,6 +13,7 @@ import type { Warehouse } from '../clickhouse/client';
 import type { DailyLoadInput, DailyLoadResult } from '../workflows';
 import { tableChecksums } from './helpers/checksums';
 import { testDataDir, type TestDataDir } from './helpers/pipeline';
+import { productionWorker } from './helpers/productionWorker';
 import { freshWarehouse, rows } from './helpers/warehouse';
 import { workflowBundle } from './helpers/workflowBundle';
 import { timeSkippingEnv } from './helpers/timeSkippingEnv';
@@ -37,7 +37,7 @@ describe('dailyLoad workflow (time-skipping test server)', function () {
 
   async function runWorkflow(input: DailyLoadInput, activities: Activities = createActivities({ settings: data.settings, warehouse }), during?: (handle: WorkflowHandle) => Promise<void>) {
     const taskQueue = `test-${randomUUID()}`;
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities });
+    const worker = await productionWorker({ connection: env.nativeConnection, taskQueue, activities });
     return worker.runUntil(async () => {
       const handle = await env.client.workflow.start('dailyLoad', { taskQueue, workflowId: `daily-${input.businessDate}-${taskQueue}`, args: [input] });
       await during?.(handle);

@@ -3,7 +3,8 @@
  * polling the task queue with the workflows and activities.
  */
 import { NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
-import { createActivities } from '../activities';
+import type { Duration } from '@temporalio/common';
+import { createActivities, type Activities } from '../activities';
 import { openWarehouse, type Warehouse } from '../clickhouse/client';
 import { migrate } from '../clickhouse/migrate';
 import { openWarehouseWithRetry } from '../clickhouse/openWithRetry';
@@ -67,23 +68,35 @@ export async function openWarehouseServices(config: CartwheelConfig): Promise<Wa
   }
 }
 
-export interface WorkerOptions {
+export type WorkerOptions = {
   config: CartwheelConfig;
   connection: NativeConnection;
-  warehouse: Warehouse;
   /** A prebuilt workflow bundle (tests build it once); otherwise workflows/ is bundled at start. */
   workflowBundle?: WorkflowBundle;
-}
+  /**
+   * Tests that cancel an activity: cancellation reaches it in a heartbeat answer, and heartbeats are
+   * otherwise throttled to 80% of its heartbeat timeout (minutes). Production keeps the SDK default.
+   */
+  maxHeartbeatThrottleInterval?: Duration;
+} & (
+  /** Production: the activities over this warehouse, with config.pipeline. */
+  | { warehouse: Warehouse }
+  /** Tests: the real activities wrapped by a double that fails, delays or observes some of them. */
+  | { activities: Activities }
+);
 
-export function createCartwheelWorker({ config, connection, warehouse, workflowBundle }: WorkerOptions): Promise<Worker> {
+/** The one way a cartwheel worker is built: `npm start`, `npm run worker` and every workflow test (test/helpers/productionWorker.ts). */
+export function createCartwheelWorker(options: WorkerOptions): Promise<Worker> {
+  const { config, connection, workflowBundle, maxHeartbeatThrottleInterval } = options;
   return Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
-    activities: createActivities({ settings: config.pipeline, warehouse }),
+    activities: 'activities' in options ? options.activities : createActivities({ settings: config.pipeline, warehouse: options.warehouse }),
     dataConverter: cartwheelDataConverter(config.payloadKeys),
     // Two cores: four sources ingest in parallel, and the warehouse serialises its own writes.
     maxConcurrentActivityTaskExecutions: 4,
+    ...(maxHeartbeatThrottleInterval ? { maxHeartbeatThrottleInterval } : {}),
   });
 }
