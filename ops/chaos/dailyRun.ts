@@ -1,6 +1,7 @@
 /**
  * Driving one dailyLoad through Temporal from the outside: start it, watch its pending activities
- * (to strike while a given one runs), and hand the attempts a killed worker held back for retry.
+ * (to strike while a given one runs, and to read why its attempts failed), and hand the attempts a
+ * killed worker held back for retry.
  */
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
@@ -33,6 +34,10 @@ export interface PendingActivity {
   activityId: string;
   type: string;
   started: boolean;
+  /** 1 for the first attempt; more once Temporal retries it. */
+  attempt: number;
+  /** Why the previous attempt failed, when it did. */
+  lastFailure?: string;
 }
 
 export async function pendingActivities(handle: WorkflowHandle): Promise<PendingActivity[]> {
@@ -41,7 +46,29 @@ export async function pendingActivities(handle: WorkflowHandle): Promise<Pending
     activityId: a.activityId ?? '',
     type: a.activityType?.name ?? '',
     started: a.state === STARTED,
+    attempt: a.attempt ?? 1,
+    lastFailure: a.lastFailure?.message ?? undefined,
   }));
+}
+
+/**
+ * The failures of an activity's attempts, in order, until one satisfies `enough` (then resolved);
+ * fails if the run ends first or nothing satisfies it within the time.
+ */
+export async function waitForFailures(handle: WorkflowHandle, type: string, enough: (failure: string) => boolean, timeoutMs = 120_000): Promise<string[]> {
+  const failures = new Map<number, string>();
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const a of await pendingActivities(handle)) {
+      if (a.type === type && a.attempt > 1 && a.lastFailure) failures.set(a.attempt - 1, a.lastFailure);
+    }
+    const seen = [...failures.entries()].sort(([x], [y]) => x - y).map(([, failure]) => failure);
+    if (seen.some(enough)) return seen;
+    const { status } = await handle.describe();
+    if (status.name !== 'RUNNING') throw new Error(`the run ended (${status.name}) with ${type} failures: ${seen.join(' | ') || 'none'}`);
+    await delay(100);
+  }
+  throw new Error(`no failure of ${type} as expected within ${timeoutMs / 1000} s (saw: ${[...failures.values()].join(' | ') || 'none'})`);
 }
 
 /** Resolves once an activity of the type is running on a worker; fails if the run ends first. */
