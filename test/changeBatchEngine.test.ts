@@ -1,16 +1,22 @@
 /**
  * A change batch in the engine: the decisions SQL (activities/changes/changeDecisions.ts) against
  * the rule stated in TypeScript (classifyChanges.ts) on generated keys with generated loaded
- * versions, and the change contract's updated_at, zod and SQL alike.
+ * versions; the change contract's updated_at, zod and SQL alike; and the one listing of the rows a
+ * batch did not apply (contract, business rule, key not loaded), which can be landed again.
  */
 import fc from 'fast-check';
 import { strict as assert } from 'node:assert';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { decisionsSql, monthsToRebuildSql, notLoadedReason, SAME_VERSION_REASON } from '../activities/changes/changeDecisions';
 import { classifyChanges, type LoadedVersion } from '../activities/changes/classifyChanges';
 import type { TypedRow } from '../activities/contracts';
 import { changeFileColumns, changeRowSchema } from '../activities/contracts/changes';
 import type { Warehouse } from '../clickhouse/client';
+import { generateChangeBatch } from '../ops/generate/changedRows';
+import { applyChanges, readCsv, writeChangeFile } from './helpers/changeBatches';
+import { testDataDir } from './helpers/pipeline';
+import { runDay } from './helpers/runActivities';
 import { tempDir } from './helpers/tempDirs';
 import { freshWarehouse, rows } from './helpers/warehouse';
 
@@ -130,5 +136,46 @@ describe('change batch decisions in the engine', function () {
       }
     });
     assert.equal(decided[2].reason, 'must be after 1970-01-01 00:00:00 UTC', 'the epoch itself is the version of an exported row');
+  });
+
+  it('lists every row not applied in one file, in order: contract, business rule, key not loaded; the listing lands again as it is', async () => {
+    const data = testDataDir();
+    const day = '2024-04-02';
+    await data.generate(day, 40);
+    const warehouse = await freshWarehouse();
+    assert.ok((await runDay(data.settings, warehouse, day)).loaded, 'the day is loaded');
+    const batch = '20240601T000000Z';
+    const generated = generateChangeBatch({ batchId: batch, fromDates: [day], dataDir: data.settings.dataDir, orders: 3, payments: 0, seed: 4 });
+    const changed = readCsv(generated.files.orders!);
+    writeChangeFile(data.layout, batch, 'orders', [
+      ...changed,
+      { ...changed[0], order_id: 'e'.repeat(32) }, // not loaded
+      { ...changed[1], order_delivered_customer_date: '2024-03-01 00:00:00', order_status: 'delivered' }, // delivered before purchase: a quarantining rule
+      { ...changed[2], order_status: 'lost' }, // refused by the contract
+    ]);
+    // The rule-breaking row repeats changed[1]'s key with the same updated_at on a later line: it wins the dedup.
+    const staged = await applyChanges(data.settings, warehouse, batch);
+    const orders = staged.sources[0];
+    assert.deepEqual(
+      [orders.rowsRead, orders.rowsApplied, orders.rowsAlreadyApplied, orders.rowsQuarantined, orders.rowsDuplicate, orders.rowsDropped],
+      [changed.length + 3, changed.length - 1, 0, 3, 1, 0],
+      'read = applied + already applied + quarantined + duplicates + dropped',
+    );
+    const listed = readCsv(orders.quarantineFile);
+    assert.deepEqual(listed.map((r) => [r._line, r._column, r._reason.split(':')[0]]), [
+      [String(changed.length + 4), 'order_status', 'must be one of created, approved, invoiced, processing, shipped, delivered, canceled, unavailable'],
+      [String(changed.length + 3), '', 'business rule delivery_not_before_purchase'],
+      [String(changed.length + 2), '', 'not in the warehouse'],
+    ]);
+    assert.equal(listed[1].order_delivered_customer_date, '2024-03-01T00:00:00.000Z', 'a typed row is listed as text the contract reads again');
+    assert.equal(listed[1].updated_at, `${changed[1].updated_at.replace(' ', 'T')}.000Z`);
+
+    // The listing, landed as the file of a new batch, is read again (its `_` columns are ignored) and refused again.
+    const again = '20240602T000000Z';
+    mkdirSync(data.layout.changeBatchDir(again), { recursive: true });
+    copyFileSync(orders.quarantineFile, data.layout.changeBatchFile(again, 'orders'));
+    const relanded = (await applyChanges(data.settings, warehouse, again)).sources[0];
+    assert.deepEqual([relanded.rowsRead, relanded.rowsApplied, relanded.rowsQuarantined], [3, 0, 3]);
+    assert.deepEqual(readCsv(relanded.quarantineFile).map((r) => r._reason.split(':')[0]), listed.map((r) => r._reason.split(':')[0]));
   });
 });
