@@ -54,7 +54,7 @@ describe('dailyLoad orchestration (time-skipping test server)', function () {
     assert.equal(description.typedSearchAttributes.get(OUTCOME), 'succeeded');
     const summary = description.memo?.summary as RunSummary;
     assert.equal(summary.outcome, 'succeeded');
-    for (const s of result.sources) assert.deepEqual(summary.rows[s.source], [s.rowsRead, s.rowsLoaded, s.rowsQuarantined, s.rowsDeduplicated, s.rowsDropped]);
+    for (const s of result.sources) assert.deepEqual(summary.rows[s.source], [s.rowsRead, s.rowsLoaded, s.rowsQuarantined, s.rowsDeduplicated, s.rowsDropped, 0]);
 
     // The archive holds the landed bytes with their sha256.
     const manifest = JSON.parse(readFileSync(path.join(data.settings.dataDir, 'archive', '2024-03-10', 'manifest.json'), 'utf8'));

@@ -2,6 +2,8 @@
  * Every run accounts for every row and says why: gate-stopped, refused and successful runs of
  * dailyLoad through the time-skipping test server and the real activities, then one check over all
  * run records of the warehouse (read = loaded + quarantined + deduplicated + dropped + held back).
+ * The run memo (what the Web UI and npm run status show) says the same: rows held back and why, the
+ * refused file, the checks that warned or failed (names and observed against threshold, no row value).
  * Also: a failed run's memo and record name the cause, and a bad business date fails at once.
  */
 import { ApplicationFailure } from '@temporalio/common';
@@ -11,6 +13,7 @@ import { strict as assert } from 'node:assert';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createActivities } from '../activities';
+import { parseQualityConfig } from '../activities/quality/loadQualityConfig';
 import { recentRuns } from '../ops/status/recentRuns';
 import type { Warehouse } from '../clickhouse/client';
 import type { DailyLoadInput } from '../workflows';
@@ -95,7 +98,7 @@ describe('run accounts: every row of every run accounted for (time-skipping test
   it('a gate-stopped day holds back every row it read and kept, saying it was the quality gate', async () => {
     const data = testDataDir();
     await data.generate('2024-03-11', 200, 0.1);
-    const { runId, outcome } = await run('gate', data, { businessDate: '2024-03-11' });
+    const { runId, outcome, memo } = await run('gate', data, { businessDate: '2024-03-11' });
     assert.equal(outcome, 'failed');
     const sources = (await runSources(warehouse)).filter((s) => s.run_id === runId);
     assert.deepEqual(sources.map((s) => s.source), ['customers', 'orders', 'payments', 'products']);
@@ -103,7 +106,30 @@ describe('run accounts: every row of every run accounted for (time-skipping test
       assert.equal(s.rows_loaded, 0);
       assert.ok(s.rows_held_back > 0, `${s.source} held back its rows`);
       assert.match(s.held_back_reason, /^quality gate stopped the load: .*orders_quarantined_share/);
+      // The memo holds the run record's counts: read, loaded, quarantined, deduplicated, dropped, held back.
+      assert.deepEqual(memo?.rows[s.source], [s.rows_read, s.rows_loaded, s.rows_quarantined, s.rows_deduplicated, s.rows_dropped, s.rows_held_back], s.source);
     }
+    assert.equal(memo?.outcome, 'quality_failed');
+    assert.match(String(memo?.heldBack), /^quality gate stopped the load: .*orders_quarantined_share/);
+    assert.ok(memo?.checks?.some((c) => /^orders_quarantined_share \(.*\): [\d.]+ > [\d.]+ share, fail$/.test(c)), `the memo names the failed check: ${memo?.checks}`);
+  });
+
+  it("a warned run's memo names the check that warned, observed against threshold, and no row value", async () => {
+    const data = testDataDir();
+    await data.generate('2024-03-16', 100);
+    // Every boleto payment becomes `not_defined`: valid for the contract, not for this declared warning.
+    const payments = data.layout.landingFile('2024-03-16', 'payments');
+    writeFileSync(payments, readFileSync(payments, 'utf8').replaceAll(',boleto,', ',not_defined,'));
+    data.settings.qualityChecks = parseQualityConfig({
+      sources: { payments: [{ kind: 'accepted_values', column: 'payment_type', values: ['credit_card', 'boleto', 'voucher', 'debit_card'], severity: 'warn' }] },
+    });
+    const { outcome, memo } = await run('warned', data, { businessDate: '2024-03-16' });
+    assert.equal(outcome, 'succeeded');
+    assert.equal(memo?.qualityVerdict, 'warned');
+    assert.ok(memo?.checks?.some((c) => /^payments_payment_type_accepted_values \(payments\.payment_type .*\): 0\.\d+ > 0 share, warn$/.test(c)), `the memo names the warned check: ${memo?.checks}`);
+    assert.match(String(memo?.nextStep), /the checks listed warned: see \S+\/reports\/2024-03-16\/runs\/[\w-]+\/quality\.html /);
+    assert.ok(!JSON.stringify(memo).includes('not_defined'), 'no row value in the memo');
+    assert.equal(memo?.heldBack, undefined, 'a loaded run holds nothing back');
   });
 
   it('a refused file writes its source row with the reason; the other sources are held back', async () => {
@@ -128,7 +154,10 @@ describe('run accounts: every row of every run accounted for (time-skipping test
       assert.equal(s.refused, '');
       assert.ok(s.rows_held_back > 0);
       assert.match(s.held_back_reason, /another source of the day was refused/);
+      assert.equal(memo?.rows[s.source][5], s.rows_held_back, `the memo shows what ${s.source} held back`);
     }
+    assert.match(String(memo?.heldBack), /another source of the day was refused/);
+    assert.match(String(memo?.refused?.products), cause);
   });
 
   it('a file that is not UTF-8 and a file that never lands are refused sources too', async () => {
@@ -171,12 +200,20 @@ describe('run accounts: every row of every run accounted for (time-skipping test
     const sources = (await runSources(warehouse)).filter((s) => s.run_id === runId);
     assert.deepEqual(sources.map((s) => [s.source, s.rows_read, s.rows_loaded]), [['customers', s0(sources, 'customers'), 0], ['orders', 0, 0], ['payments', 0, 0], ['products', s0(sources, 'products'), 0]]);
     for (const s of sources.filter((s) => s.rows_read > 0)) assert.match(s.held_back_reason, /^a day without sales loads nothing/);
+    assert.match(String(memo?.warning), /^no sales on 2024-03-15/);
+    assert.match(String(memo?.heldBack), /^a day without sales loads nothing/);
+    assert.equal(memo?.rows.customers[5], s0(sources, 'customers'), 'the memo shows the customers held back');
   });
 
   it('conservation holds for every run record of the warehouse, and a stopped run says why it held rows back', async () => {
     const all = await runSources(warehouse);
     const recorded = new Set(all.map((s) => s.run_id));
-    for (const [name, { runId }] of runs) assert.ok(recorded.has(runId), `the ${name} run has a run record`);
+    for (const [name, { runId, memo }] of runs) {
+      assert.ok(recorded.has(runId), `the ${name} run has a run record`);
+      for (const [source, [read, ...parts]] of Object.entries(memo?.rows ?? {})) {
+        assert.equal(read, parts.reduce((a, b) => a + b, 0), `the ${name} run's memo accounts for every ${source} row`);
+      }
+    }
     assert.ok(all.some((s) => s.status === 'succeeded') && all.some((s) => s.rows_held_back > 0) && all.some((s) => s.refused !== ''), 'succeeded, held-back and refused runs are all covered');
     for (const s of all) {
       assert.ok(s.source, `run ${s.run_id} (${s.status}) has source rows`);

@@ -105,8 +105,10 @@ export async function dailyLoad(input: DailyLoadInput | ScheduledDailyLoadInput)
   let transformed: TransformSummary[] = [];
   let quality: QualitySummary | undefined;
   let rowsLoaded: Record<SourceName, number> | undefined;
-  // `heldBack`: why a stopped run did not load what it read (conservation: read = loaded + quarantined
-  // + deduplicated + dropped + held back).
+  // The run's accounts so far; `heldBack`: why a stopped run did not load what it read (conservation:
+  // read = loaded + quarantined + deduplicated + dropped + held back). The run record and the memo
+  // both take them from here.
+  const accountsSoFar = (heldBack?: string) => accounts(ingested, transformed, rowsLoaded, heldBack === undefined ? undefined : { reason: heldBack, refused });
   const record = (status: 'succeeded' | 'failed', message: string, heldBack?: string) =>
     warehouse.recordRun({
       runId,
@@ -117,19 +119,20 @@ export async function dailyLoad(input: DailyLoadInput | ScheduledDailyLoadInput)
       qualityVerdict: quality?.verdict ?? 'not_checked',
       message,
       startedAt,
-      sources: accounts(ingested, transformed, rowsLoaded, heldBack === undefined ? undefined : { reason: heldBack, refused }),
+      sources: accountsSoFar(heldBack),
       checks: quality?.checks ?? [],
     });
 
   try {
     await waitForFiles({ ...input, businessDate }, progress);
   } catch (error) {
-    publish('failed', runSummary({ businessDate, outcome: 'failed', verdict: 'not_checked', sources: [], failedAt: progress.stage, error: messageOf(error) }));
+    const message = messageOf(error);
     // Files that never landed are refused sources of a run that is recorded like any other. Added
     // after recorded histories (none waits in vain), hence the patch, checked only on this path.
-    if (!isCancellation(error) && patched('record-late-files')) {
-      const message = messageOf(error);
-      refused = progress.missingFiles.map((source) => ({ source, reason: `did not land in time: ${message}` }));
+    const recordLate = !isCancellation(error) && patched('record-late-files');
+    if (recordLate) refused = progress.missingFiles.map((source) => ({ source, reason: `did not land in time: ${message}` }));
+    publish('failed', runSummary({ businessDate, outcome: 'failed', verdict: 'not_checked', sources: accountsSoFar(message), failedAt: progress.stage, error: message }));
+    if (recordLate) {
       await record('failed', message, message).catch((recordError: unknown) => {
         log.error('could not record the failed run', { businessDate, error: messageOf(recordError) });
       });
@@ -164,14 +167,12 @@ export async function dailyLoad(input: DailyLoadInput | ScheduledDailyLoadInput)
       log.warn('day without sales', { businessDate });
       progress.stage = 'recording';
       await files.discardWork(businessDate);
+      const sources = accountsSoFar(`a day without sales loads nothing: ${orders.file} has no rows`);
       await warehouse.recordRun({
-        runId, workflowId: info.workflowId, businessDate, kind, status: 'succeeded', qualityVerdict: 'warned', message, startedAt,
-        sources: accounts(ingested, [], undefined, { reason: `a day without sales loads nothing: ${orders.file} has no rows`, refused: [] }),
-        checks: [],
+        runId, workflowId: info.workflowId, businessDate, kind, status: 'succeeded', qualityVerdict: 'warned', message, startedAt, sources, checks: [],
       });
       progress.stage = 'done';
-      const sources = accounts(ingested, []);
-      publish('succeeded', runSummary({ businessDate, outcome: 'succeeded', verdict: 'warned', sources, months: {} }));
+      publish('succeeded', runSummary({ businessDate, outcome: 'succeeded', verdict: 'warned', sources, months: {}, warning: message }));
       return {
         businessDate, runId, qualityVerdict: 'warned', qualityReport: '', sources,
         quarantineFiles: Object.fromEntries(ingested.map((s) => [s.source, s.quarantineFile])) as Record<SourceName, string>,
@@ -210,10 +211,11 @@ export async function dailyLoad(input: DailyLoadInput | ScheduledDailyLoadInput)
     rowsLoaded = loaded.rowsLoaded;
 
     progress.stage = 'recording';
-    const sources = accounts(ingested, transformed, loaded.rowsLoaded);
+    const sources = accountsSoFar();
     await record('succeeded', quality.verdict === 'warned' ? `loaded with quality warnings: ${crossed(quality, 'warn')}` : 'loaded');
     progress.stage = 'done';
-    publish('succeeded', runSummary({ businessDate, outcome: 'succeeded', verdict: quality.verdict, sources, months: loaded.monthRows }));
+    // A warned run names its warned checks (name, target, observed against threshold; never row values).
+    publish('succeeded', runSummary({ businessDate, outcome: 'succeeded', verdict: quality.verdict, sources, months: loaded.monthRows, checks: quality.checks, report: quality.htmlReport }));
     log.info('daily load finished', { businessDate, verdict: quality.verdict });
     return {
       businessDate,
@@ -226,16 +228,16 @@ export async function dailyLoad(input: DailyLoadInput | ScheduledDailyLoadInput)
     };
   } catch (error) {
     const outcome: RunOutcome = quality?.verdict === 'failed' ? 'quality_failed' : 'failed';
-    publish(outcome, runSummary({ businessDate, outcome, verdict: quality?.verdict ?? 'not_checked', sources: accounts(ingested, transformed), failedAt: progress.stage, error: messageOf(error) }));
     const failedAt = progress.stage;
-    progress.stage = 'failed';
     // Cancelled: clean up and record even though the run is cancelled. Added after recorded histories
     // (none of which is cancelled), hence the patch, checked only on this path.
     const cancelled = isCancellation(error) && patched('cancel-cleanup');
+    const message = cancelled ? `cancelled while ${failedAt}; ${CANCEL_LEAVES[failedAt] ?? 'nothing was staged or loaded'}` : messageOf(error);
+    const heldBack = heldBackReason(failedAt, cancelled, quality, message);
+    publish(outcome, runSummary({ businessDate, outcome, verdict: quality?.verdict ?? 'not_checked', sources: accountsSoFar(heldBack), failedAt, error: messageOf(error), checks: quality?.checks, report: quality?.htmlReport }));
+    progress.stage = 'failed';
     try {
       if (cancelled) await CancellationScope.nonCancellable(() => cleanUpCancelled(businessDate, failedAt));
-      const message = cancelled ? `cancelled while ${failedAt}; ${CANCEL_LEAVES[failedAt] ?? 'nothing was staged or loaded'}` : messageOf(error);
-      const heldBack = heldBackReason(failedAt, cancelled, quality, message);
       await (cancelled ? CancellationScope.nonCancellable(() => record('failed', message, heldBack)) : record('failed', message, heldBack));
     } catch (recordError) {
       // The run's own failure is what the person needs to see; a missing record is secondary.
