@@ -29,8 +29,6 @@ export const pipelineSettingsSchema = z.object({
   alerts: alertSettingsSchema.optional(),
   /** Per-source date formats, null tokens, column bounds, free-text modes, dedup keys, null strategies and rule actions. */
   sources: sourcesSettingsSchema,
-  /** Worker threads for ingest and transform; 0 runs them in the activity's own thread. */
-  threads: z.number().int().min(0).max(64),
   /** Input bytes per hash partition: bounds the transform's memory per source. */
   partitionBytes: z.number().int().min(1 << 16),
   /**
@@ -50,5 +48,4 @@ export const DEFAULT_QUALITY_THRESHOLDS: QualityThresholds = {
   warnNullShare: 0.2,
 };
 
-export const DEFAULT_THREADS = 2;
 export const DEFAULT_PARTITION_BYTES = 8 * 1024 * 1024;

@@ -43,8 +43,7 @@ describe('dailyLoad on the Temporal dev server with the chDB server as warehouse
     const worker = await productionWorker({
       connection: temporal.nativeConnection,
       taskQueue,
-      // Two worker threads, as in production: this test covers the thread pool.
-      settings: { ...data.settings, threads: 2 },
+      settings: data.settings,
       warehouse,
     });
     const { client } = temporal;

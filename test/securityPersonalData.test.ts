@@ -408,8 +408,7 @@ describe('security: personal data at rest', function () {
       keys = keysFrom({ CARTWHEEL_PII_KEY: newKey('pii-a'), CARTWHEEL_PII_TOKEN_KEY: newKey('tok-a') });
       await landDay(data, DAY1, [CANARY, CANARY_AGAIN, CANARY_BAD]);
       personal = personalValuesOf(data.layout.landingFile(DAY1, 'customers'));
-      // Threads as in the worker: the keys cross into the pool's threads with the jobs.
-      results = await runDay({ ...data.settings, threads: 2, personalData: keys, qualityChecks: SAMPLING_CHECKS }, warehouse, DAY1);
+      results = await runDay({ ...data.settings, personalData: keys, qualityChecks: SAMPLING_CHECKS }, warehouse, DAY1);
       assert.ok(results.loaded, 'the day loads');
       await backupWarehouse(warehouse.client, path.join(data.settings.dataDir, 'backups', 'after-day-1'));
     });
@@ -519,7 +518,7 @@ describe('security: personal data at rest', function () {
 
     it('a re-run of the day changes no table: the ciphertexts of the same values are the same', async () => {
       const before = await loadedTableChecksums(warehouse);
-      await runDay({ ...data.settings, threads: 2, personalData: keys, qualityChecks: SAMPLING_CHECKS }, warehouse, DAY1);
+      await runDay({ ...data.settings, personalData: keys, qualityChecks: SAMPLING_CHECKS }, warehouse, DAY1);
       assert.deepEqual(await loadedTableChecksums(warehouse), before);
     });
   });

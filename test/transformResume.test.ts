@@ -35,9 +35,8 @@ describe('a transform resumes from its heartbeat checkpoint (time-skipping test 
   async function loadDay(activities: (real: Activities, data: TestDataDir) => Activities, taskQueue: string) {
     const warehouse = await freshWarehouse();
     const data = testDataDir();
-    // Small partitions: the orders file spreads over several, inline (threads 0) for a deterministic order.
+    // Small partitions: the orders file spreads over several.
     data.settings.partitionBytes = 16 * 1024;
-    data.settings.threads = 0;
     await data.generate(DAY, 400, 0);
     const real = createActivities({ settings: data.settings, warehouse });
     const worker = await productionWorker({ connection: env.nativeConnection, taskQueue, activities: activities(real, data) });

@@ -23,7 +23,6 @@ export const environmentSchema = z.object({
   CARTWHEEL_ENV: z.enum(ENVIRONMENTS).default('dev'),
   /** Another settings file than workers/environments/<CARTWHEEL_ENV>.json. */
   CARTWHEEL_SETTINGS_FILE: z.string().min(1).optional(),
-  CARTWHEEL_THREADS: z.coerce.number().int().min(0).max(64).optional(),
   CARTWHEEL_DATA_DIR: z.string().min(1).default(path.join(REPO_ROOT, 'data')),
   CARTWHEEL_CHDB_PATH: z.string().min(1).optional(),
   CARTWHEEL_TASK_QUEUE: z.string().min(1).default('cartwheel'),
@@ -98,7 +97,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CartwheelConfi
     pipeline: {
       dataDir,
       sources: settings.sources,
-      threads: e.CARTWHEEL_THREADS ?? settings.threads,
       partitionBytes: settings.partitionBytes,
       quality: {
         maxQuarantinedShare: e.CARTWHEEL_MAX_QUARANTINED_SHARE,

@@ -7,13 +7,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { sourcesSettingsSchema } from '../activities/pipelineConfig';
-import { DEFAULT_PARTITION_BYTES, DEFAULT_THREADS } from '../activities/settings';
+import { DEFAULT_PARTITION_BYTES } from '../activities/settings';
 
 export const ENVIRONMENTS = ['dev', 'test', 'prod'] as const;
 export type EnvironmentName = (typeof ENVIRONMENTS)[number];
 
 export const environmentFileSchema = z.strictObject({
-  threads: z.number().int().min(0).max(64).default(DEFAULT_THREADS),
   partitionBytes: z.number().int().min(1 << 16).default(DEFAULT_PARTITION_BYTES),
   sources: sourcesSettingsSchema.prefault({}),
 });

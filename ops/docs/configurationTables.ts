@@ -30,7 +30,6 @@ const KEY_LIST = `comma-separated ${KEY}`;
 const WORKER_VARIABLES: Record<string, Meaning> = {
   CARTWHEEL_ENV: { meaning: 'which `workers/environments/<name>.json` to use; `prod` requires the payload and personal-data keys' },
   CARTWHEEL_SETTINGS_FILE: { meaning: 'another settings file in the shape of `workers/environments/*.json`', unset: 'the file of `CARTWHEEL_ENV`' },
-  CARTWHEEL_THREADS: { meaning: 'overrides the settings file\'s `threads`; validated but read by nothing since ingest and transform run in the engine', unset: 'the settings file\'s `threads`' },
   CARTWHEEL_DATA_DIR: { meaning: 'landing, work, quarantine, staging, archive, reports and run state; `clickhouse/` holds the warehouse server\'s data, config and passwords' },
   CARTWHEEL_CHDB_PATH: { meaning: 'folder of an embedded chDB warehouse; no process uses one since the data folder\'s chDB server became the warehouse (tests open embedded chDB themselves)', unset: '`<data folder>/warehouse`' },
   CARTWHEEL_TASK_QUEUE: { meaning: 'the Temporal task queue workers poll and runs are started on' },
@@ -77,7 +76,6 @@ const TOOL_VARIABLES: Record<string, Meaning> = {
 
 /** Top-level keys of workers/environments/*.json. */
 const FILE_SETTINGS: Record<string, string> = {
-  threads: 'worker threads for ingest and transform; read by nothing since both run in the engine',
   partitionBytes: 'input bytes per hash partition: bounds the transform\'s memory per source',
   sources: 'per-source settings, below',
 };
