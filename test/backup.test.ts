@@ -8,6 +8,7 @@
 import { strict as assert } from 'node:assert';
 import { appendFileSync, cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { AGGREGATES } from '../activities/load/warehouseTables';
 import { backupWarehouse } from '../ops/backup/backupWarehouse';
 import { BACKUP_MANIFEST, type BackupManifest } from '../ops/backup/backupManifest';
 import { restoreWarehouse } from '../ops/backup/restoreWarehouse';
@@ -22,10 +23,11 @@ import { loadedTableChecksums } from './helpers/starSchema';
 import { tempDir } from './helpers/tempDirs';
 import { freshWarehouse, rows, scalar } from './helpers/warehouse';
 
-/** Every table a backup holds: stored rows, logical rows and merge-stable checksum. */
+/** Every table a backup holds, and the aggregates a restore rebuilds: stored rows, logical rows and merge-stable checksum. */
 async function warehouseState(warehouse: Warehouse): Promise<Record<string, string>> {
   const state: Record<string, string> = {};
-  for (const { name } of await rows<{ name: string }>(warehouse, readSql('ops/backup_tables.sql'))) {
+  const tables = [...(await rows<{ name: string }>(warehouse, readSql('ops/backup_tables.sql'))).map((t) => t.name), ...AGGREGATES.map((a) => a.view)];
+  for (const name of tables) {
     const { rows: logical, checksum } = await tableChecksum(warehouse.client, name);
     state[name] = `${await scalar(warehouse, `SELECT count() FROM ${name}`)} stored, ${logical}:${checksum}`;
   }

@@ -4,10 +4,12 @@
  * converges. Real activities, real chDB, generated exports.
  */
 import { strict as assert } from 'node:assert';
-import { BUILT_TABLES, CALENDAR_TABLE, SWAP_ORDER } from '../activities/load/warehouseTables';
+import { clearAggregateStaging } from '../activities/load/aggregateStates';
+import { AGGREGATES, BUILT_TABLES, CALENDAR_TABLE, SWAP_ORDER } from '../activities/load/warehouseTables';
 import type { Warehouse } from '../clickhouse/client';
-import { listMigrations } from '../clickhouse/migrate';
+import { listMigrations, migrate } from '../clickhouse/migrate';
 import { splitStatements } from '../clickhouse/sqlFiles';
+import { tableChecksum } from '../ops/backup/tableChecksum';
 import { editCustomer, landedCustomers, upsertCustomer } from './helpers/landingEdits';
 import { loadDay } from './helpers/loadDay';
 import { testDataDir, type TestDataDir } from './helpers/pipeline';
@@ -210,16 +212,21 @@ describe('star schema loads', function () {
     await assert.rejects(loadDay(v2.settings, warehouse, MAR10, crashBefore(SWAP_ORDER[0])), /worker died/);
     assert.deepEqual(await loadedTableChecksums(warehouse), old, 'everything is built before the first swap');
 
-    // Debris of an attempt that died before cleaning up must not leak into the next one.
-    await warehouse.client.command({ query: 'CREATE TABLE fact_sales__load_202403 AS fact_sales' });
+    // Debris of an attempt that died before cleaning up must not leak into the next one: a month's
+    // scratch table, and rows left in the views' permanent staging tables (facts and states).
+    await warehouse.client.command({ query: 'CREATE TABLE customer_snapshots__load_202403 AS customer_snapshots' });
+    await warehouse.client.command({ query: 'INSERT INTO fact_sales__load SELECT * FROM fact_sales' });
     await assert.rejects(loadDay(v2.settings, warehouse, MAR10, crashBefore('fact_sales')), /worker died/);
     const mixed = await loadedTableChecksums(warehouse);
     const swapped = SWAP_ORDER.slice(0, SWAP_ORDER.indexOf('fact_sales'));
+    // The checksums name an aggregate by its view, the swap by its states.
+    const readAs = (table: string) => AGGREGATES.find((a) => a.state === table)?.view ?? table;
     for (const table of SWAP_ORDER) {
       const expected = swapped.includes(table) ? clean : old;
-      assert.equal(mixed[table], expected[table], `${table} is ${swapped.includes(table) ? 'new' : 'still old'} after the crash`);
+      assert.equal(mixed[readAs(table)], expected[readAs(table)], `${table} is ${swapped.includes(table) ? 'new' : 'still old'} after the crash`);
     }
     assert.equal(await scalar(warehouse, "SELECT count() FROM system.tables WHERE database = currentDatabase() AND name LIKE '%\\_\\_load\\_%'"), 0, 'no scratch tables left');
+    assert.equal(await scalar(warehouse, "SELECT sum(total_rows) FROM system.tables WHERE database = currentDatabase() AND endsWith(name, '__load')"), 0, 'the views\' staging tables are left empty');
 
     await loadDay(v2.settings, warehouse, MAR10);
     assert.deepEqual(await loadedTableChecksums(warehouse), clean, 'the retry converges to a clean load');
@@ -227,7 +234,7 @@ describe('star schema loads', function () {
   });
 
   it('swaps every table it builds exactly once: dimensions before facts, each aggregate after its facts', () => {
-    const built = [...BUILT_TABLES.map((t) => t.table), CALENDAR_TABLE].sort();
+    const built = [...BUILT_TABLES.map((t) => t.table), CALENDAR_TABLE, ...AGGREGATES.map((a) => a.state)].sort();
     assert.deepEqual([...SWAP_ORDER].sort(), built);
     assert.equal(new Set(SWAP_ORDER).size, SWAP_ORDER.length);
     const position = (table: string) => SWAP_ORDER.indexOf(table);
@@ -236,7 +243,64 @@ describe('star schema loads', function () {
         if ('staged' in input && input.staged.startsWith('fact_')) assert.ok(position(table) > position(input.staged), `${table} swaps after ${input.staged}`);
       }
     }
+    for (const { state, facts } of AGGREGATES) assert.ok(position(state) > position(facts), `${state} swaps after ${facts}`);
     for (const dim of ['dim_customer', 'dim_product', CALENDAR_TABLE]) assert.ok(position(dim) < position('fact_sales'), `${dim} before the facts`);
+  });
+
+  it('builds the aggregates with materialized views on the staging facts, whatever blocks the facts arrive in', async () => {
+    const data = testDataDir();
+    await data.generate(MAR10, ORDERS);
+    const warehouse = await freshWarehouse();
+    const views = await rows<{ name: string }>(warehouse, "SELECT name FROM system.tables WHERE database = currentDatabase() AND engine LIKE '%MaterializedView%' ORDER BY name");
+    assert.deepEqual(views.map((v) => v.name), AGGREGATES.map((a) => a.materializedView).sort());
+    for (const facts of ['fact_sales', 'fact_payments']) {
+      const [{ fired }] = await rows<{ fired: string[] }>(warehouse, 'SELECT arraySort(dependencies_table) AS fired FROM system.tables WHERE database = currentDatabase() AND name = {t:String}', { t: `${facts}__load` });
+      assert.deepEqual(fired, AGGREGATES.filter((a) => a.facts === facts).map((a) => a.materializedView).sort(), `the views fire on ${facts}__load`);
+    }
+    await runDay(data.settings, warehouse, MAR10);
+    await assertConsistent(warehouse, 'after a load');
+
+    // A view aggregates one inserted block at a time, never the whole month: the same facts in four
+    // INSERTs, with the lines of an order spread over them, give the same aggregates once merged.
+    const bucket = 'cityHash64(order_id, {line}) % 4';
+    const split = await scalar(warehouse, `SELECT countIf(buckets > 1) FROM (SELECT uniqExact(${bucket.replace('{line}', 'order_item_id')}) AS buckets FROM fact_sales GROUP BY business_date, order_id)`);
+    assert.ok(split > 0, 'some orders have lines in different inserts');
+    await clearAggregateStaging(warehouse.client);
+    for (let part = 0; part < 4; part++) {
+      for (const [table, line] of [['fact_sales', 'order_item_id'], ['fact_payments', 'payment_sequential']]) {
+        await warehouse.client.command({ query: `INSERT INTO ${table}__load SELECT * FROM ${table} WHERE ${bucket.replace('{line}', line)} = {part:UInt8}`, query_params: { part } });
+      }
+    }
+    for (const { state } of AGGREGATES) {
+      assert.deepEqual(await tableChecksum(warehouse.client, `${state}__load`), await tableChecksum(warehouse.client, state), `${state} from four inserts`);
+    }
+    await clearAggregateStaging(warehouse.client);
+  });
+
+  it('migration 0016 turns the aggregate tables of an existing warehouse into views, rebuilt from its facts', async () => {
+    const data = testDataDir();
+    await data.generate(MAR10, ORDERS);
+    await data.generate(APR01, ORDERS);
+    const warehouse = await freshWarehouse();
+    for (const day of [MAR10, APR01]) await runDay(data.settings, warehouse, day);
+    const loaded = await loadedTableChecksums(warehouse);
+
+    // The warehouse as 0015 left it: aggregate tables (stale here: empty), no views, 0016 not applied.
+    const command = (query: string) => warehouse.client.command({ query });
+    for (const a of AGGREGATES) {
+      for (const name of [a.materializedView, a.view, a.state, `${a.state}__load`]) await command(`DROP TABLE IF EXISTS ${name}`);
+    }
+    for (const table of ['fact_sales__load', 'fact_payments__load']) await command(`DROP TABLE ${table}`);
+    const v5 = listMigrations().find((m) => m.version === 5)!;
+    for (const statement of splitStatements(v5.sql).filter((q) => /^CREATE TABLE IF NOT EXISTS agg_/.test(q))) await command(statement);
+    await command('DELETE FROM schema_migrations WHERE version >= 16');
+    assert.equal(await scalar(warehouse, "SELECT count() FROM system.tables WHERE database = currentDatabase() AND name = 'agg_daily_sales' AND engine = 'MergeTree'"), 1);
+
+    assert.deepEqual(await migrate(warehouse), ['0016_aggregate_views', '0017_aggregate_views_roles']);
+    assert.deepEqual(await loadedTableChecksums(warehouse), loaded, 'the aggregates are what the loads had built');
+    await assertConsistent(warehouse, 'after the upgrade');
+    await runDay(data.settings, warehouse, MAR10);
+    assert.deepEqual(await loadedTableChecksums(warehouse), loaded, 'and a load after it changes nothing');
   });
 
   it('migration 0005 can be applied again after an interruption', async () => {

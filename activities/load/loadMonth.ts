@@ -4,10 +4,13 @@
  * 1. Raw: every staged file of the month, per source, into a raw table: the days' exports and the
  *    change batches touching the month (their rows carry a version; the fact build keeps the latest).
  * 2. Build: every table of the load (warehouseTables.ts) in a staging table shaped like its target
- *    (REPLACE PARTITION requires it): the month's snapshots, facts and aggregates, both dimensions
- *    whole, and the calendar months the facts use. Nothing visible has changed yet.
+ *    (REPLACE PARTITION requires it): the month's snapshots and facts, both dimensions whole, and
+ *    the calendar months the facts use. The aggregates are not built by statements of their own:
+ *    inserting the month's facts into fact_sales__load and fact_payments__load fires the
+ *    materialized views (migration 0016), which write the month's aggregate states into
+ *    agg_*_state__load. Nothing visible has changed yet.
  * 3. Swap: each staging table into its target with ALTER TABLE ... REPLACE PARTITION, atomic per
- *    table, in SWAP_ORDER.
+ *    table, in SWAP_ORDER (each aggregate's states right after their facts).
  *
  * Failure semantics. A failure before the first swap leaves the warehouse as it was. A failure
  * between two swaps leaves the tables swapped so far with the new month and the rest with the old;
@@ -15,7 +18,8 @@
  * reads only staged files and tables of other months, never the target's own partition, so the
  * retry rebuilds the same staging tables and swaps all of them again: it converges to the state a
  * single clean load would have produced (test/warehouse.test.ts kills a load between swaps). A
- * crash leaves scratch tables behind; the next load of the month replaces them.
+ * crash leaves scratch tables behind; the next load of the month replaces them, and every load
+ * recreates the views' staging tables before it writes into them.
  *
  * Concurrency: loads in one process run one at a time (the queue below). Two worker processes must
  * not load the same warehouse at once: dimensions are rebuilt whole, so the later swap would win.
@@ -32,7 +36,7 @@ import { createRawTableSql, rawColumns, rawTableColumns } from './rawTables';
 import { stagedFilesOfMonth, stagedFoldersOfMonth } from './stagedFiles';
 import { asDamagedFile, verifyStagedFolders } from './stagedParquetCheck';
 import { swapPartition } from './swapPartition';
-import { BUILT_TABLES, CALENDAR_TABLE, SWAP_ORDER, type TableInput } from './warehouseTables';
+import { AGGREGATES, BUILT_TABLES, CALENDAR_TABLE, SWAP_ORDER, VIEW_STAGED_TABLES, viewStagingTable, type TableInput } from './warehouseTables';
 
 export type { LoadSummary } from './loadSummary';
 
@@ -45,8 +49,11 @@ export interface LoadHooks {
   beforeSwap?(table: string): void | Promise<void>;
 }
 
-/** Scratch tables of a month's load: deterministic names, so a crashed attempt's are replaced. */
-const stagingTableOf = (table: string, month: number) => `${table}__load_${month}`;
+/**
+ * Staging tables of a month's load: deterministic names, so a crashed attempt's are replaced. The
+ * ones a materialized view names are permanent and have no month (see VIEW_STAGED_TABLES).
+ */
+const stagingTableOf = (table: string, month: number) => (VIEW_STAGED_TABLES.includes(table) ? viewStagingTable(table) : `${table}__load_${month}`);
 const rawTableOf = (source: SourceName, month: number) => `raw_${source}__load_${month}`;
 
 // One writer per process: loads must not interleave their staging tables or dimension rebuilds.
@@ -72,10 +79,9 @@ async function rebuildMonth(warehouse: Warehouse, layout: DataLayout, input: Loa
   const command = (query: string, query_params?: Record<string, unknown>) => warehouse.client.command({ query, query_params });
   const staging = (table: string) => stagingTableOf(table, month);
   const resolve = (ref: TableInput) => ('raw' in ref ? rawTableOf(ref.raw, month) : staging(ref.staged));
-  const scratch = [
-    ...SOURCE_NAMES.map((source) => rawTableOf(source, month)),
-    ...[...BUILT_TABLES.map((t) => t.table), CALENDAR_TABLE].map(staging),
-  ];
+  const all = [...BUILT_TABLES.map((t) => t.table), CALENDAR_TABLE, ...AGGREGATES.map((a) => a.state)];
+  const scratch = [...SOURCE_NAMES.map((source) => rawTableOf(source, month)), ...all.filter((t) => !VIEW_STAGED_TABLES.includes(t)).map(staging)];
+  const scopeOf = (table: string) => BUILT_TABLES.find((t) => t.table === table)?.scope ?? 'month';
 
   // A damaged staged file (checksums recorded at staging, Parquet frame) fails the load before the
   // warehouse is touched (stagedParquetCheck.ts).
@@ -96,7 +102,9 @@ async function rebuildMonth(warehouse: Warehouse, layout: DataLayout, input: Loa
       }
     }
 
-    // 2. Every table of the load, in staging tables; the live tables are untouched so far.
+    // 2. Every table of the load, in staging tables; the live tables are untouched so far. The
+    // views' targets first: the facts' INSERT below writes the aggregate states into them.
+    for (const { state } of AGGREGATES) await recreateLike(command, staging(state), state);
     for (const { table, inputs } of BUILT_TABLES) {
       heartbeat(`build ${table}`);
       await recreateLike(command, staging(table), table);
@@ -112,13 +120,15 @@ async function rebuildMonth(warehouse: Warehouse, layout: DataLayout, input: Loa
       await hooks.beforeSwap?.(table);
       const partitions = table === CALENDAR_TABLE
         ? calendarMonths.map(String)
-        : [BUILT_TABLES.find((t) => t.table === table)!.scope === 'whole' ? 'all' : String(month)];
+        : [scopeOf(table) === 'whole' ? 'all' : String(month)];
       for (const partition of partitions) await swapPartition(warehouse, table, staging(table), partition);
     }
 
     return await summariseLoad(warehouse, input.businessDate, month);
   } finally {
     for (const table of scratch) await command(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
+    // The views' staging tables stay (the views name them), empty.
+    for (const table of VIEW_STAGED_TABLES) await command(`TRUNCATE TABLE IF EXISTS ${staging(table)}`).catch(() => undefined);
   }
 }
 

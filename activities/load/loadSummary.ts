@@ -1,7 +1,7 @@
 /** What a load reports: the business date's rows per source (for conservation) and the month's rows per table. */
 import type { Warehouse } from '../../clickhouse/client';
 import { SOURCE_NAMES, type SourceName } from '../contracts';
-import { BUILT_TABLES, SOURCE_TABLES } from './warehouseTables';
+import { AGGREGATES, BUILT_TABLES, SOURCE_TABLES } from './warehouseTables';
 
 export interface LoadSummary {
   month: number;
@@ -10,7 +10,7 @@ export interface LoadSummary {
    * the warehouse (see SOURCE_TABLES for why customers and products count snapshots).
    */
   rowsLoaded: Record<SourceName, number>;
-  /** Rows of the whole month in each month-partitioned table after the swap. */
+  /** Rows of the whole month in each month-partitioned table and each aggregate view after the swap. */
   monthRows: Record<string, number>;
 }
 
@@ -23,6 +23,9 @@ export async function summariseLoad(warehouse: Warehouse, businessDate: string, 
   for (const { table, scope } of BUILT_TABLES) {
     if (scope !== 'month') continue;
     monthRows[table] = await count(warehouse, `SELECT count() FROM ${table} WHERE _partition_id = {partition:String}`, { partition: String(month) });
+  }
+  for (const { view, monthColumn } of AGGREGATES) {
+    monthRows[view] = await count(warehouse, `SELECT count() FROM ${view} WHERE toYYYYMM(${monthColumn}) = {month:UInt32}`, { month });
   }
   return { month, rowsLoaded, monthRows };
 }

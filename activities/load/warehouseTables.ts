@@ -1,8 +1,9 @@
 /**
  * What a load builds, from what, and in which order it swaps: the one place that knows the shape
- * of the warehouse's data flow. Each table's SQL is clickhouse/load/<table>.sql; its `${name}`
+ * of the warehouse's data flow. Each built table's SQL is clickhouse/load/<table>.sql; its `${name}`
  * placeholders are filled from `inputs` (a raw table of the month's staged files, or the staging
- * build of another table) plus `${target}`.
+ * build of another table) plus `${target}`. The aggregates are not built by SQL of their own:
+ * materialized views (migration 0016) fill them when the load inserts into the staging facts.
  */
 import type { SourceName } from '../contracts';
 
@@ -27,23 +28,50 @@ export const BUILT_TABLES: readonly BuiltTable[] = [
   { table: 'product_snapshots', scope: 'month', inputs: { products: raw('products') } },
   { table: 'fact_sales', scope: 'month', inputs: { orders: raw('orders'), customers: raw('customers'), products: raw('products'), customer_snapshots: staged('customer_snapshots'), product_snapshots: staged('product_snapshots') } },
   { table: 'fact_payments', scope: 'month', inputs: { payments: raw('payments') } },
-  { table: 'agg_daily_sales', scope: 'month', inputs: { sales: staged('fact_sales') } },
-  { table: 'agg_sales_by_category_state', scope: 'month', inputs: { sales: staged('fact_sales') } },
-  { table: 'agg_monthly_sales', scope: 'month', inputs: { sales: staged('fact_sales') } },
-  { table: 'agg_customer_monthly', scope: 'month', inputs: { sales: staged('fact_sales') } },
-  { table: 'agg_product_monthly', scope: 'month', inputs: { sales: staged('fact_sales') } },
-  { table: 'agg_payment_mix', scope: 'month', inputs: { payments: staged('fact_payments') } },
-  { table: 'agg_delivery', scope: 'month', inputs: { sales: staged('fact_sales') } },
   { table: 'dim_customer', scope: 'whole', inputs: { month_snapshots: staged('customer_snapshots') } },
-  { table: 'dim_product', scope: 'whole', inputs: { month_snapshots: staged('product_snapshots'), month_products: staged('agg_product_monthly') } },
+  { table: 'dim_product', scope: 'whole', inputs: { month_snapshots: staged('product_snapshots'), month_products: staged('agg_product_monthly_state') } },
 ];
+
+export interface AggregateView {
+  /** What readers query: a plain view merging the states into final values. */
+  view: string;
+  /** Aggregate states (AggregatingMergeTree), partitioned by month like the facts; what the load swaps. */
+  state: string;
+  /** The materialized view that writes the states when the load inserts into `facts`' staging table. */
+  materializedView: string;
+  facts: 'fact_sales' | 'fact_payments';
+  /** The date column the month partition is taken from. */
+  monthColumn: 'business_date' | 'business_month';
+}
+
+const aggregate = (view: string, facts: AggregateView['facts'], monthColumn: AggregateView['monthColumn']): AggregateView =>
+  ({ view, state: `${view}_state`, materializedView: `${view}_mv`, facts, monthColumn });
+
+/** The aggregates (migration 0016): equal to their facts after every load (test/warehouse.test.ts proves it). */
+export const AGGREGATES: readonly AggregateView[] = [
+  aggregate('agg_daily_sales', 'fact_sales', 'business_date'),
+  aggregate('agg_sales_by_category_state', 'fact_sales', 'business_date'),
+  aggregate('agg_monthly_sales', 'fact_sales', 'business_month'),
+  aggregate('agg_customer_monthly', 'fact_sales', 'business_month'),
+  aggregate('agg_product_monthly', 'fact_sales', 'business_month'),
+  aggregate('agg_delivery', 'fact_sales', 'business_date'),
+  aggregate('agg_payment_mix', 'fact_payments', 'business_date'),
+];
+
+/**
+ * The tables a materialized view names as its source or target: their staging tables are permanent
+ * and fixed-named (`<table>__load`, migration 0016), where every other staging table is a scratch
+ * table of its month.
+ */
+export const VIEW_STAGED_TABLES: readonly string[] = [...new Set(AGGREGATES.flatMap((a) => [a.facts, a.state]))];
+export const viewStagingTable = (table: string) => `${table}__load`;
 
 /** The generated calendar: every day of each month the facts use (see months_touched.sql). */
 export const CALENDAR_TABLE = 'dim_date';
 
 /**
  * Swap order. Snapshots and dimensions first, so a fact never points at a dimension row that is
- * not there yet; each aggregate right after the facts it is built from.
+ * not there yet; each aggregate's states right after the facts they are built from.
  */
 export const SWAP_ORDER: readonly string[] = [
   'customer_snapshots',
@@ -52,18 +80,10 @@ export const SWAP_ORDER: readonly string[] = [
   'dim_product',
   CALENDAR_TABLE,
   'fact_sales',
-  'agg_daily_sales',
-  'agg_sales_by_category_state',
-  'agg_monthly_sales',
-  'agg_customer_monthly',
-  'agg_product_monthly',
-  'agg_delivery',
+  ...AGGREGATES.filter((a) => a.facts === 'fact_sales').map((a) => a.state),
   'fact_payments',
-  'agg_payment_mix',
+  ...AGGREGATES.filter((a) => a.facts === 'fact_payments').map((a) => a.state),
 ];
-
-/** Aggregates: equal to their facts after every load (test/warehouse.test.ts proves it). */
-export const AGGREGATE_TABLES = BUILT_TABLES.filter((t) => t.table.startsWith('agg_'));
 
 /**
  * Where each source's clean rows land, one row per clean input row: rowsLoaded[source] counts the

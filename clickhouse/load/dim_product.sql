@@ -1,7 +1,7 @@
 -- dim_product (type 1), rebuilt whole: each product's latest exported attributes from the
 -- snapshots of every other month plus the month being loaded, its size and weight classes, and a
--- price band from its mean unit price in the latest month it sold (agg_product_monthly, with the
--- month being loaded taken from its staging table). Order-independent like dim_customer.
+-- price band from its mean unit price in the latest month it sold (the states of agg_product_monthly,
+-- with the month being loaded taken from its staging table; their sums add up across rows). Order-independent like dim_customer.
 INSERT INTO ${target} (product_id, category, weight_g, length_cm, height_cm, width_cm, volume_cm3, size_class, weight_class,
                        last_unit_price, price_band, first_seen, last_seen, updated_at)
 SELECT
@@ -52,7 +52,7 @@ LEFT JOIN
         FROM
         (
             SELECT product_id, sale_month, items_revenue, order_lines
-            FROM agg_product_monthly
+            FROM agg_product_monthly_state
             WHERE toYYYYMM(business_month) != {month:UInt32}
             UNION ALL
             SELECT product_id, sale_month, items_revenue, order_lines

@@ -4,6 +4,8 @@
  *   1. every file is checked against its sha256 (a damaged backup is refused before anything else);
  *   2. every table is filled into a new staging table (same columns and engine as the live one) and
  *      verified against the manifest's rows and content checksum, while the live tables are untouched;
+ *      the aggregates' states, which backups do not hold, are rebuilt from the restored facts by the
+ *      aggregates' own materialized views (activities/load/aggregateStates.ts) into staging tables too;
  *   3. only when every table verified, each staging table is swapped with its live table
  *      (EXCHANGE TABLES); a swap that fails swaps back the ones already done;
  *   4. the replaced data, now under the staging names, is dropped.
@@ -18,6 +20,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileDigest } from '../../activities/archive/fileDigest';
 import { readSql, renderSql } from '../../clickhouse/sqlFiles';
+import { buildAggregateStates, clearAggregateStaging } from '../../activities/load/aggregateStates';
+import { AGGREGATES } from '../../activities/load/warehouseTables';
 import { BACKUP_MANIFEST, backupManifestSchema, type BackupManifest } from './backupManifest';
 import { tableChecksum } from './tableChecksum';
 
@@ -52,13 +56,17 @@ export async function restoreWarehouse(
   }
   const command = (sql: string, identifiers: Record<string, string>, query_params?: Record<string, unknown>) =>
     client.command({ query: renderSql(readSql(sql), identifiers), query_params });
+  // A backup written before the aggregates became views (migration 0016) holds them as tables: they
+  // are rebuilt from the facts like every aggregate, not restored.
+  const restored = manifest.tables.filter((t) => !AGGREGATES.some((a) => a.view === t.table));
+  const toSwap: string[] = [...restored.map((t) => t.table), ...AGGREGATES.map((a) => a.state)];
   const dropStaging = async () => {
-    for (const t of manifest.tables) await command('ops/drop_table.sql', { table: stagingName(t.table) });
+    for (const table of toSwap) await command('ops/drop_table.sql', { table: stagingName(table) });
   };
 
   // 2. Fill and verify every copy; the live tables are not touched.
   try {
-    for (const t of manifest.tables) {
+    for (const t of restored) {
       const staging = stagingName(t.table);
       await command('ops/drop_table.sql', { table: staging }); // left by a restore that was killed
       await command('ops/restore_staging_table.sql', { staging, table: t.table });
@@ -69,23 +77,30 @@ export async function restoreWarehouse(
       }
       onTable(t.table, t.rows);
     }
+    const states = await buildAggregateStates(client, { fact_sales: stagingName('fact_sales'), fact_payments: stagingName('fact_payments') });
+    for (const [state, rebuilt] of states) {
+      await command('ops/drop_table.sql', { table: stagingName(state) });
+      await command('ops/restore_staging_table.sql', { staging: stagingName(state), table: state });
+      await command('ops/copy_table.sql', { from: rebuilt, to: stagingName(state) });
+    }
+    await clearAggregateStaging(client);
   } catch (error) {
     await dropStaging().catch(() => undefined);
     throw new RestoreRefused(`${short(error)}: nothing was restored, every table is as it was before the restore`);
   }
 
   // 3. Swap every verified copy in; on a failure, swap back what was swapped.
-  const swapped: string[] = [];
+  const done: string[] = [];
   try {
-    for (const t of manifest.tables) {
-      await hooks.beforeSwap?.(t.table, stagingName(t.table));
-      await command('ops/exchange_tables.sql', { a: t.table, b: stagingName(t.table) });
-      swapped.push(t.table);
+    for (const table of toSwap) {
+      await hooks.beforeSwap?.(table, stagingName(table));
+      await command('ops/exchange_tables.sql', { a: table, b: stagingName(table) });
+      done.push(table);
     }
   } catch (error) {
     const cause = short(error);
     const notBack: string[] = [];
-    for (const table of swapped.reverse()) {
+    for (const table of done.reverse()) {
       await command('ops/exchange_tables.sql', { a: table, b: stagingName(table) }).catch(() => notBack.push(table));
     }
     if (notBack.length > 0) {

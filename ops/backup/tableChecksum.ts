@@ -4,9 +4,12 @@
  * Version 3 (written by new backups) checksums a table that collapses rows in merges
  * (ReplacingMergeTree and kin) over FINAL, its logical rows: a background merge of two versions of a
  * row, or an insert that collapses them, does not change it. Versions 1 and 2 hash the stored rows and
- * are kept to verify older backups.
+ * are kept to verify older backups. A table of aggregate states (AggregatingMergeTree, the aggregates'
+ * agg_*_state) is checksummed over FINAL with each state finalized: two tables that merged the same
+ * rows in a different order hold different bytes but the same values.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
+import { assertIdentifier } from '../../clickhouse/client';
 import { readSql, renderSql } from '../../clickhouse/sqlFiles';
 
 /** The star schema's tables people query: what the replay, chaos and load tests compare. */
@@ -20,10 +23,10 @@ export type ChecksumVersion = 1 | 2 | 3;
 const COLLAPSING = /^(Replicated)?(Replacing|Collapsing|VersionedCollapsing|Summing|Aggregating|Coalescing)MergeTree$/;
 
 export async function tableChecksum(client: ClickHouseClient, table: string, version: ChecksumVersion = CHECKSUM_VERSION): Promise<{ rows: number; checksum: string }> {
-  const sql = version === 1 ? 'ops/table_checksum_v1.sql'
-    : version === 3 && COLLAPSING.test(await tableEngine(client, table)) ? 'ops/table_checksum_final.sql'
-      : 'ops/table_checksum.sql';
-  const result = await client.query({ query: renderSql(readSql(sql), { table }), format: 'JSONEachRow' });
+  const engine = version === 1 ? '' : await tableEngine(client, table);
+  const query = /AggregatingMergeTree$/.test(engine) ? await finalizedChecksumSql(client, table)
+    : renderSql(readSql(version === 1 ? 'ops/table_checksum_v1.sql' : version === 3 && COLLAPSING.test(engine) ? 'ops/table_checksum_final.sql' : 'ops/table_checksum.sql'), { table });
+  const result = await client.query({ query, format: 'JSONEachRow' });
   const [row] = await result.json<{ rows: string | number; checksum: string }>();
   return { rows: Number(row.rows), checksum: row.checksum };
 }
@@ -33,4 +36,12 @@ async function tableEngine(client: ClickHouseClient, table: string): Promise<str
   const [row] = await result.json<{ engine: string }>();
   if (!row) throw new Error(`table ${table} does not exist in the warehouse`);
   return row.engine;
+}
+
+/** table_checksum_final.sql with every AggregateFunction column finalized (the column list comes from the table). */
+async function finalizedChecksumSql(client: ClickHouseClient, table: string): Promise<string> {
+  const result = await client.query({ query: readSql('ops/table_columns.sql'), query_params: { table }, format: 'JSONEachRow' });
+  const columns = (await result.json<{ name: string; type: string }>()).map(({ name, type }) =>
+    (type.startsWith('AggregateFunction(') ? `finalizeAggregation(${assertIdentifier(name, 'column')})` : assertIdentifier(name, 'column')));
+  return `SELECT count() AS rows, toString(sum(cityHash64(tuple(${columns.join(', ')})))) AS checksum FROM ${assertIdentifier(table, 'table')} FINAL`;
 }

@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createActivities } from '../../activities';
 import type { ChangeStageSummary } from '../../activities/changes/stageChangeBatch';
+import { AGGREGATES } from '../../activities/load/warehouseTables';
 import { changeFileColumns, type ChangeSource } from '../../activities/contracts/changes';
 import type { PipelineSettings } from '../../activities/settings';
 import { assertIdentifier, type Warehouse } from '../../clickhouse/client';
@@ -56,13 +57,15 @@ export async function applyChanges(settings: PipelineSettings, warehouse: Wareho
  * merge, which is not a rebuild).
  */
 export async function partitionFingerprints(warehouse: Warehouse, tables: readonly string[]): Promise<Record<string, string>> {
+  // An aggregate is a view (migration 0016): its partitions are those of its states.
+  const storedAs = new Map(tables.map((t) => [AGGREGATES.find((a) => a.view === t)?.state ?? t, t]));
   const found = await rows<{ table: string; partition_id: string; blocks: string }>(warehouse, `
     SELECT table, partition_id, concat(toString(min(min_block_number)), '-', toString(max(max_block_number)), ' rows ', toString(sum(rows))) AS blocks
     FROM system.parts
     WHERE database = currentDatabase() AND active AND table IN {tables:Array(String)} AND partition_id != 'all'
     GROUP BY table, partition_id
-    ORDER BY table, partition_id`, { tables });
-  return Object.fromEntries(found.map((p) => [`${p.table}/${p.partition_id}`, p.blocks]));
+    ORDER BY table, partition_id`, { tables: [...storedAs.keys()] });
+  return Object.fromEntries(found.map((p) => [`${storedAs.get(p.table)}/${p.partition_id}`, p.blocks]));
 }
 
 /**
