@@ -68,11 +68,12 @@ async function main(): Promise<void> {
     const memory = new PeakMemory(serverPid);
     const cpu = new CpuMeter(serverPid);
     const started = performance.now();
-    const stepTimes: Record<string, number> = {};
+    const stepTimes: Record<string, { seconds: number; peakMb: number }> = {};
     const step = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
       const t0 = performance.now();
+      const stepMemory = new PeakMemory(serverPid);
       const result = await work();
-      stepTimes[name] = (performance.now() - t0) / 1000;
+      stepTimes[name] = { seconds: (performance.now() - t0) / 1000, peakMb: stepMemory.stop() };
       return result;
     };
     // As dailyLoad runs them: every source at once in each stage.
@@ -93,7 +94,7 @@ async function main(): Promise<void> {
       const t = transformed.find((s) => s.source === i.source)!;
       console.log(`${i.source.padEnd(10)} ${String(i.rowsRead).padStart(10)} rows  (staged ${t.rowsOut}, quarantined ${i.rowsQuarantined + t.rowsQuarantined}, duplicates ${t.duplicatesRemoved}, dropped ${t.rowsDropped})`);
     }
-    console.log(`steps: ${Object.entries(stepTimes).map(([name, s]) => `${name} ${s.toFixed(1)} s`).join(', ')}; quality verdict ${quality.verdict}`);
+    console.log(`steps: ${Object.entries(stepTimes).map(([name, s]) => `${name} ${s.seconds.toFixed(1)} s (peak RSS ${s.peakMb} MiB)`).join(', ')}; quality verdict ${quality.verdict}`);
     const ours: ContenderResult = { rows: totalRows, seconds, cpuSeconds, peakRssMb: peakMb };
     report('cartwheel (engine)', ours);
 
