@@ -1,22 +1,33 @@
 /**
  * The default warehouse, a real ClickHouse server: chDB 26.9 started by clickhouse/server/server.ts
  * (one per mocha process, test/helpers/warehouse.ts), reached over HTTP with its users.xml users.
- * What differs from embedded chDB and is exercised here: Parquet travels over HTTP, authentication
+ * What differs from embedded chDB and is exercised here: staged Parquet reaches the server by path
+ * when it shares the files and over HTTP when it cannot see them, authentication
  * and grants are enforced, the roles come from users.xml, and real SQL clients connect: the native
  * protocol (clickhouse-driver) and JDBC (the driver DBeaver uses).
  */
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createActivities } from '../activities';
+import type { LoadSummary } from '../activities/load/loadMonth';
+import { stagedFilesOfMonth } from '../activities/load/stagedFiles';
+import { AGGREGATES } from '../activities/load/warehouseTables';
 import { openWarehouse, type Warehouse } from '../clickhouse/client';
 import { listMigrations, migrate } from '../clickhouse/migrate';
 import { listNamedQueries, namedQuery } from '../clickhouse/namedQueries';
+import { uploadRoute } from '../clickhouse/parquetUpload';
+import type { ServerUser } from '../clickhouse/server/credentials';
 import { ensureChdbServer, ensureJdbcDriver } from '../clickhouse/server/provision';
-import type { ChdbServer } from '../clickhouse/server/server';
+import { startChdbServer, type ChdbServer } from '../clickhouse/server/server';
+import { activityEnvironment } from './helpers/activityEnvironment';
 import { loadedTableChecksums, rebuildDrift } from './helpers/starSchema';
 import { testDataDir } from './helpers/pipeline';
 import { runDay } from './helpers/runActivities';
+import { tempRoot } from './helpers/tempDirs';
 import { rows, scalar, serverWarehouse, testServer } from './helpers/warehouse';
 
 const DATABASE = 'cartwheel_server';
@@ -49,6 +60,8 @@ describe('the chDB server (default warehouse)', function () {
     assert.deepEqual(audit.map((a) => a.target), serverOnly);
     assert.ok(audit.every((a) => a.detail.includes('roles from users.xml')), JSON.stringify(audit));
     assert.equal(await scalar(admin, 'SELECT count() FROM system.tables WHERE database = {db:String} AND name = {t:String}', { db: DATABASE, t: 'agg_delivery' }), 1);
+    const views = await rows<{ name: string }>(admin, "SELECT name FROM system.tables WHERE database = {db:String} AND engine LIKE '%MaterializedView%' ORDER BY name", { db: DATABASE });
+    assert.deepEqual(views.map((v) => v.name), AGGREGATES.map((a) => a.materializedView).sort(), 'the aggregates are materialized views');
   });
 
   it('the loader loads generated days over HTTP; re-running changes nothing; aggregates and dimensions equal a rebuild', async () => {
@@ -76,7 +89,7 @@ describe('the chDB server (default warehouse)', function () {
       const result = await analyst.query({ query: query.sql, format: 'JSONEachRow' });
       assert.ok((await result.json()).length > 0, query.name);
     }
-    for (const table of ['fact_sales', 'fact_payments', 'dim_customer_current', 'dim_product', 'dim_date', 'agg_daily_sales', 'customer_lifetime', 'analyst_customers']) {
+    for (const table of ['fact_sales', 'fact_payments', 'dim_customer_current', 'dim_product', 'dim_date', ...AGGREGATES.map((a) => a.view), 'customer_lifetime', 'analyst_customers']) {
       await analyst.query({ query: `SELECT count() FROM ${table}` }).then((r) => r.text());
     }
     await analyst.query({ query: 'SELECT customer_id, email_masked, email_token FROM dim_customer LIMIT 1' }).then((r) => r.text());
@@ -172,6 +185,53 @@ describe('the chDB server (default warehouse)', function () {
     );
   });
 
+  it('staged Parquet reaches a co-located server by path, and a server that cannot see the files over HTTP', async function () {
+    const data = testDataDir();
+    const businessDate = '2024-05-02';
+    await data.generate(businessDate, 200);
+    // The test server's user_files_path holds the data folder: the load reads the staged files there.
+    const colocated = await openWarehouse({ ...warehouseConfig(server, 'loader'), sharedFiles: true });
+    let viaPath: Awaited<ReturnType<typeof runDay>>['loaded'];
+    try {
+      assert.equal(uploadRoute(colocated), 'path');
+      viaPath = (await runDay(data.settings, colocated, businessDate)).loaded;
+      assert.ok(viaPath && viaPath.rowsLoaded.orders > 0);
+    } finally {
+      await colocated.close();
+    }
+
+    // "Another host": a server in its own mount namespace, where the test folders are an empty tmpfs.
+    const remote = await startHiddenFilesServer(tempRoot(), 'cartwheel_remote');
+    if (!remote) return this.skip(); // no mount namespaces here (needs root): nothing hides the files
+    try {
+      const remoteAdmin = await openWarehouse(warehouseConfig(remote.server, 'admin', 'cartwheel_remote'));
+      try {
+        await migrate(remoteAdmin);
+        const [staged] = stagedFilesOfMonth(data.layout, 'orders', businessDate);
+        await assert.rejects(
+          remoteAdmin.client.query({ query: 'SELECT count() FROM file({f:String}, Parquet)', query_params: { f: staged } }).then((r) => r.text()),
+          /FILE_DOESNT_EXIST|CANNOT_STAT|No such file|doesn't exist/i,
+          'the remote server does not see the staged files',
+        );
+      } finally {
+        await remoteAdmin.close();
+      }
+      const remoteLoader = await openWarehouse(warehouseConfig(remote.server, 'loader', 'cartwheel_remote'));
+      try {
+        assert.equal(uploadRoute(remoteLoader), 'http');
+        const viaHttp = (await activityEnvironment().run(createActivities({ settings: data.settings, warehouse: remoteLoader }).loadWarehouse, { businessDate })) as LoadSummary;
+        assert.deepEqual(viaHttp.rowsLoaded, viaPath.rowsLoaded, 'the same month loaded over HTTP as by path');
+        assert.equal(await scalar(remoteLoader, 'SELECT count() FROM fact_sales'), viaPath.rowsLoaded.orders);
+        // The route matters: by path, the remote server cannot load them.
+        await assert.rejects(activityEnvironment().run(createActivities({ settings: data.settings, warehouse: { ...remoteLoader, sharedFiles: true } }).loadWarehouse, { businessDate }));
+      } finally {
+        await remoteLoader.close();
+      }
+    } finally {
+      await remote.stop();
+    }
+  });
+
   it('a server started by another process is reachable with the same credentials (no gateway between)', async () => {
     const other = await openWarehouse({ url: server.url, user: 'analyst', password: server.credentials.analyst, database: DATABASE, chdbPath: '' });
     try {
@@ -183,6 +243,35 @@ describe('the chDB server (default warehouse)', function () {
 });
 
 const lines = (text: string) => text.trimEnd().split('\n');
+
+const warehouseConfig = (running: ChdbServer, user: ServerUser, database = DATABASE) => {
+  const { url, username, password } = running.as(user);
+  return { url, user: username, password, database, chdbPath: '' };
+};
+
+/**
+ * A chDB server that cannot see `hidden` (an empty tmpfs over it in the server's own mount
+ * namespace), as a server on another host cannot see this one's files; undefined where mount
+ * namespaces are not allowed. Started through CARTWHEEL_CHDB_PYTHON, the launcher's Python override.
+ */
+async function startHiddenFilesServer(hidden: string, database: string): Promise<{ server: ChdbServer; stop(): Promise<void> } | undefined> {
+  if (spawnSync('unshare', ['-m', '--propagation', 'private', 'sh', '-c', `mount -t tmpfs none ${JSON.stringify(hidden)}`]).status !== 0) return undefined;
+  const home = mkdtempSync(path.join(tmpdir(), 'cartwheel-remote-server-'));
+  const wrapper = path.join(home, 'python-hiding-files');
+  writeFileSync(wrapper, `#!/bin/sh\nexec unshare -m --propagation private sh -c 'mount -t tmpfs none "$0" && exec "$@"' ${JSON.stringify(hidden)} ${JSON.stringify(await ensureChdbServer())} "$@"\n`, { mode: 0o700 });
+  const before = process.env.CARTWHEEL_CHDB_PYTHON;
+  process.env.CARTWHEEL_CHDB_PYTHON = wrapper;
+  try {
+    const server = await startChdbServer({ home: path.join(home, 'server'), filesDir: path.join(home, 'files'), databases: [database], httpPort: 0, tcpPort: 0 });
+    return { server, stop: async () => { await server.stop(); rmSync(home, { recursive: true, force: true }); } };
+  } catch (error) {
+    rmSync(home, { recursive: true, force: true });
+    throw error;
+  } finally {
+    if (before === undefined) delete process.env.CARTWHEEL_CHDB_PYTHON;
+    else process.env.CARTWHEEL_CHDB_PYTHON = before;
+  }
+}
 
 /** Run a client with the statement on stdin and the password in the environment; its stdout. */
 function runClient(cmd: string, args: string[], statement: string, password: string): Promise<string> {
