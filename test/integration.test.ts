@@ -4,9 +4,7 @@
  * production), generated exports, and SQL clients reaching the same server as the analyst.
  */
 import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { strict as assert } from 'node:assert';
-import { writeFileSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -16,6 +14,7 @@ import { tableChecksums } from './helpers/checksums';
 import { devServerEnv, type DevServerEnv } from './helpers/devServerEnv';
 import { testDataDir } from './helpers/pipeline';
 import { productionWorker } from './helpers/productionWorker';
+import { recordHistoryIfAsked } from './helpers/recordHistory';
 import { freshServerWarehouse, rows, serverEnv, testServer } from './helpers/warehouse';
 
 const execFileAsync = promisify(execFile);
@@ -88,10 +87,7 @@ describe('dailyLoad on the Temporal dev server with the chDB server as warehouse
     assert.notEqual(second.runId, first.runId);
     assert.deepEqual(await tableChecksums(warehouse), checkpoint, 're-running the day leaves every table identical');
 
-    if (process.env.UPDATE_HISTORIES) {
-      const history = await client.workflow.getHandle('daily-2024-03-10', second.runId).fetchHistory();
-      writeFileSync(path.join(__dirname, 'histories', 'dailyLoad.json'), `${historyToJSON(history)}\n`);
-    }
+    await recordHistoryIfAsked(client.workflow.getHandle('daily-2024-03-10', second.runId), 'dailyLoad.json');
   });
 
   it('answers SQL to the analyst over HTTP with the ClickHouse client', async () => {

@@ -1,14 +1,13 @@
 /**
  * dailyLoad's orchestration surface on the time-skipping test server with the real activities:
  * search attributes and the run-summary memo, the immutable archive of raw inputs, and failures
- * whose messages say what to do. Also records the history that test/orchestrationReplay.test.ts replays.
+ * whose messages say what to do. Also records the history that test/replay.test.ts replays.
  */
 import { WorkflowFailedError } from '@temporalio/client';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { strict as assert } from 'node:assert';
 import { createHash, randomUUID } from 'node:crypto';
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Warehouse } from '../clickhouse/client';
 import type { DailyLoadResult } from '../workflows';
@@ -17,6 +16,7 @@ import { BUSINESS_DATE, OUTCOME, RUN_KIND } from '../workflows/searchAttributes'
 import { tableChecksums } from './helpers/checksums';
 import { testDataDir } from './helpers/pipeline';
 import { productionWorker } from './helpers/productionWorker';
+import { recordHistoryIfAsked } from './helpers/recordHistory';
 import { timeSkippingEnvWithSearchAttributes } from './helpers/timeSkippingEnv';
 import { freshWarehouse } from './helpers/warehouse';
 import { workflowBundle } from './helpers/workflowBundle';
@@ -64,9 +64,7 @@ describe('dailyLoad orchestration (time-skipping test server)', function () {
       assert.equal(f.sha256, createHash('sha256').update(landed).digest('hex'), f.name);
     }
 
-    if (process.env.UPDATE_HISTORIES) {
-      writeFileSync(path.join(__dirname, 'histories', 'dailyLoad-visibility.json'), `${historyToJSON(await handle.fetchHistory())}\n`);
-    }
+    await recordHistoryIfAsked(handle, 'dailyLoad-visibility.json');
   });
 
   it('re-archiving identical files is a no-op; different files for an archived day are refused before the warehouse changes', async () => {

@@ -16,6 +16,7 @@ import { RUN_KIND } from '../workflows/searchAttributes';
 import { partitionFingerprints, readCsv } from './helpers/changeBatches';
 import { testDataDir } from './helpers/pipeline';
 import { productionWorker } from './helpers/productionWorker';
+import { recordHistoryIfAsked } from './helpers/recordHistory';
 import { timeSkippingEnvWithSearchAttributes } from './helpers/timeSkippingEnv';
 import { freshWarehouse, rows, scalar } from './helpers/warehouse';
 import { workflowBundle } from './helpers/workflowBundle';
@@ -55,6 +56,8 @@ describe('incrementalLoad with change batches (time-skipping test server)', func
       const before = await partitionFingerprints(warehouse, ['fact_sales', 'fact_payments', 'agg_daily_sales', 'agg_delivery']);
       const generated = generateChangeBatch({ batchId: BATCH, fromDates: ['2024-03-10'], dataDir: data.settings.dataDir, orders: 4, payments: 2, seed: 1 });
       assert.deepEqual(await run(), { loaded: [], failed: [], busy: [], changes: { applied: [BATCH], failed: [], busy: [], refused: [] } });
+      await recordHistoryIfAsked(env.client.workflow.getHandle(`incremental-${taskQueue}-1`), 'incrementalLoad-changes.json');
+      await recordHistoryIfAsked(env.client.workflow.getHandle(`changes-${BATCH}`), 'changeBatchLoad.json');
       const after = await partitionFingerprints(warehouse, ['fact_sales', 'fact_payments', 'agg_daily_sales', 'agg_delivery']);
       for (const table of ['fact_sales', 'fact_payments', 'agg_daily_sales', 'agg_delivery']) {
         assert.equal(after[`${table}/202404`], before[`${table}/202404`], `${table}: April untouched`);

@@ -16,7 +16,7 @@ import {
   defineQuery,
   isCancellation,
   log,
-  patched,
+  deprecatePatch,
   proxyActivities,
   setHandler,
   sleep,
@@ -86,8 +86,10 @@ export async function dailyLoad(input: DailyLoadInput | ScheduledDailyLoadInput)
   const info = workflowInfo();
   // Opt-in: a starter that sets RunKind (npm run schedule/replay, child runs) vouches that the namespace
   // has cartwheel's search attributes; upserting an unregistered one would fail every workflow task.
-  // Added after histories without it were recorded, hence the patch (checked only for opted-in runs).
-  const visible = info.typedSearchAttributes.get(RUN_KIND) !== undefined && patched('run-visibility');
+  const visible = info.typedSearchAttributes.get(RUN_KIND) !== undefined;
+  // Patches are retired (none was released, see test/replay.test.ts): deprecatePatch keeps each one's
+  // marker, so histories recorded while it was a patch still replay; removal comes next.
+  if (visible) deprecatePatch('run-visibility');
   const publish = (outcome: RunOutcome, summary?: RunSummary) => {
     if (!visible) return;
     upsertSearchAttributes([{ key: BUSINESS_DATE, value: businessDate }, { key: OUTCOME, value: outcome }]);
@@ -127,9 +129,9 @@ export async function dailyLoad(input: DailyLoadInput | ScheduledDailyLoadInput)
     await waitForFiles({ ...input, businessDate }, progress);
   } catch (error) {
     const message = messageOf(error);
-    // Files that never landed are refused sources of a run that is recorded like any other. Added
-    // after recorded histories (none waits in vain), hence the patch, checked only on this path.
-    const recordLate = !isCancellation(error) && patched('record-late-files');
+    // Files that never landed are refused sources of a run that is recorded like any other.
+    const recordLate = !isCancellation(error);
+    if (recordLate) deprecatePatch('record-late-files');
     if (recordLate) refused = progress.missingFiles.map((source) => ({ source, reason: `did not land in time: ${message}` }));
     publish('failed', runSummary({ businessDate, outcome: 'failed', verdict: 'not_checked', sources: accountsSoFar(message), failedAt: progress.stage, error: message }));
     if (recordLate) {
@@ -147,9 +149,9 @@ export async function dailyLoad(input: DailyLoadInput | ScheduledDailyLoadInput)
       ingested = await Promise.all(ingesting);
     } catch (error) {
       // A refused file: wait for the other sources, so the run record accounts for every source,
-      // the refused one with its reason. Added after recorded histories (none has a failed ingest),
-      // hence the patch, checked only on this path.
-      if (!isCancellation(error) && patched('account-refused-sources')) {
+      // the refused one with its reason.
+      if (!isCancellation(error)) {
+        deprecatePatch('account-refused-sources');
         const settled = await Promise.allSettled(ingesting);
         ingested = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
         refused = settled.flatMap((s, i) => (s.status === 'rejected' ? [{ source: SOURCES[i], reason: messageOf(s.reason) }] : []));
@@ -159,10 +161,10 @@ export async function dailyLoad(input: DailyLoadInput | ScheduledDailyLoadInput)
 
     // A header-only orders file is a day without sales (a shop closed for the day): nothing of the
     // day is loaded, its other rows are held back with that reason, and the run warns instead of
-    // stopping at the quality gate over checks with nothing to measure. Added after recorded
-    // histories (all of which have sales), hence the patch, checked only for such a day.
+    // stopping at the quality gate over checks with nothing to measure.
     const orders = ingested.find((s) => s.source === 'orders');
-    if (orders?.rowsRead === 0 && patched('day-without-sales')) {
+    if (orders?.rowsRead === 0) {
+      deprecatePatch('day-without-sales');
       const message = `no sales on ${businessDate}: ${orders.file} has a header and no rows, so nothing of the day was loaded (warning). If sales are missing from the export, land the full file and run the day again.`;
       log.warn('day without sales', { businessDate });
       progress.stage = 'recording';
@@ -198,10 +200,9 @@ export async function dailyLoad(input: DailyLoadInput | ScheduledDailyLoadInput)
     }
 
     // Archive the raw inputs before anything is published, so every loaded day can be replayed.
-    if (patched('archive-inputs')) {
-      progress.stage = 'archiving';
-      await files.archiveInputs(businessDate);
-    }
+    deprecatePatch('archive-inputs');
+    progress.stage = 'archiving';
+    await files.archiveInputs(businessDate);
 
     progress.stage = 'staging';
     await Promise.all(SOURCES.map((source) => files.stageSource({ businessDate, source })));
@@ -229,9 +230,9 @@ export async function dailyLoad(input: DailyLoadInput | ScheduledDailyLoadInput)
   } catch (error) {
     const outcome: RunOutcome = quality?.verdict === 'failed' ? 'quality_failed' : 'failed';
     const failedAt = progress.stage;
-    // Cancelled: clean up and record even though the run is cancelled. Added after recorded histories
-    // (none of which is cancelled), hence the patch, checked only on this path.
-    const cancelled = isCancellation(error) && patched('cancel-cleanup');
+    // Cancelled: clean up and record even though the run is cancelled.
+    const cancelled = isCancellation(error);
+    if (cancelled) deprecatePatch('cancel-cleanup');
     const message = cancelled ? `cancelled while ${failedAt}; ${CANCEL_LEAVES[failedAt] ?? 'nothing was staged or loaded'}` : messageOf(error);
     const heldBack = heldBackReason(failedAt, cancelled, quality, message);
     publish(outcome, runSummary({ businessDate, outcome, verdict: quality?.verdict ?? 'not_checked', sources: accountsSoFar(heldBack), failedAt, error: messageOf(error), checks: quality?.checks, report: quality?.htmlReport }));
@@ -270,11 +271,12 @@ const BEFORE_STAGING: readonly DailyLoadStage[] = ['ingesting', 'transforming', 
  * day's new orders with its old customers. Staging is rolled forward instead: every source is staged
  * again, which publishes what is pending and leaves what is published alone. A stage activity still
  * running cannot interleave with that: stageSource's renames run synchronously, in one event-loop
- * turn of the worker. Added after histories were recorded, hence the patch.
+ * turn of the worker.
  */
 async function cleanUpCancelled(businessDate: string, stage: DailyLoadStage): Promise<void> {
   if (BEFORE_STAGING.includes(stage)) await files.discardWork(businessDate);
-  if (stage === 'staging' && patched('stage-roll-forward')) {
+  if (stage === 'staging') {
+    deprecatePatch('stage-roll-forward');
     await Promise.all(SOURCES.map((source) => files.stageSource({ businessDate, source })));
   }
 }
@@ -297,9 +299,10 @@ async function waitForFiles(input: DailyLoadInput, progress: DailyLoadProgress):
   }
 }
 
-/** Threshold alerts (log, webhook). Added after histories without it were recorded, hence the patch. */
+/** Threshold alerts (log, webhook). */
 async function alertOnThresholds(quality: QualitySummary, run: { businessDate: string; workflowId: string; runId: string }): Promise<void> {
-  if (quality.verdict === 'passed' || !patched('quality-alerts')) return;
+  if (quality.verdict === 'passed') return;
+  deprecatePatch('quality-alerts');
   try {
     await alerts.notifyQuality({ ...run, verdict: quality.verdict, report: quality.htmlReport, checks: quality.checks });
   } catch (error) {

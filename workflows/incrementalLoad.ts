@@ -11,9 +11,8 @@
  *    first, each applied by a changeBatchLoad child with the ID `changes-<batch id>`: it rebuilds
  *    only the months holding a row newer than the warehouse's version. Days go first, so a batch
  *    finds the rows it changes when their days landed together with it.
- *    Added after the first version of this workflow, hence patched('change-batches').
  */
-import { ChildWorkflowFailure, executeChild, log, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { ChildWorkflowFailure, deprecatePatch, executeChild, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { SearchAttributePair } from '@temporalio/common';
 import type { Activities } from '../activities';
@@ -73,10 +72,10 @@ export async function incrementalLoad(input: IncrementalLoadInput = {}): Promise
       log.warn('incremental load of a day failed; it is retried when its files change', { businessDate });
     }
   }
-  if (patched('change-batches')) {
-    const changes = await applyChangeBatches(input.maxBatches ?? 20, visible);
-    if (changes) result.changes = changes;
-  }
+  // A retired patch (never released): its marker stays until the removal step.
+  deprecatePatch('change-batches');
+  const changes = await applyChangeBatches(input.maxBatches ?? 20, visible);
+  if (changes) result.changes = changes;
   return result;
 }
 

@@ -6,11 +6,11 @@
  * batch exported on or after `from` is restored and re-applied, oldest first, by a changeBatchLoad
  * child (`changes-<batch id>`): batches change rows of days, so they come after all the days. Every
  * `datesPerRun` days (or batches) the workflow continues as new: a replay of years keeps a bounded
- * history. The change batch phase was added later, hence patched('replay-change-batches').
+ * history.
  *
  * Web UI input: {"from": "2024-03-01", "to": "2024-03-31"}   Query `progress` for where it is.
  */
-import { continueAsNew, defineQuery, executeChild, log, patched, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, defineQuery, deprecatePatch, executeChild, log, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributePair } from '@temporalio/common';
 import type { Activities } from '../activities';
 import { fileActivityOptions, quickActivityOptions } from './activityOptions';
@@ -94,22 +94,22 @@ export async function replayLoad(input: ReplayLoadInput): Promise<ReplayLoadResu
   }
 
   let changeBatches = input.batchesBefore ?? 0;
-  if (patched('replay-change-batches')) {
-    const { batchIds } = await quick.listArchivedChangeBatches({ since: changesSince, after: input.changesAfter ?? '', limit: perRun + 1 });
-    const share = batchIds.slice(0, perRun);
-    for (const batchId of share) {
-      progress.current = `changes-${batchId}`;
-      await files.restoreChangeBatch(batchId);
-      const typedSearchAttributes: SearchAttributePair[] = visible ? [{ key: RUN_KIND, value: 'replay' }] : [];
-      await executeChild(changeBatchLoad, { workflowId: `changes-${batchId}`, args: [{ batchId, runKind: 'replay' }], typedSearchAttributes });
-      changeBatches += 1;
-      progress.changeBatches = changeBatches;
-      log.info('re-applied change batch', { batchId, changeBatches });
-    }
-    progress.current = undefined;
-    if (batchIds.length > perRun) {
-      return continueAsNew<typeof replayLoad>({ ...input, changesSince, changesAfter: share[share.length - 1], replayedBefore: progress.replayed, batchesBefore: changeBatches, lastDate });
-    }
+  // A retired patch (never released): its marker stays until the removal step.
+  deprecatePatch('replay-change-batches');
+  const { batchIds } = await quick.listArchivedChangeBatches({ since: changesSince, after: input.changesAfter ?? '', limit: perRun + 1 });
+  const share = batchIds.slice(0, perRun);
+  for (const batchId of share) {
+    progress.current = `changes-${batchId}`;
+    await files.restoreChangeBatch(batchId);
+    const typedSearchAttributes: SearchAttributePair[] = visible ? [{ key: RUN_KIND, value: 'replay' }] : [];
+    await executeChild(changeBatchLoad, { workflowId: `changes-${batchId}`, args: [{ batchId, runKind: 'replay' }], typedSearchAttributes });
+    changeBatches += 1;
+    progress.changeBatches = changeBatches;
+    log.info('re-applied change batch', { batchId, changeBatches });
+  }
+  progress.current = undefined;
+  if (batchIds.length > perRun) {
+    return continueAsNew<typeof replayLoad>({ ...input, changesSince, changesAfter: share[share.length - 1], replayedBefore: progress.replayed, batchesBefore: changeBatches, lastDate });
   }
 
   if (visible) upsertSearchAttributes([{ key: OUTCOME, value: 'succeeded' }]);
