@@ -38,9 +38,8 @@ export async function writePendingChanges(warehouse: Warehouse, layout: DataLayo
     mkdirSync(temporary, { recursive: true });
     for (let part = 0; part * ROW_GROUP_ROWS < Number(rows); part += 1) {
       await client.command({
-        query: stagedPartSql(source),
+        query: `${stagedPartSql(source)}\n${PARQUET_SETTINGS}`,
         query_params: { decisions, month, batch: batchId, output: path.join(temporary, partName(part)), rows: ROW_GROUP_ROWS, offset: part * ROW_GROUP_ROWS },
-        clickhouse_settings: PARQUET_SETTINGS,
       });
     }
     renameSync(temporary, dir);

@@ -17,6 +17,7 @@
  * finds those records; for a file without such fields nothing is joined).
  */
 import type { ClickHouseSettings } from '@clickhouse/client';
+import { settingsClause } from '../../clickhouse/settingsClause';
 import { CONTRACTS, type ColumnSpec, type SourceName } from '../contracts';
 import { clickhouseTypeOf } from '../load/rawTables';
 import { PARTITION_COLUMN } from '../pipelineConfig';
@@ -76,16 +77,6 @@ export function csvReadSettings(lineBreak: LineBreak): ClickHouseSettings {
     input_format_csv_use_default_on_bad_values: 0,
     input_format_null_as_default: 0,
   };
-}
-
-/**
- * A statement's own SETTINGS clause. Not the client's clickhouse_settings: the embedded engine's
- * connection turns those into SET statements of the session, which then apply to every later
- * statement of the process (a CSV read elsewhere would skip its first line).
- */
-export function settingsClause(settings: ClickHouseSettings): string {
-  const value = (v: unknown) => (typeof v === 'number' ? String(v) : typeof v === 'boolean' ? (v ? '1' : '0') : `'${String(v).replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`);
-  return `SETTINGS ${Object.entries(settings).map(([k, v]) => `${k} = ${value(v)}`).join(', ')}`;
 }
 
 export const PARQUET_WRITE_SETTINGS: ClickHouseSettings = {

@@ -10,12 +10,16 @@
  * part written with LIMIT ROW_GROUP_ROWS is one group. Encoding is deterministic: the same rows in the
  * same order give the same bytes.
  */
-import type { ClickHouseSettings } from '@clickhouse/client';
+import { settingsClause } from '../../clickhouse/settingsClause';
 
 /** Rows per row group and per part: large enough for good compression, small enough for bounded memory. */
 export const ROW_GROUP_ROWS = 64 * 1024;
 
-export const PARQUET_SETTINGS: ClickHouseSettings = {
+/**
+ * The SETTINGS clause that ends every statement writing staged Parquet: the statement's own, so
+ * they never become the embedded session's (a later write would be snappy, truncate, skip blooms).
+ */
+export const PARQUET_SETTINGS = settingsClause({
   output_format_parquet_compression_method: 'snappy',
   output_format_parquet_row_group_size: String(ROW_GROUP_ROWS),
   max_block_size: String(ROW_GROUP_ROWS),
@@ -24,4 +28,4 @@ export const PARQUET_SETTINGS: ClickHouseSettings = {
   // cost ~40% of the write and serve no reader.
   output_format_parquet_write_bloom_filter: 0,
   engine_file_truncate_on_insert: 1,
-};
+});

@@ -31,6 +31,7 @@ import { QUARANTINE_HEADER } from '../ingest/headerPositions';
 import { type NullStrategy, type SourceSettings } from '../pipelineConfig';
 import { badInput } from '../errors';
 import { personalSettingsProblems } from '../security/personalSettings';
+import { settingsClause } from '../../clickhouse/settingsClause';
 import { PARQUET_SETTINGS, ROW_GROUP_ROWS } from '../stage/parquetOutput';
 import { scratchTable, sweepOnce } from './scratchTables';
 import { writeCheckpoint, type TransformCheckpoint, type TransformCounts } from './transformCheckpoint';
@@ -161,9 +162,8 @@ export async function transformLanded(warehouse: Warehouse, landed: LandedFile, 
       for (let part = 0; part * ROW_GROUP_ROWS < kept; part += 1) {
         await writeAtomically(path.join(dirs.parts, `part-${partitionName(partition)}-${partitionName(part)}.parquet`), (temporary) =>
           client.command({
-            query: `INSERT INTO FUNCTION file({output:String}, Parquet) SELECT ${columns} FROM ${table} WHERE NOT _dropped AND _quarantine = '' ORDER BY source_line LIMIT ${ROW_GROUP_ROWS} OFFSET ${part * ROW_GROUP_ROWS}`,
+            query: `INSERT INTO FUNCTION file({output:String}, Parquet) SELECT ${columns} FROM ${table} WHERE NOT _dropped AND _quarantine = '' ORDER BY source_line LIMIT ${ROW_GROUP_ROWS} OFFSET ${part * ROW_GROUP_ROWS} ${PARQUET_SETTINGS}`,
             query_params: { output: temporary },
-            clickhouse_settings: PARQUET_SETTINGS,
             abort_signal,
           }),
         );
@@ -171,9 +171,8 @@ export async function transformLanded(warehouse: Warehouse, landed: LandedFile, 
       if (quarantined > 0) {
         await writeAtomically(path.join(dirs.rules, `${partitionName(partition)}.csv`), (temporary) =>
           client.command({
-            query: `INSERT INTO FUNCTION file({output:String}, TabSeparatedRaw) SELECT ${quarantineLine} FROM ${table} WHERE NOT _dropped AND _quarantine != '' ORDER BY source_line`,
+            query: `INSERT INTO FUNCTION file({output:String}, TabSeparatedRaw) SELECT ${quarantineLine} FROM ${table} WHERE NOT _dropped AND _quarantine != '' ORDER BY source_line ${settingsClause({ engine_file_truncate_on_insert: 1 })}`,
             query_params: { ...generated.params, output: temporary, landing: landed.file },
-            clickhouse_settings: { engine_file_truncate_on_insert: 1 },
             abort_signal,
           }),
         );
@@ -264,9 +263,8 @@ async function publishTransformed(
   if (!readdirSync(dirs.parts).some((name) => name.endsWith('.parquet'))) {
     await writeAtomically(path.join(dirs.parts, 'part-0000-0000.parquet'), (temporary) =>
       warehouse.client.command({
-        query: `INSERT INTO FUNCTION file({output:String}, Parquet, {structure:String}) SELECT * FROM generateRandom({structure:String}) LIMIT 0`,
+        query: `INSERT INTO FUNCTION file({output:String}, Parquet, {structure:String}) SELECT * FROM generateRandom({structure:String}) LIMIT 0 ${PARQUET_SETTINGS}`,
         query_params: { output: temporary, structure: structureOf(columns.output) },
-        clickhouse_settings: PARQUET_SETTINGS,
       }),
     );
   }
