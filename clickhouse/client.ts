@@ -17,6 +17,11 @@ export interface WarehouseConfig {
   database: string;
   /** Data folder of the embedded engine. */
   chdbPath: string;
+  /**
+   * The server reads this process's files at the same paths (the data folder's own chDB server):
+   * staged Parquet reaches it by path. Unset for a CLICKHOUSE_URL server: its bytes go over HTTP.
+   */
+  sharedFiles?: boolean;
 }
 
 export interface Warehouse {
@@ -29,6 +34,8 @@ export interface Warehouse {
    */
   reader(): Promise<ClickHouseClient>;
   mode: 'embedded' | 'server';
+  /** Files reach the engine by path (embedded, or a server on the same files); otherwise over HTTP. */
+  sharedFiles: boolean;
   database: string;
   /** Where embedded data lives; undefined in server mode. */
   chdbPath?: string;
@@ -89,7 +96,7 @@ async function openServer(config: WarehouseConfig): Promise<Warehouse> {
     await bootstrap.close();
   }
   const client = createClient({ ...credentials, database: config.database });
-  return { client, reader: async () => client, mode: 'server', database: config.database, close: () => client.close() };
+  return { client, reader: async () => client, mode: 'server', sharedFiles: config.sharedFiles ?? false, database: config.database, close: () => client.close() };
 }
 
 async function openEmbedded(config: WarehouseConfig): Promise<Warehouse> {
@@ -110,6 +117,7 @@ async function openEmbedded(config: WarehouseConfig): Promise<Warehouse> {
     client,
     reader: () => (reader ??= openChdbSession(chdbPath, config.database, false)),
     mode: 'embedded',
+    sharedFiles: true,
     database: config.database,
     chdbPath,
     close: async () => {

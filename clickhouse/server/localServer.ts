@@ -44,7 +44,8 @@ export async function localServer(settings: LocalServerSettings): Promise<LocalS
   return {
     server: running,
     owned,
-    config: (user) => ({ url: running.url, user, password: running.credentials[user], database: settings.database, chdbPath: '' }),
+    // Its user_files_path is the data folder: staged Parquet reaches it by path, not over HTTP.
+    config: (user) => ({ url: running.url, user, password: running.credentials[user], database: settings.database, chdbPath: '', sharedFiles: true }),
     release: async () => {
       if (owned) await running.stop();
     },
