@@ -1,6 +1,6 @@
 -- Every day of the given months (YYYYMM numbers): a generated calendar. Date32 arithmetic (and
 -- extended results, so toMonday and toLastDayOfMonth stay Date32) covers every day a fact can name,
--- 1900 to 9999, where Date would wrap after 2149-06-06.
+-- 1900 to 2299 (the Date32 range; loadMonth.ts CALENDAR_MONTHS refuses other months), where Date would wrap after 2149-06-06.
 INSERT INTO ${target} (date, year, quarter, month, year_month, month_name, day, iso_week, iso_year, week_start, weekday,
                        weekday_name, is_weekend, is_month_end)
 SELECT
