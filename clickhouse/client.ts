@@ -67,6 +67,13 @@ export function assertIdentifier(name: string, what: string): string {
   return name;
 }
 
+/**
+ * How long one HTTP statement may run. A big day's ingest is a single statement that runs for
+ * minutes without sending a byte (the client's default, 30 s, failed the 10M-order day). What bounds
+ * a statement is its activity: cancellation aborts the request, a dead worker stops heartbeating.
+ */
+const STATEMENT_TIMEOUT_MS = 6 * 60 * 60 * 1000;
+
 // chDB binds one data folder per process; every caller in the process shares the one connection.
 let embedded: { path: string; warehouse: Warehouse; users: number } | undefined;
 
@@ -95,7 +102,7 @@ async function openServer(config: WarehouseConfig): Promise<Warehouse> {
   } finally {
     await bootstrap.close();
   }
-  const client = createClient({ ...credentials, database: config.database });
+  const client = createClient({ ...credentials, database: config.database, request_timeout: STATEMENT_TIMEOUT_MS });
   return { client, reader: async () => client, mode: 'server', sharedFiles: config.sharedFiles ?? false, database: config.database, close: () => client.close() };
 }
 
