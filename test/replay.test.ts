@@ -6,11 +6,11 @@
  *   UPDATE_HISTORIES=1 npx mocha <each test named in RECORDINGS>
  *
  * Patches: cartwheel 0.x has not been released, so no history outside this repository was written by
- * older workflow code, and none needs a patch to keep replaying. The ten patched() calls are being
- * retired as Temporal's patching sample does it (patched -> deprecatePatch -> removed): this step
- * calls deprecatePatch, whose markers let histories of the patched code replay; removal is next.
- * Once a version is released, a change to a workflow that may have runs open goes behind
- * patched('<id>'), and the recording from before the change stays here to prove it still replays.
+ * older workflow code, and none needs a patch to keep replaying. The ten patched() calls were retired
+ * as Temporal's patching sample does it (patched -> deprecatePatch -> removed; the histories recorded
+ * under deprecatePatch replayed against the code without it before these were recorded). Once a
+ * version is released, a change to a workflow that may have runs open goes behind patched('<id>'),
+ * and the recording from before the change stays here to prove it still replays.
  */
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { Worker } from '@temporalio/worker';

@@ -16,7 +16,6 @@ import {
   defineQuery,
   isCancellation,
   log,
-  deprecatePatch,
   proxyActivities,
   setHandler,
   sleep,
@@ -87,9 +86,6 @@ export async function dailyLoad(input: DailyLoadInput | ScheduledDailyLoadInput)
   // Opt-in: a starter that sets RunKind (npm run schedule/replay, child runs) vouches that the namespace
   // has cartwheel's search attributes; upserting an unregistered one would fail every workflow task.
   const visible = info.typedSearchAttributes.get(RUN_KIND) !== undefined;
-  // Patches are retired (none was released, see test/replay.test.ts): deprecatePatch keeps each one's
-  // marker, so histories recorded while it was a patch still replay; removal comes next.
-  if (visible) deprecatePatch('run-visibility');
   const publish = (outcome: RunOutcome, summary?: RunSummary) => {
     if (!visible) return;
     upsertSearchAttributes([{ key: BUSINESS_DATE, value: businessDate }, { key: OUTCOME, value: outcome }]);
@@ -129,12 +125,11 @@ export async function dailyLoad(input: DailyLoadInput | ScheduledDailyLoadInput)
     await waitForFiles({ ...input, businessDate }, progress);
   } catch (error) {
     const message = messageOf(error);
+    const cancelled = isCancellation(error);
     // Files that never landed are refused sources of a run that is recorded like any other.
-    const recordLate = !isCancellation(error);
-    if (recordLate) deprecatePatch('record-late-files');
-    if (recordLate) refused = progress.missingFiles.map((source) => ({ source, reason: `did not land in time: ${message}` }));
+    if (!cancelled) refused = progress.missingFiles.map((source) => ({ source, reason: `did not land in time: ${message}` }));
     publish('failed', runSummary({ businessDate, outcome: 'failed', verdict: 'not_checked', sources: accountsSoFar(message), failedAt: progress.stage, error: message }));
-    if (recordLate) {
+    if (!cancelled) {
       await record('failed', message, message).catch((recordError: unknown) => {
         log.error('could not record the failed run', { businessDate, error: messageOf(recordError) });
       });
@@ -151,7 +146,6 @@ export async function dailyLoad(input: DailyLoadInput | ScheduledDailyLoadInput)
       // A refused file: wait for the other sources, so the run record accounts for every source,
       // the refused one with its reason.
       if (!isCancellation(error)) {
-        deprecatePatch('account-refused-sources');
         const settled = await Promise.allSettled(ingesting);
         ingested = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
         refused = settled.flatMap((s, i) => (s.status === 'rejected' ? [{ source: SOURCES[i], reason: messageOf(s.reason) }] : []));
@@ -164,7 +158,6 @@ export async function dailyLoad(input: DailyLoadInput | ScheduledDailyLoadInput)
     // stopping at the quality gate over checks with nothing to measure.
     const orders = ingested.find((s) => s.source === 'orders');
     if (orders?.rowsRead === 0) {
-      deprecatePatch('day-without-sales');
       const message = `no sales on ${businessDate}: ${orders.file} has a header and no rows, so nothing of the day was loaded (warning). If sales are missing from the export, land the full file and run the day again.`;
       log.warn('day without sales', { businessDate });
       progress.stage = 'recording';
@@ -200,7 +193,6 @@ export async function dailyLoad(input: DailyLoadInput | ScheduledDailyLoadInput)
     }
 
     // Archive the raw inputs before anything is published, so every loaded day can be replayed.
-    deprecatePatch('archive-inputs');
     progress.stage = 'archiving';
     await files.archiveInputs(businessDate);
 
@@ -232,7 +224,6 @@ export async function dailyLoad(input: DailyLoadInput | ScheduledDailyLoadInput)
     const failedAt = progress.stage;
     // Cancelled: clean up and record even though the run is cancelled.
     const cancelled = isCancellation(error);
-    if (cancelled) deprecatePatch('cancel-cleanup');
     const message = cancelled ? `cancelled while ${failedAt}; ${CANCEL_LEAVES[failedAt] ?? 'nothing was staged or loaded'}` : messageOf(error);
     const heldBack = heldBackReason(failedAt, cancelled, quality, message);
     publish(outcome, runSummary({ businessDate, outcome, verdict: quality?.verdict ?? 'not_checked', sources: accountsSoFar(heldBack), failedAt, error: messageOf(error), checks: quality?.checks, report: quality?.htmlReport }));
@@ -276,7 +267,6 @@ const BEFORE_STAGING: readonly DailyLoadStage[] = ['ingesting', 'transforming', 
 async function cleanUpCancelled(businessDate: string, stage: DailyLoadStage): Promise<void> {
   if (BEFORE_STAGING.includes(stage)) await files.discardWork(businessDate);
   if (stage === 'staging') {
-    deprecatePatch('stage-roll-forward');
     await Promise.all(SOURCES.map((source) => files.stageSource({ businessDate, source })));
   }
 }
@@ -302,7 +292,6 @@ async function waitForFiles(input: DailyLoadInput, progress: DailyLoadProgress):
 /** Threshold alerts (log, webhook). */
 async function alertOnThresholds(quality: QualitySummary, run: { businessDate: string; workflowId: string; runId: string }): Promise<void> {
   if (quality.verdict === 'passed') return;
-  deprecatePatch('quality-alerts');
   try {
     await alerts.notifyQuality({ ...run, verdict: quality.verdict, report: quality.htmlReport, checks: quality.checks });
   } catch (error) {

@@ -12,7 +12,7 @@
  *    only the months holding a row newer than the warehouse's version. Days go first, so a batch
  *    finds the rows it changes when their days landed together with it.
  */
-import { ChildWorkflowFailure, deprecatePatch, executeChild, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { ChildWorkflowFailure, executeChild, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { SearchAttributePair } from '@temporalio/common';
 import type { Activities } from '../activities';
@@ -72,8 +72,6 @@ export async function incrementalLoad(input: IncrementalLoadInput = {}): Promise
       log.warn('incremental load of a day failed; it is retried when its files change', { businessDate });
     }
   }
-  // A retired patch (never released): its marker stays until the removal step.
-  deprecatePatch('change-batches');
   const changes = await applyChangeBatches(input.maxBatches ?? 20, visible);
   if (changes) result.changes = changes;
   return result;

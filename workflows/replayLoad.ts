@@ -10,7 +10,7 @@
  *
  * Web UI input: {"from": "2024-03-01", "to": "2024-03-31"}   Query `progress` for where it is.
  */
-import { continueAsNew, defineQuery, deprecatePatch, executeChild, log, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, defineQuery, executeChild, log, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributePair } from '@temporalio/common';
 import type { Activities } from '../activities';
 import { fileActivityOptions, quickActivityOptions } from './activityOptions';
@@ -94,8 +94,6 @@ export async function replayLoad(input: ReplayLoadInput): Promise<ReplayLoadResu
   }
 
   let changeBatches = input.batchesBefore ?? 0;
-  // A retired patch (never released): its marker stays until the removal step.
-  deprecatePatch('replay-change-batches');
   const { batchIds } = await quick.listArchivedChangeBatches({ since: changesSince, after: input.changesAfter ?? '', limit: perRun + 1 });
   const share = batchIds.slice(0, perRun);
   for (const batchId of share) {
