@@ -56,7 +56,7 @@ describe('a cancel racing a transform that completes (Temporal dev server)', fun
     };
     const { client, nativeConnection } = temporal;
     const taskQueue = 'cancel-race';
-    const worker = await productionWorker({ connection: nativeConnection, taskQueue, activities: observed });
+    const worker = await productionWorker({ connection: nativeConnection, namespace: temporal.namespace, taskQueue, activities: observed });
     await worker.runUntil(async () => {
       const before = await tableChecksums(warehouse);
       const handle = await client.workflow.start('dailyLoad', { taskQueue, workflowId: `daily-${DAY}`, args: [{ businessDate: DAY }] });

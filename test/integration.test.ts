@@ -41,6 +41,7 @@ describe('dailyLoad on the Temporal dev server with the chDB server as warehouse
     const taskQueue = 'integration';
     const worker = await productionWorker({
       connection: temporal.nativeConnection,
+      namespace: temporal.namespace,
       taskQueue,
       settings: data.settings,
       warehouse,

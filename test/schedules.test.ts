@@ -46,7 +46,7 @@ describe('Schedules on the Temporal dev server', function () {
     assert.equal(described.policies.catchupWindow, 6 * 3_600_000);
     assert.equal(described.policies.overlap, 'BUFFER_ONE');
 
-    const worker = await productionWorker({ connection: temporal.nativeConnection, taskQueue, settings: data.settings, warehouse });
+    const worker = await productionWorker({ connection: temporal.nativeConnection, namespace: temporal.namespace, taskQueue, settings: data.settings, warehouse });
     const runs = await worker.runUntil(async () => {
       await backfillDailySchedule(second.handle, dates[0], dates[1], { hour: 3, minute: 30 });
       // Wait for the two runs the backfill starts (BUFFER_ALL: one after the other) to finish.
@@ -79,7 +79,7 @@ describe('Schedules on the Temporal dev server', function () {
     const data = testDataDir();
     const { client } = temporal;
     const taskQueue = 'status';
-    const worker = await productionWorker({ connection: temporal.nativeConnection, taskQueue, settings: data.settings, warehouse: await freshWarehouse() });
+    const worker = await productionWorker({ connection: temporal.nativeConnection, namespace: temporal.namespace, taskQueue, settings: data.settings, warehouse: await freshWarehouse() });
     await worker.runUntil(async () => {
       // No files landed for this date: the run waits (hours, by default) and stays open.
       const handle = await client.workflow.start('dailyLoad', { taskQueue, workflowId: 'daily-2024-05-01', args: [{ businessDate: '2024-05-01' }], typedSearchAttributes: [{ key: RUN_KIND, value: 'daily' }] });
@@ -109,7 +109,7 @@ describe('Schedules on the Temporal dev server', function () {
     const described = await handle.describe();
     assert.equal(described.spec.intervals?.[0].every, 15 * 60_000);
     assert.equal(described.policies.overlap, 'SKIP');
-    const worker = await productionWorker({ connection: temporal.nativeConnection, taskQueue, settings: data.settings, warehouse });
+    const worker = await productionWorker({ connection: temporal.nativeConnection, namespace: temporal.namespace, taskQueue, settings: data.settings, warehouse });
     const result = await worker.runUntil(async () => {
       await handle.trigger();
       for (;;) {

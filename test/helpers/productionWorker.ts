@@ -16,6 +16,8 @@ import { workflowBundle } from './workflowBundle';
 
 export type TestWorkerOptions = Pick<WorkerOptions, 'connection' | 'maxHeartbeatThrottleInterval'> & {
   taskQueue: string;
+  /** The dev-server file's namespace (DevServerEnv.namespace); `default` when omitted. */
+  namespace?: string;
   env?: Record<string, string>;
 } & (
   /** The real activities over this data folder's settings and warehouse. */
@@ -25,8 +27,8 @@ export type TestWorkerOptions = Pick<WorkerOptions, 'connection' | 'maxHeartbeat
 );
 
 export async function productionWorker(options: TestWorkerOptions): Promise<Worker> {
-  const { connection, taskQueue, env, maxHeartbeatThrottleInterval } = options;
-  const loaded = loadConfig({ CARTWHEEL_ENV: 'test', ...env, CARTWHEEL_TASK_QUEUE: taskQueue });
+  const { connection, taskQueue, namespace, env, maxHeartbeatThrottleInterval } = options;
+  const loaded = loadConfig({ CARTWHEEL_ENV: 'test', ...env, CARTWHEEL_TASK_QUEUE: taskQueue, ...(namespace && { TEMPORAL_NAMESPACE: namespace }) });
   const common = { connection, workflowBundle: await workflowBundle(), maxHeartbeatThrottleInterval };
   return 'activities' in options
     ? createCartwheelWorker({ ...common, config: loaded, activities: options.activities })

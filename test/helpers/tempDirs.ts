@@ -13,16 +13,20 @@ process.once('exit', () => {
   }
 });
 
+/** Set by test/helpers/sharedServers.ts for the whole run (it removes the folder at the end). */
+export const SHARED_TEMP_ROOT_ENV = 'CARTWHEEL_TEST_TEMP_ROOT';
+
 let root: string | undefined;
 
 /**
  * The one folder every tempDir() of this process lives in: the test ClickHouse server's
  * user_files_path (test/helpers/warehouse.ts), so test data folders are files it may read and write.
+ * Under `npm test` it is the run's folder, shared by the parallel mocha workers like that server.
  */
 export function tempRoot(): string {
   if (!root) {
-    root = mkdtempSync(path.join(tmpdir(), 'cartwheel-tests-'));
-    created.push(root);
+    root = process.env[SHARED_TEMP_ROOT_ENV] || mkdtempSync(path.join(tmpdir(), 'cartwheel-tests-'));
+    if (root !== process.env[SHARED_TEMP_ROOT_ENV]) created.push(root);
   }
   return root;
 }

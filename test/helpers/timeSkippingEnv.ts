@@ -1,12 +1,69 @@
-/** The Java time-skipping test server, provisioned by the project's own script. */
+/**
+ * The Java time-skipping test server, provisioned by the project's own script: one per mocha
+ * process, started on first use and killed when the process exits. Time is global to a test
+ * server, so it is never shared between processes; the files of one process (mocha runs them one
+ * after another) reuse it, each through its own connections, which teardown() closes.
+ *
+ * The server is started here rather than by TestWorkflowEnvironment.createTimeSkipping(): the SDK
+ * gives it 5 s to listen, which a JVM start misses on a loaded machine, and a server it started
+ * outlives a process that exits without teardown.
+ */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { freePort } from '../../ops/stack/freePort';
 import { registerSearchAttributes } from '../../ops/stack/searchAttributes';
 import { ensureTestServer } from '../../ops/tools/provision';
+import { tempDir } from './tempDirs';
+
+const START_TIMEOUT_MS = 120_000;
+
+let server: Promise<string> | undefined;
+
+/** host:port of this process's test server. */
+function testServerAddress(): Promise<string> {
+  server ??= (async () => {
+    const executable = await ensureTestServer(() => {});
+    const port = await freePort();
+    const logFile = path.join(tempDir('temporal-test-server'), 'server.log');
+    const log = openSync(logFile, 'w');
+    // The wrapper execs java, so this pid is the server's.
+    const child = spawn(executable, [String(port)], { stdio: ['ignore', log, log] });
+    closeSync(log);
+    child.unref();
+    process.once('exit', () => child.kill('SIGKILL'));
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    while (!(await listens(port))) {
+      if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) {
+        child.kill('SIGKILL');
+        throw new Error(`the Temporal test server did not listen on ${port} within ${START_TIMEOUT_MS / 1000} s (${child.exitCode ?? child.signalCode ?? 'still running'}):\n${readFileSync(logFile, 'utf8').slice(-2000)}`);
+      }
+      await delay(100);
+    }
+    return `127.0.0.1:${port}`;
+  })();
+  return server;
+}
+
+function listens(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+// TestWorkflowEnvironment.create is the SDK's own constructor path; it is private only in the types.
+// Public createFromExistingServer() would give a client that never skips time.
+type Create = (options: { server: { type: 'existing' }; address: string; supportsTimeSkipping: true; namespace: string }) => Promise<TestWorkflowEnvironment>;
 
 export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
-  return TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: await ensureTestServer(() => {}) } },
-  });
+  const address = await testServerAddress();
+  const create = (TestWorkflowEnvironment as unknown as { create: Create }).create.bind(TestWorkflowEnvironment);
+  return create({ server: { type: 'existing' }, address, supportsTimeSkipping: true, namespace: 'default' });
 }
 
 /** The same, with cartwheel's search attributes registered (runs that set RunKind publish them). */

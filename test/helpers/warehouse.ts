@@ -4,10 +4,13 @@
  * - testWarehouse(): embedded chDB, for tests that need no server. chDB binds one data folder per
  *   process, so every test in the mocha process shares it; freshWarehouse() drops and re-migrates
  *   the database (tests run one at a time).
- * - testServer() / serverWarehouse(): the chDB ClickHouse server (clickhouse/server/server.ts), one
- *   per mocha process, started on first use on free loopback ports and stopped when the process
- *   exits. Its user_files_path is tempRoot(), where every tempDir() lives. Each test file uses a
- *   database of its own from TEST_SERVER_DATABASES (users.xml, read once at start, carries their roles).
+ * - testServer() / serverWarehouse(): the chDB ClickHouse server (clickhouse/server/server.ts). Under
+ *   `npm test` one for the whole run, started by test/helpers/sharedServers.ts and named by
+ *   CARTWHEEL_TEST_CHDB_SERVER_HOME; otherwise (`npx mocha FILE`) one per mocha process, started on
+ *   first use on free loopback ports and stopped when the process exits. Its user_files_path is
+ *   tempRoot(), where every tempDir() lives. Each test file uses a database of its own from
+ *   TEST_SERVER_DATABASES (users.xml, read once at start, carries their roles), so files running at
+ *   the same time never share tables.
  */
 import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -16,7 +19,7 @@ import path from 'node:path';
 import { openWarehouse, type Warehouse } from '../../clickhouse/client';
 import { migrate } from '../../clickhouse/migrate';
 import type { ServerUser } from '../../clickhouse/server/credentials';
-import { startChdbServer, type ChdbServer } from '../../clickhouse/server/server';
+import { runningChdbServer, startChdbServer, type ChdbServer } from '../../clickhouse/server/server';
 import { tempDir, tempRoot } from './tempDirs';
 
 const DATABASE = 'cartwheel_test';
@@ -50,28 +53,42 @@ export async function freshWarehouse(): Promise<Warehouse> {
 export const TEST_SERVER_DATABASES = ['cartwheel_server', 'cartwheel_it', 'cartwheel_queries', 'cartwheel_loading', 'cartwheel_schedules'] as const;
 export type TestServerDatabase = (typeof TEST_SERVER_DATABASES)[number];
 
+/** The home folder of the run's shared chDB server (set by test/helpers/sharedServers.ts). */
+export const SHARED_CHDB_SERVER_ENV = 'CARTWHEEL_TEST_CHDB_SERVER_HOME';
+
 let server: Promise<ChdbServer> | undefined;
 
 export function testServer(): Promise<ChdbServer> {
   server ??= (async () => {
-    // The server's own folder (data, users, credentials) is outside the files root on purpose.
-    const home = mkdtempSync(path.join(tmpdir(), 'cartwheel-test-server-'));
-    const started = await startChdbServer({ home, filesDir: tempRoot(), databases: TEST_SERVER_DATABASES, httpPort: 0, tcpPort: 0 });
-    process.once('exit', () => {
-      try {
-        process.kill(started.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-      try {
-        rmSync(home, { recursive: true, force: true, maxRetries: 3 });
-      } catch {
-        // the killed server may still be writing: only a temporary folder is left behind
-      }
-    });
-    return started;
+    const shared = process.env[SHARED_CHDB_SERVER_ENV];
+    if (shared) {
+      const running = await runningChdbServer(shared);
+      if (!running) throw new Error(`the run's chDB server (${SHARED_CHDB_SERVER_ENV}=${shared}) does not answer; see ${path.join(shared, 'server.err.log')}`);
+      return running;
+    }
+    return startTestServer();
   })();
   return server;
+}
+
+/** A chDB server of this process, on free ports, killed when the process exits. */
+export async function startTestServer(): Promise<ChdbServer> {
+  // The server's own folder (data, users, credentials) is outside the files root on purpose.
+  const home = mkdtempSync(path.join(tmpdir(), 'cartwheel-test-server-'));
+  const started = await startChdbServer({ home, filesDir: tempRoot(), databases: TEST_SERVER_DATABASES, httpPort: 0, tcpPort: 0 });
+  process.once('exit', () => {
+    try {
+      process.kill(started.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+    try {
+      rmSync(home, { recursive: true, force: true, maxRetries: 3 });
+    } catch {
+      // the killed server may still be writing: only a temporary folder is left behind
+    }
+  });
+  return started;
 }
 
 /** The test server's database as one of its users (admin creates the database when missing). */
