@@ -69,10 +69,13 @@ export function assertIdentifier(name: string, what: string): string {
 
 /**
  * How long one HTTP statement may run. A big day's ingest is a single statement that runs for
- * minutes without sending a byte (the client's default, 30 s, failed the 10M-order day). What bounds
- * a statement is its activity: cancellation aborts the request, a dead worker stops heartbeating.
+ * minutes (the client's default, 30 s, failed the 10M-order day). What bounds a statement is its
+ * activity: cancellation aborts the request, a dead worker stops heartbeating. The server sends a
+ * progress header every 110 s so that nothing between the two closes an idle connection; Node
+ * accepts 16 KiB of headers, about 90 of them, so the limit stays well under 90 x 110 s.
  */
-const STATEMENT_TIMEOUT_MS = 6 * 60 * 60 * 1000;
+const STATEMENT_TIMEOUT_MS = 2 * 60 * 60 * 1000;
+const PROGRESS_HEADERS = { send_progress_in_http_headers: 1, http_headers_progress_interval_ms: '110000' } as const;
 
 // chDB binds one data folder per process; every caller in the process shares the one connection.
 let embedded: { path: string; warehouse: Warehouse; users: number } | undefined;
@@ -102,7 +105,7 @@ async function openServer(config: WarehouseConfig): Promise<Warehouse> {
   } finally {
     await bootstrap.close();
   }
-  const client = createClient({ ...credentials, database: config.database, request_timeout: STATEMENT_TIMEOUT_MS });
+  const client = createClient({ ...credentials, database: config.database, request_timeout: STATEMENT_TIMEOUT_MS, clickhouse_settings: PROGRESS_HEADERS });
   return { client, reader: async () => client, mode: 'server', sharedFiles: config.sharedFiles ?? false, database: config.database, close: () => client.close() };
 }
 
