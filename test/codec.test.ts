@@ -8,15 +8,14 @@ import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { strict as assert } from 'node:assert';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createCartwheelWorker } from '../workers/cartwheelWorker';
 import { loadConfig } from '../workers/config';
 import { cartwheelDataConverter, describePayloadProtection, ENCRYPTED_ENCODING, EncryptionCodec } from '../workers/payloadCodec';
 import { payloadKeysEnvSchema, payloadKeysOf, type PayloadKeys } from '../workers/payloadKeys';
 import type { DailyLoadResult } from '../workflows';
 import { testDataDir } from './helpers/pipeline';
+import { productionWorker } from './helpers/productionWorker';
 import { timeSkippingEnvWithSearchAttributes } from './helpers/timeSkippingEnv';
 import { freshWarehouse } from './helpers/warehouse';
-import { workflowBundle } from './helpers/workflowBundle';
 
 const newKey = (id: string) => `${id}:${randomBytes(32).toString('base64')}`;
 const keysFrom = (current: string, previous?: string): PayloadKeys =>
@@ -124,10 +123,9 @@ describe('payload codec', () => {
       const data = testDataDir();
       await data.generate('2024-03-10', 60);
       const taskQueue = `codec-${randomUUID()}`;
-      const config = loadConfig({ CARTWHEEL_ENV: 'test', CARTWHEEL_DATA_DIR: data.settings.dataDir, CARTWHEEL_TASK_QUEUE: taskQueue, CARTWHEEL_PAYLOAD_KEY: newKey('test-1') });
-      const warehouse = await freshWarehouse();
-      const worker = await createCartwheelWorker({ config, connection: env.nativeConnection, warehouse, workflowBundle: await workflowBundle() });
-      const client = new Client({ connection: env.connection, dataConverter: cartwheelDataConverter(config.payloadKeys) });
+      const keys = { CARTWHEEL_PAYLOAD_KEY: newKey('test-1') };
+      const worker = await productionWorker({ connection: env.nativeConnection, taskQueue, settings: data.settings, warehouse: await freshWarehouse(), env: keys });
+      const client = new Client({ connection: env.connection, dataConverter: cartwheelDataConverter(loadConfig(keys).payloadKeys) });
 
       const { result, handle } = await worker.runUntil(async () => {
         const started: WorkflowHandle = await client.workflow.start('dailyLoad', { taskQueue, workflowId: `daily-2024-03-10-${taskQueue}`, args: [{ businessDate: '2024-03-10' }] });
