@@ -14,7 +14,6 @@ import type { ReplayLoadResult } from '../workflows';
 import { testDataDir } from './helpers/pipeline';
 import { productionWorker } from './helpers/productionWorker';
 import { freshWarehouse, rows, scalar } from './helpers/warehouse';
-import { workflowBundle } from './helpers/workflowBundle';
 import { timeSkippingEnv } from './helpers/timeSkippingEnv';
 
 const DAYS = 24;

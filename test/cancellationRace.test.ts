@@ -19,7 +19,6 @@ import { devServerEnv, type DevServerEnv } from './helpers/devServerEnv';
 import { testDataDir } from './helpers/pipeline';
 import { productionWorker } from './helpers/productionWorker';
 import { freshWarehouse, rows } from './helpers/warehouse';
-import { workflowBundle } from './helpers/workflowBundle';
 
 const DAY = '2024-03-10';
 

@@ -19,7 +19,6 @@ import { productionWorker } from './helpers/productionWorker';
 import { recordHistoryIfAsked } from './helpers/recordHistory';
 import { timeSkippingEnvWithSearchAttributes } from './helpers/timeSkippingEnv';
 import { freshWarehouse } from './helpers/warehouse';
-import { workflowBundle } from './helpers/workflowBundle';
 
 describe('dailyLoad orchestration (time-skipping test server)', function () {
   this.timeout(300_000);

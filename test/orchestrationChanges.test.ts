@@ -19,7 +19,6 @@ import { productionWorker } from './helpers/productionWorker';
 import { recordHistoryIfAsked } from './helpers/recordHistory';
 import { timeSkippingEnvWithSearchAttributes } from './helpers/timeSkippingEnv';
 import { freshWarehouse, rows, scalar } from './helpers/warehouse';
-import { workflowBundle } from './helpers/workflowBundle';
 
 const BATCH = '20240415T120000Z';
 const BAD = '20240416T080000Z-no-version';

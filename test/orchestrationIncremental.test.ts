@@ -13,7 +13,6 @@ import { productionWorker } from './helpers/productionWorker';
 import { recordHistoryIfAsked } from './helpers/recordHistory';
 import { timeSkippingEnvWithSearchAttributes } from './helpers/timeSkippingEnv';
 import { freshWarehouse, rows } from './helpers/warehouse';
-import { workflowBundle } from './helpers/workflowBundle';
 
 describe('incrementalLoad (time-skipping test server)', function () {
   this.timeout(300_000);

@@ -18,7 +18,6 @@ import { testDataDir, type TestDataDir } from './helpers/pipeline';
 import { productionWorker } from './helpers/productionWorker';
 import { freshWarehouse, rows, scalar } from './helpers/warehouse';
 import { startWebhookReceiver, type WebhookReceiver } from './helpers/webhookReceiver';
-import { workflowBundle } from './helpers/workflowBundle';
 import { timeSkippingEnv } from './helpers/timeSkippingEnv';
 
 const FIRST = '2024-03-10';

@@ -19,7 +19,6 @@ import { productionWorker } from './helpers/productionWorker';
 import { LOADED_TABLES } from './helpers/starSchema';
 import { timeSkippingEnvWithSearchAttributes } from './helpers/timeSkippingEnv';
 import { freshWarehouse, scalar } from './helpers/warehouse';
-import { workflowBundle } from './helpers/workflowBundle';
 
 const DAYS = ['2024-03-10', '2024-03-11', '2024-04-02'];
 const BATCHES = ['20240405T100000Z', '20240406T100000Z'];

@@ -18,7 +18,6 @@ import { loadedTableChecksums } from './helpers/starSchema';
 import { recordHistoryIfAsked } from './helpers/recordHistory';
 import { timeSkippingEnvWithSearchAttributes } from './helpers/timeSkippingEnv';
 import { freshWarehouse, scalar } from './helpers/warehouse';
-import { workflowBundle } from './helpers/workflowBundle';
 
 describe('replayLoad: disaster recovery from the archive (time-skipping test server)', function () {
   this.timeout(300_000);

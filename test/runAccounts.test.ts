@@ -23,7 +23,6 @@ import { testDataDir, type TestDataDir } from './helpers/pipeline';
 import { productionWorker } from './helpers/productionWorker';
 import { timeSkippingEnvWithSearchAttributes } from './helpers/timeSkippingEnv';
 import { freshWarehouse, rows } from './helpers/warehouse';
-import { workflowBundle } from './helpers/workflowBundle';
 
 interface SourceRow {
   run_id: string;

@@ -15,7 +15,6 @@ import { devServerEnv, type DevServerEnv } from './helpers/devServerEnv';
 import { testDataDir } from './helpers/pipeline';
 import { productionWorker } from './helpers/productionWorker';
 import { freshWarehouse, rows } from './helpers/warehouse';
-import { workflowBundle } from './helpers/workflowBundle';
 
 describe('Schedules on the Temporal dev server', function () {
   this.timeout(300_000);
