@@ -17,7 +17,6 @@ import { testDataDir, type TestDataDir } from './helpers/pipeline';
 import { productionWorker } from './helpers/productionWorker';
 import { timeSkippingEnv } from './helpers/timeSkippingEnv';
 import { freshWarehouse } from './helpers/warehouse';
-import { workflowBundle } from './helpers/workflowBundle';
 
 const DAY = '2024-03-10';
 

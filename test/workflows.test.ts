@@ -15,7 +15,6 @@ import { tableChecksums } from './helpers/checksums';
 import { testDataDir, type TestDataDir } from './helpers/pipeline';
 import { productionWorker } from './helpers/productionWorker';
 import { freshWarehouse, rows } from './helpers/warehouse';
-import { workflowBundle } from './helpers/workflowBundle';
 import { timeSkippingEnv } from './helpers/timeSkippingEnv';
 
 describe('dailyLoad workflow (time-skipping test server)', function () {
