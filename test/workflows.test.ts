@@ -1,5 +1,5 @@
 /**
- * dailyLoad on the Java time-skipping test server, with the real activities and the embedded
+ * dailyLoad on the Java time-skipping test server, with the real activities and the chDB server
  * warehouse: retries, late files, the quality gate and bad files, in seconds of wall time.
  */
 import { Context } from '@temporalio/activity';
@@ -14,7 +14,7 @@ import type { DailyLoadInput, DailyLoadResult } from '../workflows';
 import { tableChecksums } from './helpers/checksums';
 import { testDataDir, type TestDataDir } from './helpers/pipeline';
 import { productionWorker } from './helpers/productionWorker';
-import { freshWarehouse, rows } from './helpers/warehouse';
+import { freshServerWarehouse, rows } from './helpers/warehouse';
 import { timeSkippingEnv } from './helpers/timeSkippingEnv';
 
 describe('dailyLoad workflow (time-skipping test server)', function () {
@@ -30,7 +30,7 @@ describe('dailyLoad workflow (time-skipping test server)', function () {
     await env?.teardown();
   });
   beforeEach(async () => {
-    warehouse = await freshWarehouse();
+    warehouse = await freshServerWarehouse('cartwheel_workflows');
     data = testDataDir();
   });
 
