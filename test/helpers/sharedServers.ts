@@ -5,7 +5,7 @@
  * through the environment they inherit. Each file keeps to itself on them: a database of its own
  * on the chDB server (test/helpers/warehouse.ts), a namespace of its own on the dev server
  * (test/helpers/devServerEnv.ts). The Java time-skipping server is not here: its clock is global,
- * so each worker process has its own (test/helpers/timeSkippingEnv.ts).
+ * so each file has its own (test/helpers/timeSkippingEnv.ts).
  */
 import { rmSync } from 'node:fs';
 import type { ChdbServer } from '../../clickhouse/server/server';

@@ -1,8 +1,8 @@
 /**
- * The Java time-skipping test server, provisioned by the project's own script: one per mocha
- * process, started on first use and killed when the process exits. Time is global to a test
- * server, so it is never shared between processes; the files of one process (mocha runs them one
- * after another) reuse it, each through its own connections, which teardown() closes.
+ * The Java time-skipping test server, provisioned by the project's own script: one per file (each
+ * call), stopped by the environment's teardown() or when the process exits. Never shared: time is
+ * global to a test server, and workflows a file leaves open hold the clock of the next file (reusing
+ * one server per process made runAccounts' late-file test wait an hour of real time).
  *
  * The server is started here rather than by TestWorkflowEnvironment.createTimeSkipping(): the SDK
  * gives it 5 s to listen, which a JVM start misses on a loaded machine, and a server it started
@@ -21,31 +21,27 @@ import { tempDir } from './tempDirs';
 
 const START_TIMEOUT_MS = 120_000;
 
-let server: Promise<string> | undefined;
-
-/** host:port of this process's test server. */
-function testServerAddress(): Promise<string> {
-  server ??= (async () => {
-    const executable = await ensureTestServer(() => {});
-    const port = await freePort();
-    const logFile = path.join(tempDir('temporal-test-server'), 'server.log');
-    const log = openSync(logFile, 'w');
-    // The wrapper execs java, so this pid is the server's.
-    const child = spawn(executable, [String(port)], { stdio: ['ignore', log, log] });
-    closeSync(log);
-    child.unref();
-    process.once('exit', () => child.kill('SIGKILL'));
-    const deadline = Date.now() + START_TIMEOUT_MS;
-    while (!(await listens(port))) {
-      if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) {
-        child.kill('SIGKILL');
-        throw new Error(`the Temporal test server did not listen on ${port} within ${START_TIMEOUT_MS / 1000} s (${child.exitCode ?? child.signalCode ?? 'still running'}):\n${readFileSync(logFile, 'utf8').slice(-2000)}`);
-      }
-      await delay(100);
+/** A test server on a free port: its address and how to stop it. */
+async function startTestServer(): Promise<{ address: string; stop(): void }> {
+  const executable = await ensureTestServer(() => {});
+  const port = await freePort();
+  const logFile = path.join(tempDir('temporal-test-server'), 'server.log');
+  const log = openSync(logFile, 'w');
+  // The wrapper execs java, so this pid is the server's.
+  const child = spawn(executable, [String(port)], { stdio: ['ignore', log, log] });
+  closeSync(log);
+  child.unref();
+  const stop = () => child.kill('SIGKILL');
+  process.once('exit', stop);
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (!(await listens(port))) {
+    if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`the Temporal test server did not listen on ${port} within ${START_TIMEOUT_MS / 1000} s (${child.exitCode ?? child.signalCode ?? 'still running'}):\n${readFileSync(logFile, 'utf8').slice(-2000)}`);
     }
-    return `127.0.0.1:${port}`;
-  })();
-  return server;
+    await delay(100);
+  }
+  return { address: `127.0.0.1:${port}`, stop };
 }
 
 function listens(port: number): Promise<boolean> {
@@ -61,9 +57,15 @@ function listens(port: number): Promise<boolean> {
 type Create = (options: { server: { type: 'existing' }; address: string; supportsTimeSkipping: true; namespace: string }) => Promise<TestWorkflowEnvironment>;
 
 export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
-  const address = await testServerAddress();
+  const server = await startTestServer();
   const create = (TestWorkflowEnvironment as unknown as { create: Create }).create.bind(TestWorkflowEnvironment);
-  return create({ server: { type: 'existing' }, address, supportsTimeSkipping: true, namespace: 'default' });
+  const env = await create({ server: { type: 'existing' }, address: server.address, supportsTimeSkipping: true, namespace: 'default' });
+  const closeConnections = env.teardown.bind(env);
+  env.teardown = async () => {
+    await closeConnections();
+    server.stop();
+  };
+  return env;
 }
 
 /** The same, with cartwheel's search attributes registered (runs that set RunKind publish them). */
