@@ -187,7 +187,7 @@ export async function dailyLoad(input: DailyLoadInput | ScheduledDailyLoadInput)
       throw ApplicationFailure.create({
         type: 'QualityGateFailed',
         nonRetryable: true,
-        // The wording is asserted by test/qualityGate.test.ts (report path last); the memo and README say what to do next.
+        // The wording is asserted by test/workflows/qualityGate.test.ts (report path last); the memo and README say what to do next.
         message: `quality gate stopped the load of ${businessDate}; the warehouse was not touched. Failed checks: ${crossed(quality, 'fail')}. Report: ${quality.htmlReport}`,
       });
     }

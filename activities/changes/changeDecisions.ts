@@ -2,7 +2,7 @@
  * What each clean row of a change file does to the warehouse, decided in the engine: the rows (the
  * transform's Parquet parts, {changes:String}) are joined with the loaded versions of their keys
  * (loadedVersions.ts) and every (row, loaded version) pair is compared, the rule of
- * classifyChanges.ts (test/changeBatchEngine.test.ts holds the two equal):
+ * classifyChanges.ts (test/pipeline/changeBatchEngine.test.ts holds the two equal):
  *
  *   _order   1: the row is newer than that version (it is staged under its business date, and that
  *               month is rebuilt); 0: it is that very version (an earlier run of this batch: staged

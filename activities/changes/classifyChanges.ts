@@ -1,6 +1,6 @@
 /**
  * The rule a change row is applied by, stated in TypeScript: the engine decides it in SQL
- * (changeDecisions.ts) and test/changeBatchEngine.test.ts holds the two equal on generated cases;
+ * (changeDecisions.ts) and test/pipeline/changeBatchEngine.test.ts holds the two equal on generated cases;
  * this is the model, no pipeline code calls it. Decide, for each clean change row, what it does to
  * the warehouse. Versions are compared as
  * (updated_at, batch id): a row of a daily export has neither and is older than any change; between

@@ -34,7 +34,7 @@ const NOT_AFTER_EPOCH = 'must be after 1970-01-01 00:00:00 UTC';
 /**
  * updated_at: a timestamp, and strictly after the epoch: 1970-01-01 00:00:00 is the version of an
  * exported row in the warehouse (migration 0010), so a change must be later. Its SQL twin adds the
- * same check after the timestamp's own (test/changeBatchEngine.test.ts holds the two equal).
+ * same check after the timestamp's own (test/pipeline/changeBatchEngine.test.ts holds the two equal).
  */
 function versionColumn(settings: ContractSettings) {
   const parsed = buildColumn(VERSION_COLUMN, timestamp(), settings);

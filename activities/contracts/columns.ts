@@ -4,7 +4,7 @@
  * empty means missing) into its typed value, and registers how the column is stored downstream. The
  * zod object built from these is the single source of truth: Arrow/Parquet and ClickHouse types are
  * derived from the registered storage kind, and each column also yields the ClickHouse SQL that
- * decides the same thing (`ColumnMeta.sql`; test/contractSql.test.ts holds the two equal on
+ * decides the same thing (`ColumnMeta.sql`; test/unit/contractSql.test.ts holds the two equal on
  * generated and nasty values).
  *
  * Every column decides a value in one step and gives at most one issue, so a row's reason (its
@@ -322,7 +322,7 @@ export function optionalText(options: { maxLength?: number; freeText?: FreeTextM
 
 /**
  * Default length bound of optional free text. Generous on purpose: the corpus keeps a 1 MiB field
- * whole (test/corpus.test.ts); a contract or a source's settings set a tighter one per column.
+ * whole (test/pipeline/corpus.test.ts); a contract or a source's settings set a tighter one per column.
  */
 export const DEFAULT_MAX_TEXT = 1 << 20;
 
@@ -499,7 +499,7 @@ const CONTROL = /\p{Cc}/u;
 const LETTER = /\p{L}/u;
 /**
  * Letters in Node 20's Unicode tables that ClickHouse's RE2 does not know yet (newer Unicode
- * versions), so the SQL letter class names them too. test/contractSql.test.ts finds any new gap.
+ * versions), so the SQL letter class names them too. test/unit/contractSql.test.ts finds any new gap.
  */
 const LETTERS_BEYOND_RE2 =
   '\\x{88F}\\x{C5C}\\x{CDC}\\x{1C89}-\\x{1C8A}\\x{A7CB}-\\x{A7CF}\\x{A7D2}\\x{A7D4}\\x{A7DA}-\\x{A7DC}\\x{A7F1}\\x{105C0}-\\x{105F3}' +

@@ -27,7 +27,7 @@ export const CUSTOMER_COLUMNS = {
   customer_phone: phoneNumber(ADDED_BY_ISSUE_7),
   customer_street: personalText('street', ADDED_BY_ISSUE_7),
   customer_zip_code_prefix: text({ pattern: /^\d{5}$/, describe: 'five digits' }),
-  // Kept as delivered, line breaks included (an RFC 4180 quoted field; test/corpus.test.ts).
+  // Kept as delivered, line breaks included (an RFC 4180 quoted field; test/pipeline/corpus.test.ts).
   customer_city: optionalText({ freeText: 'keep' }),
   customer_state: oneOf(BRAZILIAN_STATES),
   updated_at: timestamp(),

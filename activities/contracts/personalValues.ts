@@ -37,7 +37,7 @@ export function normalisePhone(value: string): string | undefined {
  * The same two functions as ClickHouse SQL (the engine's contract and masking use them). Each takes
  * the SQL expression of a String (a Nullable(String) gives NULL for NULL) and yields a
  * Nullable(String) expression: the standard form, or NULL where the JavaScript function returns
- * undefined. test/personalSql.test.ts holds them equal to the functions above on generated values.
+ * undefined. test/unit/personalSql.test.ts holds them equal to the functions above on generated values.
  *
  * Regular expressions in ClickHouse are RE2 over UTF-8 (so {1,64} counts code points, as the /u
  * regex does); RE2's \s is ASCII only, so JavaScript's \s is spelled out. JavaScript measures a

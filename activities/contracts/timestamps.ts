@@ -11,7 +11,7 @@
  *
  * Dates are counted exactly in the proleptic Gregorian calendar for every year a format can write
  * (0000–9999): no library call that reads years 0–99 as 1900–1999 (Date.UTC does). `timestampSql`
- * is the same parser in ClickHouse SQL; test/contractSql.test.ts holds the two equal.
+ * is the same parser in ClickHouse SQL; test/unit/contractSql.test.ts holds the two equal.
  */
 import { sqlMatch } from './sqlText';
 

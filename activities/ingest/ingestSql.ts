@@ -63,7 +63,7 @@ export interface IngestSqlInput {
 /** Settings every ingest query reads CSV with. */
 export function csvReadSettings(lineBreak: LineBreak): ClickHouseSettings {
   return {
-    // Every compiled column expression is safe in every branch (test/contractSql.test.ts runs them
+    // Every compiled column expression is safe in every branch (test/unit/contractSql.test.ts runs them
     // both ways), and evaluating all branches is ~35% cheaper here than short-circuiting them.
     short_circuit_function_evaluation: 'disable',
     // Not mmap (chDB's default for file()): mapped pages of the whole landed file count in the

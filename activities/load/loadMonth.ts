@@ -17,7 +17,7 @@
  * readers may see, for a moment or until the retry, new facts beside old aggregates. Every build
  * reads only staged files and tables of other months, never the target's own partition, so the
  * retry rebuilds the same staging tables and swaps all of them again: it converges to the state a
- * single clean load would have produced (test/warehouse.test.ts kills a load between swaps). A
+ * single clean load would have produced (test/pipeline/warehouse.test.ts kills a load between swaps). A
  * crash leaves scratch tables behind; the next load of the month replaces them, and every load
  * recreates the views' staging tables before it writes into them.
  *

@@ -47,7 +47,7 @@ export interface AggregateView {
 const aggregate = (view: string, facts: AggregateView['facts'], monthColumn: AggregateView['monthColumn']): AggregateView =>
   ({ view, state: `${view}_state`, materializedView: `${view}_mv`, facts, monthColumn });
 
-/** The aggregates (migration 0016): equal to their facts after every load (test/warehouse.test.ts proves it). */
+/** The aggregates (migration 0016): equal to their facts after every load (test/pipeline/warehouse.test.ts proves it). */
 export const AGGREGATES: readonly AggregateView[] = [
   aggregate('agg_daily_sales', 'fact_sales', 'business_date'),
   aggregate('agg_sales_by_category_state', 'fact_sales', 'business_date'),

@@ -1,7 +1,7 @@
 /**
  * Personal data protected by the engine: the SQL twin of PersonalDataProtector.protect() and of
  * maskPersonal(), producing byte for byte what the JavaScript produces (same ciphertext format, same
- * synthetic IV, so the same value of the same row encrypts to the same text; test/personalSql.test.ts
+ * synthetic IV, so the same value of the same row encrypts to the same text; test/unit/personalSql.test.ts
  * holds them equal and decrypts the SQL ciphertext with PersonalCipher).
  *
  * API:
@@ -43,7 +43,7 @@
  * every key (hex in either case, base64) cut out before it is rethrown (keyMaterialForms and
  * scrubKeyMaterial are exported for callers and tests that search logs).
  *
- * Where key material is visible (measured, test/personalSql.test.ts): a chDB 26.9 server with
+ * Where key material is visible (measured, test/unit/personalSql.test.ts): a chDB 26.9 server with
  * system.query_log switched on logs a parametrised query with its parameters substituted into
  * `query` (and into `exception`), so parameters would put keys in the log; it logs the keys insert as
  * `INSERT INTO <table> (...) FORMAT JSONEachRow`, without the body, and no key form at all. The
@@ -53,7 +53,7 @@
  * it: another reason the statements must not hold keys. Do not log the insert bodies yourself.
  *
  * Cost per customer row, CPU (200k rows on 2 loaded cores: the "costs" test in
- * test/personalSql.test.ts with PERSONAL_SQL_BENCH_ROWS=200000): ~9.5 µs with the default
+ * test/unit/personalSql.test.ts with PERSONAL_SQL_BENCH_ROWS=200000): ~9.5 µs with the default
  * short_circuit_function_evaluation, ~7.5-9 µs with 'disable' (every expression here is safe to
  * evaluate in every branch), against ~65 µs for protect() in JavaScript. The one-row CROSS JOIN adds
  * no rows; order them with ORDER BY as without it.

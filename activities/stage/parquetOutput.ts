@@ -3,7 +3,7 @@
  * row group of at most ROW_GROUP_ROWS rows per part, the file replaced when it exists. Column types
  * are the staged contract's (transformSql.ts casts to them): String as UTF-8 strings, Int32, money
  * as Int64 cents, timestamps as Parquet TIMESTAMP(MILLIS, isAdjustedToUTC) from DateTime64(3, 'UTC'),
- * Nullable columns OPTIONAL, the rest REQUIRED. Checked in test/transformEngine.test.ts.
+ * Nullable columns OPTIONAL, the rest REQUIRED. Checked in test/pipeline/transformEngine.test.ts.
  *
  * chDB 26.7 closes a row group once it holds output_format_parquet_row_group_size rows, counting in
  * whole blocks: with blocks of max_block_size = ROW_GROUP_ROWS rows a group is exactly that size, and a

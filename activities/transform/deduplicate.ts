@@ -3,8 +3,8 @@
  * the one that appears later in the file, since a later line of an export is the later write.
  *
  * The pipeline deduplicates in the engine (transformSql.ts, held to the same rule by
- * test/transformEngine.test.ts; a change batch's file goes through the same transform). rowKey and
- * Deduplicator are only the in-memory model test/properties.test.ts checks, and can go with that test.
+ * test/pipeline/transformEngine.test.ts; a change batch's file goes through the same transform). rowKey and
+ * Deduplicator are only the in-memory model test/unit/properties.test.ts checks, and can go with that test.
  */
 import type { TypedRow } from '../contracts';
 

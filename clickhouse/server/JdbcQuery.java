@@ -1,6 +1,6 @@
 /*
  * A JDBC client as DBeaver is one: com.clickhouse:clickhouse-jdbc 0.10.0 over HTTP. Runs one
- * statement and prints the result as tab-separated lines with a header. Used by test/server.test.ts.
+ * statement and prints the result as tab-separated lines with a header. Used by test/server/server.test.ts.
  *
  *   java -cp '.tools/clickhouse-jdbc/lib/*' clickhouse/server/JdbcQuery.java JDBC_URL USER < statement.sql
  *

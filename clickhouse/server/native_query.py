@@ -1,5 +1,5 @@
 """A native-protocol client (PyPI clickhouse-driver, TCP): runs one statement and prints the result
-as tab-separated lines with a header. Used by test/server.test.ts.
+as tab-separated lines with a header. Used by test/server/server.test.ts.
 
     python native_query.py HOST PORT USER DATABASE < statement.sql
 

@@ -1,6 +1,6 @@
 /**
  * Which generated block lives on which docs page, and what generates it. `npx tsx ops/docs/update.ts`
- * rewrites them; test/docs.test.ts fails when a page differs from what the code generates.
+ * rewrites them; test/unit/docs.test.ts fails when a page differs from what the code generates.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';

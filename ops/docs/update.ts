@@ -2,7 +2,7 @@
  * Regenerates the tables of docs/ that come from the code (ops/docs/generatedBlocks.ts).
  *
  *   npx tsx ops/docs/update.ts           rewrite the stale blocks
- *   npx tsx ops/docs/update.ts --check   only say which are stale (exit 1), as test/docs.test.ts does
+ *   npx tsx ops/docs/update.ts --check   only say which are stale (exit 1), as test/unit/docs.test.ts does
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';

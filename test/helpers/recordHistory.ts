@@ -1,6 +1,6 @@
 /**
  * Recorded histories (test/histories/*.json) are what workflow changes must keep replaying
- * (test/replay.test.ts). A test that runs a workflow of interest rewrites its recording when asked:
+ * (test/workflows/replay.test.ts). A test that runs a workflow of interest rewrites its recording when asked:
  * UPDATE_HISTORIES=1 npx mocha <that test>. Refresh them from the current code after an intended
  * change; once a version is released, a change goes behind patched() and the recording from before
  * it stays beside the new one, the proof that runs still open replay.

@@ -52,7 +52,7 @@ export async function freshWarehouse(): Promise<Warehouse> {
 /** Databases of the test server whose loader and analyst roles exist; one per test file. */
 export const TEST_SERVER_DATABASES = [
   'cartwheel_server', 'cartwheel_it', 'cartwheel_queries', 'cartwheel_loading', 'cartwheel_schedules',
-  // dailyLoad on the time-skipping server with the real activities (test/workflows.test.ts).
+  // dailyLoad on the time-skipping server with the real activities (test/workflows/workflows.test.ts).
   'cartwheel_workflows',
 ] as const;
 export type TestServerDatabase = (typeof TEST_SERVER_DATABASES)[number];
