@@ -27,10 +27,10 @@ export const fileActivityOptions: ActivityOptions = {
 };
 
 /**
- * Ingest and transform (thread jobs that abort on cancel): on cancel the workflow waits until the
- * activity has stopped, so the clean-up that follows never races a writer that is still running.
+ * Ingest and transform (engine statements that abort on cancel): on cancel the workflow waits until
+ * the activity has stopped, so the clean-up that follows never races a writer that is still running.
  */
-export const threadActivityOptions: ActivityOptions = {
+export const engineActivityOptions: ActivityOptions = {
   ...fileActivityOptions,
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 };

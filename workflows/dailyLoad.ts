@@ -26,7 +26,7 @@ import {
 import { msToNumber, type Duration } from '@temporalio/common/lib/time';
 import type { Activities, IngestSummary, LoadSummary, QualityInput, QualitySummary, SourceAccount, TransformSummary } from '../activities';
 import type { SourceName } from '../activities/contracts';
-import { fileActivityOptions, quickActivityOptions, threadActivityOptions, warehouseActivityOptions } from './activityOptions';
+import { fileActivityOptions, quickActivityOptions, engineActivityOptions, warehouseActivityOptions } from './activityOptions';
 import { resolveBusinessDate } from './businessDate';
 import { runSummary, type RunSummary } from './runSummary';
 import { BUSINESS_DATE, OUTCOME, RUN_KIND, RUN_KINDS, type RunKind, type RunOutcome } from './searchAttributes';
@@ -76,7 +76,7 @@ export const progressQuery = defineQuery<DailyLoadProgress>('progress');
 
 const landing = proxyActivities<Activities>(quickActivityOptions);
 const files = proxyActivities<Activities>(fileActivityOptions);
-const threads = proxyActivities<Activities>(threadActivityOptions);
+const engine = proxyActivities<Activities>(engineActivityOptions);
 const warehouse = proxyActivities<Activities>(warehouseActivityOptions);
 const alerts = proxyActivities<Activities>(quickActivityOptions);
 
@@ -139,7 +139,7 @@ export async function dailyLoad(input: DailyLoadInput | ScheduledDailyLoadInput)
 
   try {
     progress.stage = 'ingesting';
-    const ingesting = SOURCES.map((source) => threads.ingestSource({ businessDate, source }));
+    const ingesting = SOURCES.map((source) => engine.ingestSource({ businessDate, source }));
     try {
       ingested = await Promise.all(ingesting);
     } catch (error) {
@@ -177,7 +177,7 @@ export async function dailyLoad(input: DailyLoadInput | ScheduledDailyLoadInput)
 
     progress.stage = 'transforming';
     transformed = await Promise.all(
-      ingested.map(({ source, partitions }) => threads.transformSource({ businessDate, source, partitions })),
+      ingested.map(({ source, partitions }) => engine.transformSource({ businessDate, source, partitions })),
     );
 
     progress.stage = 'checking_quality';
@@ -255,7 +255,7 @@ const CANCEL_LEAVES: Partial<Record<DailyLoadStage, string>> = {
 const BEFORE_STAGING: readonly DailyLoadStage[] = ['ingesting', 'transforming', 'checking_quality', 'archiving'];
 
 /**
- * Before staging, nothing is published: once the thread jobs have stopped (their activities wait for
+ * Before staging, nothing is published: once ingest and transform have stopped (their activities wait for
  * cancellation to complete), the day's work files go.
  *
  * During staging some sources may be published and others not; a month load then would mix this

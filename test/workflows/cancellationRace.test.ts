@@ -1,6 +1,6 @@
 /**
  * A cancel that races an ingest or transform finishing. Those activities are cancelled with
- * WAIT_CANCELLATION_COMPLETED (their thread jobs must stop before the work files are deleted), so
+ * WAIT_CANCELLATION_COMPLETED (their engine statements must stop before the work files are deleted), so
  * the workflow waits for the activity's answer; here the answer is a success that arrives after the
  * cancel request. The run must still end cancelled, with its work discarded and nothing staged.
  *
