@@ -17,7 +17,7 @@ import { z } from 'zod';
 import { createActivities } from '../../activities';
 import { SOURCE_NAMES } from '../../activities/contracts';
 import { DataLayout } from '../../activities/files/layout';
-import { openWarehouse, type Warehouse } from '../../clickhouse/client';
+import { openWarehouse, type Warehouse, type WarehouseConfig } from '../../clickhouse/client';
 import { localServer } from '../../clickhouse/server/localServer';
 import { migrate } from '../../clickhouse/migrate';
 import { describeWarehouse, loadConfig, REPO_ROOT } from '../../workers/config';
@@ -134,40 +134,43 @@ function perMillion(r: ContenderResult): number {
  */
 async function benchWarehouse(dataDir: string, kind: 'server' | 'embedded'): Promise<{ warehouse: Warehouse; description: string; serverPid: number; release: () => Promise<void> }> {
   const config = loadConfig();
-  const migrateAfresh = async (admin: Warehouse) => {
-    await admin.client.command({ query: 'DROP DATABASE IF EXISTS bench' });
-    await admin.client.command({ query: 'CREATE DATABASE bench' });
-    if (admin.mode === 'embedded') await admin.client.command({ query: 'USE bench' });
-    await migrate(admin);
-  };
   if (config.warehouse.url) {
     const settings = { ...config.warehouse, database: 'bench' };
-    const warehouse = await openWarehouse(settings);
-    await migrateAfresh(warehouse);
-    return { warehouse, description: describeWarehouse(settings), serverPid: Number(process.env.CARTWHEEL_CLICKHOUSE_PID ?? 0), release: async () => {} };
+    await freshServerDatabase(settings);
+    return { warehouse: await openWarehouse(settings), description: describeWarehouse(settings), serverPid: Number(process.env.CARTWHEEL_CLICKHOUSE_PID ?? 0), release: async () => {} };
   }
   if (kind === 'embedded') {
     const settings = { database: 'bench', chdbPath: path.join(dataDir, 'warehouse') };
     const warehouse = await openWarehouse(settings);
-    await migrateAfresh(warehouse);
+    await warehouse.client.command({ query: 'DROP DATABASE IF EXISTS bench' });
+    await warehouse.client.command({ query: 'CREATE DATABASE bench' });
+    await warehouse.client.command({ query: 'USE bench' });
+    await migrate(warehouse);
     return { warehouse, description: describeWarehouse(settings), serverPid: 0, release: async () => {} };
   }
   const local = await localServer({ dataDir, database: 'bench', httpPort: 0, tcpPort: 0 });
   try {
-    // The database is dropped and created from another one: a request's own database must exist.
-    const system = await openWarehouse({ ...local.config('admin'), database: 'system' });
-    await system.client.command({ query: 'DROP DATABASE IF EXISTS bench SYNC' }).finally(() => system.close());
-    const admin = await openWarehouse(local.config('admin'));
-    try {
-      await migrate(admin);
-    } finally {
-      await admin.close();
-    }
+    await freshServerDatabase(local.config('admin'));
     const settings = local.config('loader');
     return { warehouse: await openWarehouse(settings), description: `${describeWarehouse(settings)} (this run's own, pid ${local.server.pid})`, serverPid: local.server.pid, release: () => local.release() };
   } catch (error) {
     await local.release();
     throw error;
+  }
+}
+
+/**
+ * Drop the database and migrate it afresh on a server, as `admin` (who may). The drop goes through
+ * another database: a request's own database must exist; openWarehouse creates it again.
+ */
+async function freshServerDatabase(admin: WarehouseConfig): Promise<void> {
+  const system = await openWarehouse({ ...admin, database: 'system' });
+  await system.client.command({ query: `DROP DATABASE IF EXISTS ${admin.database} SYNC` }).finally(() => system.close());
+  const warehouse = await openWarehouse(admin);
+  try {
+    await migrate(warehouse);
+  } finally {
+    await warehouse.close();
   }
 }
 
