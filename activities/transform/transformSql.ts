@@ -3,7 +3,8 @@
  * over a partition's valid rows that
  *
  *   1. removes duplicates by the dedup key: the greatest `latestBy` wins, a tie goes to the later
- *      source_line (ORDER BY key, latest DESC, line DESC LIMIT 1 BY key), and counts the rows read;
+ *      source_line (the lines of ORDER BY key, latest DESC, line DESC LIMIT 1 BY key), and counts
+ *      the rows read;
  *   2. adds what order-level fields and rules need about each order, over its surviving lines:
  *      total, line count, distinct statuses (window functions by order_id);
  *   3. applies the null strategies in their configured order, one layer each: a strategy sees the
@@ -114,9 +115,12 @@ export function transformSql(source: SourceName, settings: SourceSettings, input
   const params: Record<string, string> = {};
   const specs = new Map(contractColumns(CONTRACTS[source]).map((c) => [c.name, c]));
 
-  // 1. Deduplicate; count what was read (the window sees every row, LIMIT BY runs after it).
+  // 1. Deduplicate: pick each key's winning line by sorting only the key, the timestamp and the line,
+  //    then keep the rows of those lines (source_line is unique in a landed file). Sorting whole
+  //    rows to pick them cost the 1M day's orders and customers 2-3x more CPU. Count what was read.
   const order = [...key, ...(latestBy ? [`ifNull(toUnixTimestamp64Milli(${latestBy}), 0) DESC`] : []), 'source_line DESC'].join(', ');
-  let sql = `SELECT *, count() OVER () AS _rows_in, toUInt8(0) AS _dropped FROM ${input} ORDER BY ${order} LIMIT 1 BY ${key.join(', ')}`;
+  const winners = `SELECT source_line FROM ${input} ORDER BY ${order} LIMIT 1 BY ${key.join(', ')}`;
+  let sql = `SELECT *, (SELECT count() FROM ${input}) AS _rows_in, toUInt8(0) AS _dropped FROM ${input} WHERE source_line IN (${winners})`;
 
   // 2. Order context over the surviving lines (before null strategies and rules, as they see it).
   if (source === 'orders') {
