@@ -22,6 +22,8 @@ export const qualityThresholdsSchema = z.object({
 export const pipelineSettingsSchema = z.object({
   /** Root of landing/, staging/, quarantine/, work/ and reports/. */
   dataDir: z.string().min(1),
+  /** This worker's scratch folder (work/): default `<dataDir>/work` (CARTWHEEL_WORK_DIR). */
+  workDir: z.string().min(1).optional(),
   quality: qualityThresholdsSchema,
   /** Declared quality checks (CARTWHEEL_QUALITY_CONFIG); absent: the built-in checks, tuned by `quality`. */
   qualityChecks: qualityConfigSchema.optional(),

@@ -26,6 +26,13 @@ export const environmentSchema = z.object({
   CARTWHEEL_DATA_DIR: z.string().min(1).default(path.join(REPO_ROOT, 'data')),
   CARTWHEEL_CHDB_PATH: z.string().min(1).optional(),
   CARTWHEEL_TASK_QUEUE: z.string().min(1).default('cartwheel'),
+  /** This worker's scratch folder (a day's work files); default <data folder>/work. One per worker host. */
+  CARTWHEEL_WORK_DIR: z.string().min(1).optional(),
+  /**
+   * Several workers: each also polls a task queue of its own, and a day's file work (ingest to stage)
+   * runs there, next to its scratch files (workflows/dayPinning.ts). Off: one worker, one queue.
+   */
+  CARTWHEEL_PIN_DAYS: z.stringbool().default(false),
   /** Loopback ports of the data folder's chDB server (the default warehouse); 0 picks free ones. */
   CARTWHEEL_CLICKHOUSE_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8123),
   CARTWHEEL_CLICKHOUSE_TCP_PORT: z.coerce.number().int().min(0).max(65535).default(9000),
@@ -44,6 +51,10 @@ export const environmentSchema = z.object({
   CLICKHOUSE_USER: z.string().optional(),
   CLICKHOUSE_PASSWORD: z.string().optional(),
   CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a plain identifier').default('cartwheel'),
+  /** A sharded warehouse (clickhouse/cluster/): its `<remote_servers>` cluster name. Needs CLICKHOUSE_SHARDS. */
+  CLICKHOUSE_CLUSTER: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a plain identifier').optional(),
+  /** The cluster's shards' HTTP URLs in the cluster's shard order, comma-separated; CLICKHOUSE_URL is one of them. */
+  CLICKHOUSE_SHARDS: z.string().transform((text) => text.split(',').map((url) => url.trim()).filter(Boolean)).pipe(z.array(z.url()).min(1)).optional(),
   /** How a worker waits for an unavailable warehouse at start: tries in all, and the first back-off. */
   CARTWHEEL_WAREHOUSE_OPEN_ATTEMPTS: z.coerce.number().int().min(1).default(DEFAULT_OPEN_RETRY.attempts),
   CARTWHEEL_WAREHOUSE_OPEN_DELAY_MS: z.coerce.number().int().min(0).default(DEFAULT_OPEN_RETRY.initialDelayMs),
@@ -61,7 +72,8 @@ export interface CartwheelConfig {
   warehouse: WarehouseConfig;
   /** Retries of opening the warehouse at start (clickhouse/openWithRetry.ts). */
   warehouseOpen: OpenRetryPolicy;
-  temporal: { address: string; namespace: string; taskQueue: string };
+  /** `pinDays`: this worker also polls a queue of its own for the days pinned to it (workflows/dayPinning.ts). */
+  temporal: { address: string; namespace: string; taskQueue: string; pinDays: boolean };
   /**
    * The data folder's chDB server (clickhouse/server/localServer.ts), the warehouse when
    * CLICKHOUSE_URL names no other server.
@@ -78,6 +90,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CartwheelConfi
     throw new Error(`invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   const e = parsed.data;
+  if (e.CLICKHOUSE_CLUSTER && !(e.CLICKHOUSE_URL && e.CLICKHOUSE_SHARDS)) {
+    throw new Error('invalid configuration:\n  CLICKHOUSE_CLUSTER: needs CLICKHOUSE_URL (the server workers use) and CLICKHOUSE_SHARDS (every shard, in the cluster\'s order)');
+  }
+  if (e.CLICKHOUSE_SHARDS && !e.CLICKHOUSE_CLUSTER) throw new Error('invalid configuration:\n  CLICKHOUSE_SHARDS: needs CLICKHOUSE_CLUSTER, the cluster\'s name in <remote_servers>');
   const payloadKeys = payloadKeysOf(e);
   if (e.CARTWHEEL_ENV === 'prod') {
     const missing: string[] = [];
@@ -96,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CartwheelConfi
     environment: e.CARTWHEEL_ENV,
     pipeline: {
       dataDir,
+      workDir: e.CARTWHEEL_WORK_DIR && path.resolve(e.CARTWHEEL_WORK_DIR),
       sources: settings.sources,
       partitionBytes: settings.partitionBytes,
       quality: {
@@ -114,9 +131,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CartwheelConfi
       password: e.CLICKHOUSE_PASSWORD,
       database: e.CLICKHOUSE_DATABASE,
       chdbPath: path.resolve(e.CARTWHEEL_CHDB_PATH ?? path.join(dataDir, 'warehouse')),
+      ...(e.CLICKHOUSE_CLUSTER && e.CLICKHOUSE_SHARDS && { cluster: { name: e.CLICKHOUSE_CLUSTER, shards: e.CLICKHOUSE_SHARDS } }),
     },
     warehouseOpen: { ...DEFAULT_OPEN_RETRY, attempts: e.CARTWHEEL_WAREHOUSE_OPEN_ATTEMPTS, initialDelayMs: e.CARTWHEEL_WAREHOUSE_OPEN_DELAY_MS },
-    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.CARTWHEEL_TASK_QUEUE },
+    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.CARTWHEEL_TASK_QUEUE, pinDays: e.CARTWHEEL_PIN_DAYS },
     localServer: { dataDir, database: e.CLICKHOUSE_DATABASE, httpPort: e.CARTWHEEL_CLICKHOUSE_HTTP_PORT, tcpPort: e.CARTWHEEL_CLICKHOUSE_TCP_PORT },
     payloadKeys,
   };
@@ -125,5 +143,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CartwheelConfi
 /** A one-line description safe for logs: no password, no credentials in URLs. */
 export function describeWarehouse(config: WarehouseConfig): string {
   if (!config.url) return `embedded chDB at ${config.chdbPath} database ${config.database}`;
-  return `ClickHouse server ${redactUrl(config.url)} database ${config.database}${config.user ? ` as ${config.user}` : ''}`;
+  const cluster = config.cluster ? `, cluster ${config.cluster.name} of ${config.cluster.shards.length} shards` : '';
+  return `ClickHouse server ${redactUrl(config.url)} database ${config.database}${config.user ? ` as ${config.user}` : ''}${cluster}`;
 }

@@ -4,7 +4,7 @@
  */
 import { NativeConnection } from '@temporalio/worker';
 import { describeWarehouse, loadConfig } from './config';
-import { createCartwheelWorker, openWarehouseServices } from './cartwheelWorker';
+import { createCartwheelWorker, openWarehouseServices, ownTaskQueue } from './cartwheelWorker';
 import { describePayloadProtection } from './payloadCodec';
 
 async function main(): Promise<void> {
@@ -13,12 +13,15 @@ async function main(): Promise<void> {
   try {
     const connection = await connectTemporal(config.temporal.address);
     try {
-      const worker = await createCartwheelWorker({ config, connection, warehouse: services.warehouse });
-      console.log(`worker polling ${config.temporal.taskQueue} on ${config.temporal.address}; warehouse: ${describeWarehouse(config.warehouse)}`);
+      const own = ownTaskQueue(config);
+      const workers = [await createCartwheelWorker({ config, connection, warehouse: services.warehouse, cluster: services.cluster, ownTaskQueue: own })];
+      // Pinning days: a second worker in this process polls its own queue, for the days pinned to it.
+      if (own) workers.push(await createCartwheelWorker({ config, connection, warehouse: services.warehouse, cluster: services.cluster, ownTaskQueue: own, pinnedOnly: true }));
+      console.log(`worker polling ${config.temporal.taskQueue}${own ? ` and its own ${own}` : ''} on ${config.temporal.address}; warehouse: ${describeWarehouse(config.warehouse)}`);
       console.log(describePayloadProtection(config.payloadKeys));
       if (services.sqlAccess) console.log(services.sqlAccess);
-      // The SDK shuts the worker down gracefully on SIGINT/SIGTERM; run() resolves when it is done.
-      await worker.run();
+      // The SDK shuts the workers down gracefully on SIGINT/SIGTERM; run() resolves when each is done.
+      await Promise.all(workers.map((worker) => worker.run()));
     } finally {
       await connection.close();
     }

@@ -16,6 +16,7 @@ import {
   defineQuery,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -26,8 +27,9 @@ import {
 import { msToNumber, type Duration } from '@temporalio/common/lib/time';
 import type { Activities, IngestSummary, LoadSummary, QualityInput, QualitySummary, SourceAccount, TransformSummary } from '../activities';
 import type { SourceName } from '../activities/contracts';
-import { fileActivityOptions, quickActivityOptions, engineActivityOptions, warehouseActivityOptions } from './activityOptions';
+import { fileActivityOptions, quickActivityOptions, warehouseActivityOptions } from './activityOptions';
 import { resolveBusinessDate } from './businessDate';
+import { lostWorker, MAX_DAY_ATTEMPTS, PIN_DAY_TO_WORKER, pinDay, unpinnedDay, type DayActivities } from './dayPinning';
 import { runSummary, type RunSummary } from './runSummary';
 import { BUSINESS_DATE, OUTCOME, RUN_KIND, RUN_KINDS, type RunKind, type RunOutcome } from './searchAttributes';
 
@@ -76,7 +78,6 @@ export const progressQuery = defineQuery<DailyLoadProgress>('progress');
 
 const landing = proxyActivities<Activities>(quickActivityOptions);
 const files = proxyActivities<Activities>(fileActivityOptions);
-const engine = proxyActivities<Activities>(engineActivityOptions);
 const warehouse = proxyActivities<Activities>(warehouseActivityOptions);
 const alerts = proxyActivities<Activities>(quickActivityOptions);
 
@@ -137,67 +138,88 @@ export async function dailyLoad(input: DailyLoadInput | ScheduledDailyLoadInput)
     throw error;
   }
 
+  // The day's file work (ingest to stage) runs on one worker, next to its scratch files; a worker
+  // lost on the way costs a redo of the day from ingest on another (dayPinning.ts).
+  const pinning = patched(PIN_DAY_TO_WORKER);
+  let day: DayActivities = unpinnedDay;
   try {
-    progress.stage = 'ingesting';
-    const ingesting = SOURCES.map((source) => engine.ingestSource({ businessDate, source }));
-    try {
-      ingested = await Promise.all(ingesting);
-    } catch (error) {
-      // A refused file: wait for the other sources, so the run record accounts for every source,
-      // the refused one with its reason.
-      if (!isCancellation(error)) {
-        const settled = await Promise.allSettled(ingesting);
-        ingested = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-        refused = settled.flatMap((s, i) => (s.status === 'rejected' ? [{ source: SOURCES[i], reason: messageOf(s.reason) }] : []));
+    for (let attempt = 1; ; attempt++) {
+      if (pinning) day = await pinDay();
+      try {
+        progress.stage = 'ingesting';
+        const ingesting = SOURCES.map((source) => day.engine.ingestSource({ businessDate, source }));
+        try {
+          ingested = await Promise.all(ingesting);
+        } catch (error) {
+          // A refused file: wait for the other sources, so the run record accounts for every source,
+          // the refused one with its reason.
+          if (!isCancellation(error)) {
+            const settled = await Promise.allSettled(ingesting);
+            ingested = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+            refused = settled.flatMap((s, i) => (s.status === 'rejected' ? [{ source: SOURCES[i], reason: messageOf(s.reason) }] : []));
+            // A source lost with its worker makes the day a redo, whatever else the others said.
+            const lost = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected' && lostWorker(s.reason));
+            if (pinning && lost) throw lost.reason;
+          }
+          throw error;
+        }
+
+        // A header-only orders file is a day without sales (a shop closed for the day): nothing of the
+        // day is loaded, its other rows are held back with that reason, and the run warns instead of
+        // stopping at the quality gate over checks with nothing to measure.
+        const orders = ingested.find((s) => s.source === 'orders');
+        if (orders?.rowsRead === 0) {
+          const message = `no sales on ${businessDate}: ${orders.file} has a header and no rows, so nothing of the day was loaded (warning). If sales are missing from the export, land the full file and run the day again.`;
+          log.warn('day without sales', { businessDate });
+          progress.stage = 'recording';
+          await day.files.discardWork(businessDate);
+          const sources = accountsSoFar(`a day without sales loads nothing: ${orders.file} has no rows`);
+          await warehouse.recordRun({
+            runId, workflowId: info.workflowId, businessDate, kind, status: 'succeeded', qualityVerdict: 'warned', message, startedAt, sources, checks: [],
+          });
+          progress.stage = 'done';
+          publish('succeeded', runSummary({ businessDate, outcome: 'succeeded', verdict: 'warned', sources, months: {}, warning: message }));
+          return {
+            businessDate, runId, qualityVerdict: 'warned', qualityReport: '', sources,
+            quarantineFiles: Object.fromEntries(ingested.map((s) => [s.source, s.quarantineFile])) as Record<SourceName, string>,
+            monthRows: {},
+          };
+        }
+
+        progress.stage = 'transforming';
+        transformed = await Promise.all(
+          ingested.map(({ source, partitions }) => day.engine.transformSource({ businessDate, source, partitions })),
+        );
+
+        progress.stage = 'checking_quality';
+        quality = await day.files.checkQuality({ businessDate, runId, counts: countsBySource(ingested, transformed) });
+        await alertOnThresholds(quality, { businessDate, workflowId: info.workflowId, runId });
+        if (quality.verdict === 'failed') {
+          throw ApplicationFailure.create({
+            type: 'QualityGateFailed',
+            nonRetryable: true,
+            // The wording is asserted by test/workflows/qualityGate.test.ts (report path last); the memo and README say what to do next.
+            message: `quality gate stopped the load of ${businessDate}; the warehouse was not touched. Failed checks: ${crossed(quality, 'fail')}. Report: ${quality.htmlReport}`,
+          });
+        }
+
+        // Archive the raw inputs before anything is published, so every loaded day can be replayed.
+        progress.stage = 'archiving';
+        await files.archiveInputs(businessDate);
+
+        progress.stage = 'staging';
+        await Promise.all(SOURCES.map((source) => day.files.stageSource({ businessDate, source })));
+        break;
+      } catch (error) {
+        if (!pinning || !lostWorker(error) || attempt >= MAX_DAY_ATTEMPTS) throw error;
+        // Nothing of the day was loaded; what the lost worker staged is staged again from the redo.
+        log.warn('the worker of the day is gone; redoing the day on another worker', { businessDate, stage: progress.stage, attempt });
+        ingested = [];
+        refused = [];
+        transformed = [];
+        quality = undefined;
       }
-      throw error;
     }
-
-    // A header-only orders file is a day without sales (a shop closed for the day): nothing of the
-    // day is loaded, its other rows are held back with that reason, and the run warns instead of
-    // stopping at the quality gate over checks with nothing to measure.
-    const orders = ingested.find((s) => s.source === 'orders');
-    if (orders?.rowsRead === 0) {
-      const message = `no sales on ${businessDate}: ${orders.file} has a header and no rows, so nothing of the day was loaded (warning). If sales are missing from the export, land the full file and run the day again.`;
-      log.warn('day without sales', { businessDate });
-      progress.stage = 'recording';
-      await files.discardWork(businessDate);
-      const sources = accountsSoFar(`a day without sales loads nothing: ${orders.file} has no rows`);
-      await warehouse.recordRun({
-        runId, workflowId: info.workflowId, businessDate, kind, status: 'succeeded', qualityVerdict: 'warned', message, startedAt, sources, checks: [],
-      });
-      progress.stage = 'done';
-      publish('succeeded', runSummary({ businessDate, outcome: 'succeeded', verdict: 'warned', sources, months: {}, warning: message }));
-      return {
-        businessDate, runId, qualityVerdict: 'warned', qualityReport: '', sources,
-        quarantineFiles: Object.fromEntries(ingested.map((s) => [s.source, s.quarantineFile])) as Record<SourceName, string>,
-        monthRows: {},
-      };
-    }
-
-    progress.stage = 'transforming';
-    transformed = await Promise.all(
-      ingested.map(({ source, partitions }) => engine.transformSource({ businessDate, source, partitions })),
-    );
-
-    progress.stage = 'checking_quality';
-    quality = await files.checkQuality({ businessDate, runId, counts: countsBySource(ingested, transformed) });
-    await alertOnThresholds(quality, { businessDate, workflowId: info.workflowId, runId });
-    if (quality.verdict === 'failed') {
-      throw ApplicationFailure.create({
-        type: 'QualityGateFailed',
-        nonRetryable: true,
-        // The wording is asserted by test/workflows/qualityGate.test.ts (report path last); the memo and README say what to do next.
-        message: `quality gate stopped the load of ${businessDate}; the warehouse was not touched. Failed checks: ${crossed(quality, 'fail')}. Report: ${quality.htmlReport}`,
-      });
-    }
-
-    // Archive the raw inputs before anything is published, so every loaded day can be replayed.
-    progress.stage = 'archiving';
-    await files.archiveInputs(businessDate);
-
-    progress.stage = 'staging';
-    await Promise.all(SOURCES.map((source) => files.stageSource({ businessDate, source })));
 
     progress.stage = 'loading';
     const loaded = await warehouse.loadWarehouse({ businessDate });
@@ -229,7 +251,7 @@ export async function dailyLoad(input: DailyLoadInput | ScheduledDailyLoadInput)
     publish(outcome, runSummary({ businessDate, outcome, verdict: quality?.verdict ?? 'not_checked', sources: accountsSoFar(heldBack), failedAt, error: messageOf(error), checks: quality?.checks, report: quality?.htmlReport }));
     progress.stage = 'failed';
     try {
-      if (cancelled) await CancellationScope.nonCancellable(() => cleanUpCancelled(businessDate, failedAt));
+      if (cancelled) await CancellationScope.nonCancellable(() => cleanUpCancelled(day, businessDate, failedAt));
       await (cancelled ? CancellationScope.nonCancellable(() => record('failed', message, heldBack)) : record('failed', message, heldBack));
     } catch (recordError) {
       // The run's own failure is what the person needs to see; a missing record is secondary.
@@ -264,10 +286,10 @@ const BEFORE_STAGING: readonly DailyLoadStage[] = ['ingesting', 'transforming', 
  * running cannot interleave with that: stageSource's renames run synchronously, in one event-loop
  * turn of the worker.
  */
-async function cleanUpCancelled(businessDate: string, stage: DailyLoadStage): Promise<void> {
-  if (BEFORE_STAGING.includes(stage)) await files.discardWork(businessDate);
+async function cleanUpCancelled(day: DayActivities, businessDate: string, stage: DailyLoadStage): Promise<void> {
+  if (BEFORE_STAGING.includes(stage)) await day.files.discardWork(businessDate);
   if (stage === 'staging') {
-    await Promise.all(SOURCES.map((source) => files.stageSource({ businessDate, source })));
+    await Promise.all(SOURCES.map((source) => day.files.stageSource({ businessDate, source })));
   }
 }
 
