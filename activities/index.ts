@@ -23,7 +23,7 @@ import { discardWork } from './files/discardWork';
 import { assertBusinessDate, DataLayout } from './files/layout';
 import { ingestSource, type IngestInput } from './ingest/ingestSource';
 import { checkLanding } from './landing/checkLanding';
-import { loadMonth, type LoadInput } from './load/loadMonth';
+import { loadMonth, type LoadInput, type LoadTarget } from './load/loadMonth';
 import type { AlertInput } from './notify/alert';
 import type { Notifier } from './notify/notifier';
 import { configuredNotifiers } from './notify/notifiers';
@@ -44,10 +44,14 @@ export interface ActivityDependencies {
   warehouse: Warehouse;
   /** Alert channels besides the log and the configured webhook (pluggable; tests add their own). */
   notifiers?: Notifier[];
+  /** This worker's own task queue, when it pins days to itself (workflows/dayPinning.ts). */
+  ownTaskQueue?: string;
+  /** A sharded warehouse: each month loads on its shard (clickhouse/cluster/); `warehouse` is the shard workers use. */
+  cluster?: LoadTarget;
 }
 
-export function createActivities({ settings, warehouse, notifiers = [] }: ActivityDependencies) {
-  const layout = new DataLayout(settings.dataDir);
+export function createActivities({ settings, warehouse, notifiers = [], ownTaskQueue, cluster }: ActivityDependencies) {
+  const layout = new DataLayout(settings.dataDir, settings.workDir);
   // Resolved once, so a bad check configuration fails the worker at start, not a run.
   const dedupKeys = Object.fromEntries(SOURCE_NAMES.map((source) => [source, settings.sources[source].dedupKey]));
   const qualityChecks = resolveChecks(settings.qualityChecks, settings.quality, dedupKeys);
@@ -57,6 +61,10 @@ export function createActivities({ settings, warehouse, notifiers = [] }: Activi
   const personalDataKeys = personalDataKeysInUse(settings.personalData);
   const personalData = transferableKeys(personalDataKeys);
   return {
+    /** The queue a day's file work is pinned to: this worker's own, or null when it pins nothing (one worker). */
+    async workerTaskQueue(): Promise<string | null> {
+      return ownTaskQueue ?? null;
+    },
     async checkLanding(businessDate: string) {
       return checkLanding(layout, assertBusinessDate(businessDate));
     },
@@ -85,7 +93,7 @@ export function createActivities({ settings, warehouse, notifiers = [] }: Activi
       return stageSource(layout, input);
     },
     async loadWarehouse(input: LoadInput) {
-      return loadMonth(warehouse, layout, { businessDate: assertBusinessDate(input.businessDate) });
+      return loadMonth(cluster ?? warehouse, layout, { businessDate: assertBusinessDate(input.businessDate) });
     },
     async recordRun(record: RunRecord) {
       return recordRun(warehouse, record);

@@ -22,6 +22,11 @@ export interface WarehouseConfig {
    * staged Parquet reaches it by path. Unset for a CLICKHOUSE_URL server: its bytes go over HTTP.
    */
   sharedFiles?: boolean;
+  /**
+   * A sharded warehouse (clickhouse/cluster/): `url` is the shard workers use for everything but the
+   * month loads, which run on the month's shard; the same user and password on every shard.
+   */
+  cluster?: { name: string; shards: string[] };
 }
 
 export interface Warehouse {

@@ -19,12 +19,17 @@ export function readSql(relativePath: string): string {
   return text;
 }
 
-/** Replace `${name}` placeholders with identifiers; an unknown or missing placeholder is an error. */
+/**
+ * Replace `${name}` placeholders with identifiers, or `database.table` names (a cluster's load reads
+ * other months through the tables of another database); an unknown or missing placeholder is an error.
+ */
 export function renderSql(sql: string, identifiers: Record<string, string>): string {
   return sql.replace(/\$\{(\w+)\}/g, (_, name: string) => {
     const value = identifiers[name];
     if (value === undefined) throw new Error(`SQL placeholder \${${name}} has no value`);
-    return assertIdentifier(value, `SQL placeholder ${name}`);
+    const parts = value.split('.');
+    if (parts.length > 2) throw new Error(`SQL placeholder ${name}: "${value}" is neither a name nor database.name`);
+    return parts.map((part) => assertIdentifier(part, `SQL placeholder ${name}`)).join('.');
   });
 }
 

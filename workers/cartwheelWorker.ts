@@ -2,10 +2,14 @@
  * Everything a cartwheel worker process holds: the warehouse (migrated) and the Temporal worker
  * polling the task queue with the workflows and activities.
  */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
 import type { Duration } from '@temporalio/common';
 import { createActivities, type Activities } from '../activities';
 import { openWarehouse, type Warehouse } from '../clickhouse/client';
+import { openCluster, type ClusterWarehouse } from '../clickhouse/cluster/cluster';
+import { migrateCluster } from '../clickhouse/cluster/clusterSchema';
 import { migrate } from '../clickhouse/migrate';
 import { openWarehouseWithRetry } from '../clickhouse/openWithRetry';
 import { localServer, type LocalServer } from '../clickhouse/server/localServer';
@@ -15,6 +19,8 @@ import { cartwheelDataConverter } from './payloadCodec';
 
 export interface WarehouseServices {
   warehouse: Warehouse;
+  /** A sharded warehouse's shards, where the month loads run (CLICKHOUSE_CLUSTER). */
+  cluster?: ClusterWarehouse;
   /** The data folder's chDB server, when the warehouse is that one (no CLICKHOUSE_URL). */
   local?: LocalServer;
   /** For the log: where SQL clients connect to that server (never a password). */
@@ -50,18 +56,27 @@ export async function openWarehouseServices(config: CartwheelConfig): Promise<Wa
     await local?.release();
     throw error;
   });
+  let cluster: ClusterWarehouse | undefined;
   try {
-    if (!local) await migrate(warehouse);
+    if (config.warehouse.cluster) {
+      await migrateCluster(config.warehouse);
+      cluster = await openCluster(config.warehouse);
+    } else if (!local) {
+      await migrate(warehouse);
+    }
     return {
       warehouse,
+      cluster,
       local,
       sqlAccess: local && describeSqlAccess(local.server),
       close: async () => {
+        await cluster?.close();
         await warehouse.close();
         await local?.release();
       },
     };
   } catch (error) {
+    await cluster?.close();
     await warehouse.close();
     await local?.release();
     throw error;
@@ -70,6 +85,12 @@ export async function openWarehouseServices(config: CartwheelConfig): Promise<Wa
 
 export type WorkerOptions = {
   config: CartwheelConfig;
+  /**
+   * This process's own task queue when it pins days (ownTaskQueue()): the activities tell workflows
+   * its name, and `pinnedOnly` builds the second worker of the process, polling only that queue.
+   */
+  ownTaskQueue?: string;
+  pinnedOnly?: boolean;
   connection: NativeConnection;
   /** A prebuilt workflow bundle (tests build it once); otherwise workflows/ is bundled at start. */
   workflowBundle?: WorkflowBundle;
@@ -79,21 +100,33 @@ export type WorkerOptions = {
    */
   maxHeartbeatThrottleInterval?: Duration;
 } & (
-  /** Production: the activities over this warehouse, with config.pipeline. */
-  | { warehouse: Warehouse }
+  /** Production: the activities over this warehouse (and cluster, when sharded), with config.pipeline. */
+  | { warehouse: Warehouse; cluster?: ClusterWarehouse }
   /** Tests: the real activities wrapped by a double that fails, delays or observes some of them. */
   | { activities: Activities }
 );
 
+/**
+ * The task queue of this process alone, when it pins days (CARTWHEEL_PIN_DAYS): unique per start, so
+ * a restarted worker never takes the pinned tasks of the one that died (its scratch files went with
+ * it; the workflow redoes such a day elsewhere once the tasks' schedule-to-start timeout passes).
+ */
+export function ownTaskQueue(config: CartwheelConfig): string | undefined {
+  if (!config.temporal.pinDays) return undefined;
+  return `${config.temporal.taskQueue}@${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+}
+
 /** The one way a cartwheel worker is built: `npm start`, `npm run worker` and every workflow test (test/helpers/productionWorker.ts). */
 export function createCartwheelWorker(options: WorkerOptions): Promise<Worker> {
-  const { config, connection, workflowBundle, maxHeartbeatThrottleInterval } = options;
+  const { config, connection, workflowBundle, maxHeartbeatThrottleInterval, ownTaskQueue, pinnedOnly } = options;
+  if (pinnedOnly && !ownTaskQueue) throw new Error('a pinned-only worker needs its own task queue');
   return Worker.create({
     connection,
     namespace: config.temporal.namespace,
-    taskQueue: config.temporal.taskQueue,
-    ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
-    activities: 'activities' in options ? options.activities : createActivities({ settings: config.pipeline, warehouse: options.warehouse }),
+    taskQueue: pinnedOnly ? ownTaskQueue! : config.temporal.taskQueue,
+    // The pinned worker runs activities only: workflows stay on the shared queue.
+    ...(pinnedOnly ? {} : workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
+    activities: 'activities' in options ? options.activities : createActivities({ settings: config.pipeline, warehouse: options.warehouse, cluster: options.cluster, ownTaskQueue }),
     dataConverter: cartwheelDataConverter(config.payloadKeys),
     // Two cores: four sources ingest in parallel, and the warehouse serialises its own writes.
     maxConcurrentActivityTaskExecutions: 4,

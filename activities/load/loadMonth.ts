@@ -21,8 +21,14 @@
  * crash leaves scratch tables behind; the next load of the month replaces them, and every load
  * recreates the views' staging tables before it writes into them.
  *
- * Concurrency: loads in one process run one at a time (the queue below). Two worker processes must
- * not load the same warehouse at once: dimensions are rebuilt whole, so the later swap would win.
+ * Concurrency: loads run one at a time per warehouse: in one process through the queue below, across
+ * worker processes through the warehouse's load lock (clickhouse/loadLock.ts). Two loads at once
+ * would share the views' staging tables, and the later swap of a dimension rebuilt whole would win.
+ *
+ * On a cluster (clickhouse/cluster/) the month is rebuilt and swapped on its shard exactly as on one
+ * node (`placement`); other months are read through the Distributed tables, and the replicated
+ * tables (REPLICATED_TABLES) are copied from that shard's build to every other shard and swapped
+ * there too, each swap atomic per table and shard like the rest.
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { currentActivity } from '../activityContext';
@@ -36,7 +42,8 @@ import { createRawTableSql, rawColumns, rawTableColumns } from './rawTables';
 import { stagedFilesOfMonth, stagedFoldersOfMonth } from './stagedFiles';
 import { asDamagedFile, verifyStagedFolders } from './stagedParquetCheck';
 import { swapPartition } from './swapPartition';
-import { AGGREGATES, BUILT_TABLES, CALENDAR_TABLE, SWAP_ORDER, VIEW_STAGED_TABLES, viewStagingTable, type TableInput } from './warehouseTables';
+import { withLoadLock } from '../../clickhouse/loadLock';
+import { AGGREGATES, BUILT_TABLES, CALENDAR_TABLE, REPLICATED_TABLES, SWAP_ORDER, VIEW_STAGED_TABLES, viewStagingTable, type TableInput } from './warehouseTables';
 
 export type { LoadSummary } from './loadSummary';
 
@@ -48,6 +55,29 @@ export interface LoadInput {
 export interface LoadHooks {
   beforeSwap?(table: string): void | Promise<void>;
 }
+
+/** Where a month's load runs and what it reads besides: one node, or the month's shard of a cluster. */
+export interface MonthPlacement {
+  /** The warehouse holding the month's tables: the one node, or the month's shard. */
+  home: Warehouse;
+  /** Where the load lock lives (clickhouse/loadLock.ts): the one node, or the cluster's first shard. */
+  lock: Warehouse;
+  /** The name a build reads another month's rows of `table` by (on a cluster, its Distributed table). */
+  everyMonth(table: string): string;
+  /**
+   * The other shards, each with a copy of the replicated tables. `copyFrom(staging)` names what
+   * reads the home shard's staging build from there (a cluster() table function on that one shard).
+   */
+  replicas: { warehouse: Warehouse; copyFrom(staging: string): string }[];
+}
+
+/** Where loads go: a cluster places each month on its shard (clickhouse/cluster/cluster.ts). */
+export interface LoadTarget {
+  placement(month: number): Promise<MonthPlacement>;
+}
+
+/** One node: everything in the one warehouse. */
+const singleNode = (warehouse: Warehouse): MonthPlacement => ({ home: warehouse, lock: warehouse, everyMonth: (table) => table, replicas: [] });
 
 /**
  * Staging tables of a month's load: deterministic names, so a crashed attempt's are replaced. The
@@ -61,24 +91,26 @@ let queue: Promise<unknown> = Promise.resolve();
 
 const QUEUED_HEARTBEAT_MS = 30_000;
 
-export function loadMonth(warehouse: Warehouse, layout: DataLayout, input: LoadInput, hooks: LoadHooks = {}): Promise<LoadSummary> {
+export function loadMonth(target: Warehouse | LoadTarget, layout: DataLayout, input: LoadInput, hooks: LoadHooks = {}): Promise<LoadSummary> {
   // A load queued behind a long one must not miss its heartbeat timeout while it waits.
   const context = currentActivity();
   const waiting = setInterval(() => context?.heartbeat({ step: 'waiting for the load before it' }), QUEUED_HEARTBEAT_MS);
-  const run = queue.then(() => {
+  const run = queue.then(async () => {
     clearInterval(waiting);
-    return rebuildMonth(warehouse, layout, input, hooks);
+    const placement = 'placement' in target ? await target.placement(monthOf(input.businessDate)) : singleNode(target);
+    return withLoadLock(placement.lock, () => rebuildMonth(placement, layout, input, hooks));
   });
   queue = run.catch(() => undefined);
   return run;
 }
 
-async function rebuildMonth(warehouse: Warehouse, layout: DataLayout, input: LoadInput, hooks: LoadHooks): Promise<LoadSummary> {
-  const month = Number(input.businessDate.slice(0, 7).replace('-', ''));
+async function rebuildMonth(placement: MonthPlacement, layout: DataLayout, input: LoadInput, hooks: LoadHooks): Promise<LoadSummary> {
+  const warehouse = placement.home;
+  const month = monthOf(input.businessDate);
   const heartbeat = (step: string) => currentActivity()?.heartbeat({ month, step });
   const command = (query: string, query_params?: Record<string, unknown>) => warehouse.client.command({ query, query_params });
   const staging = (table: string) => stagingTableOf(table, month);
-  const resolve = (ref: TableInput) => ('raw' in ref ? rawTableOf(ref.raw, month) : staging(ref.staged));
+  const resolve = (ref: TableInput) => ('raw' in ref ? rawTableOf(ref.raw, month) : 'everyMonth' in ref ? placement.everyMonth(ref.everyMonth) : staging(ref.staged));
   const all = [...BUILT_TABLES.map((t) => t.table), CALENDAR_TABLE, ...AGGREGATES.map((a) => a.state)];
   const scratch = [...SOURCE_NAMES.map((source) => rawTableOf(source, month)), ...all.filter((t) => !VIEW_STAGED_TABLES.includes(t)).map(staging)];
   const scopeOf = (table: string) => BUILT_TABLES.find((t) => t.table === table)?.scope ?? 'month';
@@ -122,6 +154,9 @@ async function rebuildMonth(warehouse: Warehouse, layout: DataLayout, input: Loa
         ? calendarMonths.map(String)
         : [scopeOf(table) === 'whole' ? 'all' : String(month)];
       for (const partition of partitions) await swapPartition(warehouse, table, staging(table), partition);
+      if (REPLICATED_TABLES.includes(table)) {
+        for (const replica of placement.replicas) await swapCopy(replica, table, staging(table), partitions);
+      }
     }
 
     return await summariseLoad(warehouse, input.businessDate, month);
@@ -131,6 +166,21 @@ async function rebuildMonth(warehouse: Warehouse, layout: DataLayout, input: Loa
     for (const table of VIEW_STAGED_TABLES) await command(`TRUNCATE TABLE IF EXISTS ${staging(table)}`).catch(() => undefined);
   }
 }
+
+/** A replicated table on another shard: the home shard's staging build copied there, then swapped in. */
+async function swapCopy(replica: MonthPlacement['replicas'][number], table: string, staging: string, partitions: string[]): Promise<void> {
+  const command = (query: string) => replica.warehouse.client.command({ query });
+  await recreateLike(command, staging, table);
+  try {
+    await command(`INSERT INTO ${staging} SELECT * FROM ${replica.copyFrom(staging)}`);
+    for (const partition of partitions) await swapPartition(replica.warehouse, table, staging, partition);
+  } finally {
+    await command(`DROP TABLE IF EXISTS ${staging}`).catch(() => undefined);
+  }
+}
+
+/** YYYYMM of a business date: the partition a load rebuilds. */
+const monthOf = (businessDate: string) => Number(businessDate.slice(0, 7).replace('-', ''));
 
 async function recreateLike(command: (q: string) => Promise<unknown>, staging: string, target: string): Promise<void> {
   await command(`DROP TABLE IF EXISTS ${staging}`);

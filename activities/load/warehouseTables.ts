@@ -7,7 +7,12 @@
  */
 import type { SourceName } from '../contracts';
 
-export type TableInput = { raw: SourceName } | { staged: string };
+/**
+ * `raw`: the month's staged files of a source; `staged`: the staging build of another table;
+ * `everyMonth`: a live table as the whole warehouse holds it, for the other months' rows (on a
+ * cluster, its Distributed table: those months live on other shards).
+ */
+export type TableInput = { raw: SourceName } | { staged: string } | { everyMonth: string };
 
 export interface BuiltTable {
   table: string;
@@ -21,15 +26,16 @@ export interface BuiltTable {
 
 const raw = (source: SourceName): TableInput => ({ raw: source });
 const staged = (table: string): TableInput => ({ staged: table });
+const everyMonth = (table: string): Record<string, TableInput> => ({ [`every_month_${table}`]: { everyMonth: table } });
 
 /** In build order: each table's inputs are built before it. */
 export const BUILT_TABLES: readonly BuiltTable[] = [
   { table: 'customer_snapshots', scope: 'month', inputs: { customers: raw('customers') } },
   { table: 'product_snapshots', scope: 'month', inputs: { products: raw('products') } },
-  { table: 'fact_sales', scope: 'month', inputs: { orders: raw('orders'), customers: raw('customers'), products: raw('products'), customer_snapshots: staged('customer_snapshots'), product_snapshots: staged('product_snapshots') } },
+  { table: 'fact_sales', scope: 'month', inputs: { orders: raw('orders'), customers: raw('customers'), products: raw('products'), customer_snapshots: staged('customer_snapshots'), product_snapshots: staged('product_snapshots'), ...everyMonth('customer_snapshots'), ...everyMonth('product_snapshots') } },
   { table: 'fact_payments', scope: 'month', inputs: { payments: raw('payments') } },
-  { table: 'dim_customer', scope: 'whole', inputs: { month_snapshots: staged('customer_snapshots') } },
-  { table: 'dim_product', scope: 'whole', inputs: { month_snapshots: staged('product_snapshots'), month_products: staged('agg_product_monthly_state') } },
+  { table: 'dim_customer', scope: 'whole', inputs: { month_snapshots: staged('customer_snapshots'), ...everyMonth('customer_snapshots') } },
+  { table: 'dim_product', scope: 'whole', inputs: { month_snapshots: staged('product_snapshots'), month_products: staged('agg_product_monthly_state'), ...everyMonth('product_snapshots'), ...everyMonth('agg_product_monthly_state') } },
 ];
 
 export interface AggregateView {
@@ -68,6 +74,15 @@ export const viewStagingTable = (table: string) => `${table}__load`;
 
 /** The generated calendar: every day of each month the facts use (see months_touched.sql). */
 export const CALENDAR_TABLE = 'dim_date';
+
+/**
+ * On a cluster (clickhouse/cluster/), a month lives on one shard: the month-partitioned tables and
+ * the aggregate states. These are replicated instead, a whole copy on every shard: the dimensions
+ * (rebuilt whole by every load, so two shards must never hold different versions of one member) and
+ * the calendar (months of one shard's facts may be months of another's).
+ */
+export const REPLICATED_TABLES: readonly string[] = [...BUILT_TABLES.filter((t) => t.scope === 'whole').map((t) => t.table), CALENDAR_TABLE];
+export const SHARDED_TABLES: readonly string[] = [...BUILT_TABLES.filter((t) => t.scope === 'month').map((t) => t.table), ...AGGREGATES.map((a) => a.state)];
 
 /**
  * Swap order. Snapshots and dimensions first, so a fact never points at a dimension row that is

@@ -89,7 +89,7 @@ FROM
                 SELECT customer_id, business_date AS valid_from, customer_unique_id, zip_code_prefix, city, state, updated_at,
                        name_encrypted, name_masked, email_encrypted, email_token, email_masked,
                        phone_encrypted, phone_token, phone_masked, street_encrypted, street_masked
-                FROM customer_snapshots
+                FROM ${every_month_customer_snapshots}
                 WHERE toYYYYMM(business_date) != {month:UInt32}
                 UNION ALL
                 SELECT customer_id, business_date, customer_unique_id, zip_code_prefix, city, state, updated_at,

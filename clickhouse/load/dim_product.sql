@@ -35,7 +35,7 @@ FROM
     FROM
     (
         SELECT product_id, business_date, category, weight_g, length_cm, height_cm, width_cm, updated_at
-        FROM product_snapshots
+        FROM ${every_month_product_snapshots}
         WHERE toYYYYMM(business_date) != {month:UInt32}
         UNION ALL
         SELECT product_id, business_date, category, weight_g, length_cm, height_cm, width_cm, updated_at
@@ -52,7 +52,7 @@ LEFT JOIN
         FROM
         (
             SELECT product_id, sale_month, items_revenue, order_lines
-            FROM agg_product_monthly_state
+            FROM ${every_month_agg_product_monthly_state}
             WHERE toYYYYMM(business_month) != {month:UInt32}
             UNION ALL
             SELECT product_id, sale_month, items_revenue, order_lines

@@ -69,7 +69,7 @@ ANY LEFT JOIN
     (
         SELECT customer_id, business_date, customer_unique_id, state FROM ${customer_snapshots}
         UNION ALL
-        SELECT customer_id, business_date, customer_unique_id, state FROM customer_snapshots WHERE toYYYYMM(business_date) != {month:UInt32}
+        SELECT customer_id, business_date, customer_unique_id, state FROM ${every_month_customer_snapshots} WHERE toYYYYMM(business_date) != {month:UInt32}
     ) AS k ON k.customer_id = d.customer_id
     WHERE k.business_date <= d.day
     GROUP BY d.customer_id, d.day
@@ -82,7 +82,7 @@ ANY LEFT JOIN
     (
         SELECT product_id, business_date, category FROM ${product_snapshots}
         UNION ALL
-        SELECT product_id, business_date, category FROM product_snapshots WHERE toYYYYMM(business_date) != {month:UInt32}
+        SELECT product_id, business_date, category FROM ${every_month_product_snapshots} WHERE toYYYYMM(business_date) != {month:UInt32}
     ) AS k ON k.product_id = d.product_id
     WHERE k.business_date <= d.day
     GROUP BY d.product_id, d.day

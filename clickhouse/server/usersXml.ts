@@ -27,7 +27,8 @@ import type { ServerCredentials } from './credentials';
 
 const LOOPBACK = '<networks><ip>127.0.0.1</ip><ip>::1</ip></networks>';
 
-export function usersXml(credentials: ServerCredentials, databases: readonly string[]): string {
+/** `cluster`: the server is a shard; the loader may read another shard through cluster() (REMOTE). */
+export function usersXml(credentials: ServerCredentials, databases: readonly string[], options: { cluster?: boolean } = {}): string {
   const roles = new Map<string, string[]>();
   for (const database of databases) for (const [role, grants] of roleGrants(database)) roles.set(role, grants);
   const sha256 = (password: string) => createHash('sha256').update(password).digest('hex');
@@ -49,7 +50,7 @@ ${[...roles].map(([role, queries]) => `    <${role}>${grants(queries)}</${role}>
   <users>
     <default><password></password>${LOOPBACK}<profile>in_process_session</profile><quota>default</quota>${grants(['GRANT SYSTEM LISTEN ON *.*'])}</default>
 ${user('admin', credentials.admin, 'default', '<access_management>1</access_management>')}
-${user('loader', credentials.loader, 'default', grants([...databases.map((d) => `GRANT ${loaderRole(d)}`), 'GRANT READ, WRITE ON FILE', 'GRANT CREATE TEMPORARY TABLE ON *.*']))}
+${user('loader', credentials.loader, 'default', grants([...databases.map((d) => `GRANT ${loaderRole(d)}`), 'GRANT READ, WRITE ON FILE', 'GRANT CREATE TEMPORARY TABLE ON *.*', ...(options.cluster ? ['GRANT REMOTE ON *.*'] : [])]))}
 ${user('analyst', credentials.analyst, 'analyst', grants(databases.map((d) => `GRANT ${analystRole(d)}`)))}
   </users>
 </clickhouse>

@@ -66,6 +66,7 @@ export async function rebuildDrift(warehouse: Warehouse): Promise<string[]> {
 
 /** A month build reads the live facts (all months); a whole build reads live tables plus an empty "month being loaded". */
 async function inputTable(input: TableInput, scope: 'month' | 'whole', command: (q: string) => Promise<unknown>, scratch: string[]): Promise<string> {
+  if ('everyMonth' in input) return input.everyMonth;
   if (!('staged' in input)) throw new Error('aggregates and dimensions are built from tables, not raw files');
   if (scope === 'month') return input.staged;
   const empty = `${input.staged}__empty`;
