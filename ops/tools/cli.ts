@@ -1,6 +1,6 @@
 // `npx tsx ops/tools/cli.ts`: provision (or reuse) the Temporal tools and print where they are.
 // Sequential on purpose, so each reported time is that tool's own; one failure doesn't stop the other.
-import { ensureTemporalCli, ensureTestServer } from './provision';
+import { ensureTemporalCli, ensureTestServer, ensureVersitygw } from './provision';
 import { ensureClickHouseServerTools } from '../../clickhouse/server/provision';
 
 async function main(): Promise<void> {
@@ -8,6 +8,7 @@ async function main(): Promise<void> {
     ['temporal-cli', ensureTemporalCli],
     ['temporal-test-server', ensureTestServer],
     ['clickhouse-server', ensureClickHouseServerTools],
+    ['versitygw', ensureVersitygw],
   ] as const) {
     const start = Date.now();
     const took = () => `${((Date.now() - start) / 1000).toFixed(2)} s`;

@@ -15,6 +15,8 @@ import {
   TEST_SERVER_DIR,
   TEST_SERVER_POM,
   TOOLS_DIR,
+  VERSITYGW_BIN,
+  VERSITYGW_VERSION,
 } from './paths';
 
 export type Log = (msg: string) => void;
@@ -22,6 +24,7 @@ const stderrLog: Log = (msg) => process.stderr.write(`${msg}\n`);
 
 export const TEMPORAL_CLI_ENV = 'TEMPORAL_CLI_PATH';
 export const TEST_SERVER_ENV = 'TEMPORAL_TEST_SERVER_PATH';
+export const VERSITYGW_ENV = 'VERSITYGW_PATH';
 
 // ---------------------------------------------------------------------------------------------
 // Temporal CLI
@@ -135,6 +138,47 @@ async function findExecutable(dir: string, match: (name: string) => boolean): Pr
     }
   }
   return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// versitygw (S3 gateway for tests)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * versitygw v1.8.0 built with `go install` (no release binary is reachable here). About 3.5 min cold
+ * on the shared 2-core machine under load (module downloads and the build, ~45 MB binary), then
+ * cached in .tools/bin. The version is stamped in with -X, as the project's Makefile does, so the
+ * reuse check can read it back.
+ */
+export async function ensureVersitygw(log: Log = stderrLog): Promise<string> {
+  const override = await fromEnv(VERSITYGW_ENV);
+  if (override) return override;
+  const isCurrent = async () => {
+    if (!(await isExecutableFile(VERSITYGW_BIN))) return false;
+    const r = await run(VERSITYGW_BIN, ['--version']);
+    return r.code === 0 && new RegExp(`Version\\s*:\\s*v${VERSITYGW_VERSION.replace(/\./g, '\\.')}\\b`).test(r.out);
+  };
+  if (await isCurrent()) return VERSITYGW_BIN;
+  return withLock('versitygw', log, async () => {
+    if (await isCurrent()) return VERSITYGW_BIN;
+    log(`provisioning versitygw v${VERSITYGW_VERSION} via go install (about 4 minutes the first time)…`);
+    const tmp = await makeTemp('versitygw');
+    try {
+      const pkg = `github.com/versity/versitygw/cmd/versitygw@v${VERSITYGW_VERSION}`;
+      const ldflags = `-s -w -X main.Version=v${VERSITYGW_VERSION}`;
+      // cwd=tmp so no go.mod/go.work of the surrounding tree can interfere.
+      await check(`go install ${pkg}`, run('go', ['install', '-ldflags', ldflags, pkg], { cwd: tmp, env: { ...process.env, GOBIN: tmp, CGO_ENABLED: '0' } }));
+      await fsp.mkdir(path.dirname(VERSITYGW_BIN), { recursive: true });
+      await fsp.rename(path.join(tmp, 'versitygw'), VERSITYGW_BIN);
+      if (!(await isCurrent())) throw new Error(`${VERSITYGW_BIN} does not report version v${VERSITYGW_VERSION}`);
+      log(`versitygw ready: ${VERSITYGW_BIN}`);
+      return VERSITYGW_BIN;
+    } catch (err) {
+      throw new Error(`Could not provision versitygw v${VERSITYGW_VERSION}:\n- ${errorText(err)}\nInstall Go (1.25 or newer), or set ${VERSITYGW_ENV} to an existing versitygw binary.`);
+    } finally {
+      await fsp.rm(tmp, { recursive: true, force: true });
+    }
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
