@@ -1,0 +1,240 @@
+/**
+ * The scale-out harness (`npm run cluster`, test/faults/cluster.test.ts): a month of generated days
+ * loaded by several worker processes into a two-shard ClickHouse cluster, each worker with a scratch
+ * folder of its own as if on its own host, and the same days loaded by one worker into one node. Both
+ * report the star tables' cityHash checksums (ops/chaos/warehouseChecksums.ts), which must be equal,
+ * and how many activities each worker ran (from the workflows' histories). With `killWorker`, one
+ * worker is SIGKILLed while it runs a day's file work; the run still completes.
+ *
+ * Shared storage is one local folder (landing, staging, quarantine, archive, reports) on this machine.
+ */
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { DataLayout } from '../../activities/files/layout';
+import { migrateCluster } from '../../clickhouse/cluster/clusterSchema';
+import { starChecksums, type Checksums } from '../chaos/warehouseChecksums';
+import { startWorker, type WorkerProcess } from '../chaos/workerProcess';
+import { generateDailyExport } from '../generate/sampleData';
+import { startLocalCluster } from './localCluster';
+
+const DATABASE = 'cartwheel';
+const STARTED = temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED;
+const ACTIVITY_STARTED = temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED;
+
+export interface HarnessOptions {
+  /** Everything goes under this folder (emptied first). */
+  root: string;
+  temporalAddress: string;
+  namespace?: string;
+  /** The days: `days` consecutive dates from `from`, `orders` orders each (seeded: the same bytes every run). */
+  from: string;
+  days: number;
+  orders: number;
+  workers: number;
+  /** SIGKILL one worker once `killAfterDays` days have loaded (default a third), while it runs a day's file work. */
+  killWorker: boolean;
+  killAfterDays?: number;
+  log: (line: string) => void;
+}
+
+export interface WorkerFigures {
+  worker: string;
+  pid: number;
+  activities: number;
+  killed: boolean;
+}
+
+export interface RunFigures {
+  seconds: number;
+  checksums: Checksums;
+  workers: WorkerFigures[];
+  /** Days whose file work started over on another worker (a lost worker's days). */
+  redoneDays: number;
+  /** The shard each month's rows live on (1-based), cluster only. */
+  shardOfMonth?: Record<string, number>;
+}
+
+export function businessDates(from: string, days: number): string[] {
+  const first = Date.parse(`${from}T00:00:00Z`);
+  return Array.from({ length: days }, (_, i) => new Date(first + i * 86_400_000).toISOString().slice(0, 10));
+}
+
+async function landDays(dataDir: string, dates: string[], orders: number): Promise<void> {
+  const layout = new DataLayout(dataDir);
+  for (const [i, businessDate] of dates.entries()) {
+    // Few defects: a small day must pass the quality gate (its shares are of few rows).
+    await generateDailyExport({ businessDate, orders, seed: 1_000 + i, defectRate: 0.002, outDir: layout.landingDir(businessDate) });
+  }
+}
+
+/** The days on a cluster of `shards` chDB servers with `options.workers` pinning workers. */
+export async function clusterRun(options: HarnessOptions): Promise<RunFigures> {
+  const root = path.join(options.root, 'cluster');
+  rmSync(root, { recursive: true, force: true });
+  const dataDir = path.join(root, 'shared');
+  const dates = businessDates(options.from, options.days);
+  await landDays(dataDir, dates, options.orders);
+  const cluster = await startLocalCluster({ home: path.join(root, 'clickhouse'), filesDir: dataDir, database: DATABASE });
+  const workers: WorkerProcess[] = [];
+  try {
+    await migrateCluster(cluster.config('admin'));
+    options.log(`cluster ${cluster.name}: ${cluster.shards.map((s, i) => `shard ${i + 1} ${s.url}`).join(', ')}`);
+    const loader = cluster.config('loader');
+    const taskQueue = 'cartwheel-cluster';
+    for (let i = 1; i <= options.workers; i++) {
+      const scratch = path.join(root, `worker-${i}`);
+      mkdirSync(scratch, { recursive: true });
+      workers.push(await startWorker({
+        dataDir, temporalAddress: options.temporalAddress, taskQueue, logDir: scratch,
+        env: {
+          ...(options.namespace && { TEMPORAL_NAMESPACE: options.namespace }),
+          CARTWHEEL_WORK_DIR: path.join(scratch, 'work'),
+          CARTWHEEL_PIN_DAYS: 'true',
+          CLICKHOUSE_URL: loader.url!,
+          CLICKHOUSE_USER: 'loader',
+          CLICKHOUSE_PASSWORD: loader.password!,
+          CLICKHOUSE_DATABASE: DATABASE,
+          CLICKHOUSE_CLUSTER: cluster.name,
+          CLICKHOUSE_SHARDS: loader.cluster!.shards.join(','),
+        },
+      }));
+      options.log(`worker ${i} (pid ${workers[i - 1].pid}) polling ${taskQueue} and its own queue; scratch ${path.join(scratch, 'work')}`);
+    }
+    const figures = await runDays(options, taskQueue, dates, workers);
+    const admin = cluster.shards[0].as('admin');
+    const shardOfMonth: Record<string, number> = {};
+    for (const month of [...new Set(dates.map((d) => d.slice(0, 7)))]) {
+      shardOfMonth[month] = 1 + Number(await scalar(admin, `SELECT cityHash64(toUInt32(${Number(month.replace('-', ''))})) % ${cluster.shards.length}`));
+    }
+    return { ...figures, checksums: await starChecksums({ ...admin, database: DATABASE }), shardOfMonth };
+  } finally {
+    for (const worker of workers) await worker.stop();
+    await cluster.stop();
+  }
+}
+
+/** The same days on one node: one worker, the data folder's own chDB server, nothing pinned. */
+export async function singleNodeRun(options: HarnessOptions): Promise<RunFigures> {
+  const root = path.join(options.root, 'single');
+  rmSync(root, { recursive: true, force: true });
+  const dataDir = path.join(root, 'data');
+  const dates = businessDates(options.from, options.days);
+  await landDays(dataDir, dates, options.orders);
+  const worker = await startWorker({
+    dataDir, temporalAddress: options.temporalAddress, taskQueue: 'cartwheel-single', logDir: root,
+    env: { ...(options.namespace && { TEMPORAL_NAMESPACE: options.namespace }) },
+  });
+  try {
+    const figures = await runDays({ ...options, killWorker: false }, 'cartwheel-single', dates, [worker]);
+    return { ...figures, checksums: await starChecksums(worker.warehouse!) };
+  } finally {
+    await worker.stop();
+  }
+}
+
+/** Start every day's dailyLoad at once, strike if asked, wait for all; count each worker's activities. */
+async function runDays(options: HarnessOptions, taskQueue: string, dates: string[], workers: WorkerProcess[]): Promise<Omit<RunFigures, 'checksums'>> {
+  const connection = await Connection.connect({ address: options.temporalAddress });
+  const client = new Client({ connection, namespace: options.namespace ?? 'default' });
+  try {
+    const started = Date.now();
+    const handles = await Promise.all(dates.map((businessDate) => client.workflow.start('dailyLoad', {
+      taskQueue, workflowId: `daily-${businessDate}-${taskQueue}`, args: [{ businessDate }], workflowIdConflictPolicy: 'TERMINATE_EXISTING',
+    })));
+    const results = handles.map((h) => h.result().then(() => 'done', (error: Error) => `failed: ${innermost(error)}`));
+    let killed: WorkerProcess | undefined;
+    if (options.killWorker) {
+      killed = await strike(options, handles, results, workers);
+    }
+    const outcomes = await Promise.all(results);
+    const failed = outcomes.map((o, i) => [dates[i], o]).filter(([, o]) => o !== 'done');
+    if (failed.length > 0) throw new Error(`${failed.length} of ${dates.length} days failed: ${failed.map(([d, o]) => `${d} ${o}`).join('; ')}`);
+    const seconds = (Date.now() - started) / 1000;
+    const { perIdentity, redoneDays } = await activityCounts(client, handles);
+    return {
+      seconds,
+      redoneDays,
+      workers: workers.map((w, i) => ({
+        worker: `worker ${i + 1}`,
+        pid: w.pid,
+        activities: [...perIdentity].filter(([identity]) => identity.startsWith(`${w.pid}@`)).reduce((sum, [, n]) => sum + n, 0),
+        killed: w === killed,
+      })),
+    };
+  } finally {
+    await connection.close();
+  }
+}
+
+/**
+ * SIGKILL a worker mid-run: once `killAfterDays` days have loaded (default a third), the first worker seen running a
+ * day's file work (ingest, transform, quality, stage) and no month load. A load killed mid-way
+ * costs its heartbeat timeout (10 minutes, docs/deployment.md): that is not what this measures.
+ */
+async function strike(options: HarnessOptions, handles: WorkflowHandle[], results: Promise<string>[], workers: WorkerProcess[]): Promise<WorkerProcess | undefined> {
+  let finished = 0;
+  for (const r of results) void r.then(() => (finished += 1));
+  const FILE_WORK = new Set(['ingestSource', 'transformSource', 'checkQuality', 'stageSource']);
+  const deadline = Date.now() + 30 * 60_000;
+  while (finished < results.length && Date.now() < deadline) {
+    if (finished >= (options.killAfterDays ?? Math.max(1, Math.floor(handles.length / 3)))) {
+      const running = new Map<string, Set<string>>();
+      for (const handle of handles) {
+        const description = await handle.describe().catch(() => undefined);
+        for (const a of description?.raw.pendingActivities ?? []) {
+          if (a.state !== STARTED || !a.lastWorkerIdentity) continue;
+          const kinds = running.get(a.lastWorkerIdentity) ?? new Set<string>();
+          kinds.add(a.activityType?.name ?? '');
+          running.set(a.lastWorkerIdentity, kinds);
+        }
+      }
+      const victim = workers.find((w) => {
+        const kinds = [...running].filter(([identity]) => identity.startsWith(`${w.pid}@`)).flatMap(([, k]) => [...k]);
+        return kinds.some((k) => FILE_WORK.has(k)) && !kinds.includes('loadWarehouse');
+      });
+      if (victim) {
+        await victim.kill('SIGKILL');
+        options.log(`SIGKILLed worker ${workers.indexOf(victim) + 1} (pid ${victim.pid}) after ${finished} of ${results.length} days had loaded, while it ran ${[...running].filter(([id]) => id.startsWith(`${victim.pid}@`)).flatMap(([, k]) => [...k]).join(', ')}`);
+        return victim;
+      }
+    }
+    await delay(200);
+  }
+  options.log('no worker was caught running file work: nothing killed');
+  return undefined;
+}
+
+/** Started activity tasks per worker identity (`pid@host`), and the days that asked for a worker more than once (a redo). */
+async function activityCounts(client: Client, handles: WorkflowHandle[]): Promise<{ perIdentity: Map<string, number>; redoneDays: number }> {
+  const perIdentity = new Map<string, number>();
+  let redoneDays = 0;
+  for (const handle of handles) {
+    const history = await client.workflow.getHandle(handle.workflowId).fetchHistory();
+    let askedForWorker = 0;
+    for (const event of history.events ?? []) {
+      if (event.activityTaskScheduledEventAttributes?.activityType?.name === 'workerTaskQueue') askedForWorker += 1;
+      if (event.eventType !== ACTIVITY_STARTED) continue;
+      const identity = event.activityTaskStartedEventAttributes?.identity ?? '?';
+      perIdentity.set(identity, (perIdentity.get(identity) ?? 0) + 1);
+    }
+    if (askedForWorker > 1) redoneDays += 1;
+  }
+  return { perIdentity, redoneDays };
+}
+
+async function scalar(connection: { url: string; username: string; password: string }, query: string): Promise<string> {
+  const response = await fetch(`${connection.url}/?query=${encodeURIComponent(query)}`, {
+    headers: { 'X-ClickHouse-User': connection.username, 'X-ClickHouse-Key': connection.password },
+  });
+  if (!response.ok) throw new Error(`${query}: HTTP ${response.status}`);
+  return (await response.text()).trim();
+}
+
+function innermost(error: Error): string {
+  let inner = error as Error & { cause?: unknown };
+  while (inner.cause instanceof Error) inner = inner.cause as Error & { cause?: unknown };
+  return inner.message;
+}
