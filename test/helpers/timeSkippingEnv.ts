@@ -1,8 +1,9 @@
 /**
- * The Java time-skipping test server, provisioned by the project's own script: one per file (each
- * call), stopped by the environment's teardown() or when the process exits. Never shared: time is
- * global to a test server, and workflows a file leaves open hold the clock of the next file (reusing
- * one server per process made runAccounts' late-file test wait an hour of real time).
+ * The Java time-skipping test server, provisioned by the project's own script: one per describe()
+ * that calls useTimeSkippingServer() (in practice one per file), stopped after its last test or when
+ * the process exits. Never shared: time is global to a test server, and workflows a file leaves open
+ * hold the clock of the next file (reusing one server per process made runAccounts' late-file test
+ * wait an hour of real time).
  *
  * The server is started here rather than by TestWorkflowEnvironment.createTimeSkipping(): the SDK
  * gives it 5 s to listen, which a JVM start misses on a loaded machine, and a server it started
@@ -56,7 +57,7 @@ function listens(port: number): Promise<boolean> {
 // Public createFromExistingServer() would give a client that never skips time.
 type Create = (options: { server: { type: 'existing' }; address: string; supportsTimeSkipping: true; namespace: string }) => Promise<TestWorkflowEnvironment>;
 
-export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+async function timeSkippingEnv(searchAttributes: boolean): Promise<TestWorkflowEnvironment> {
   const server = await startTestServer();
   const create = (TestWorkflowEnvironment as unknown as { create: Create }).create.bind(TestWorkflowEnvironment);
   const env = await create({ server: { type: 'existing' }, address: server.address, supportsTimeSkipping: true, namespace: 'default' });
@@ -65,12 +66,29 @@ export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
     await closeConnections();
     server.stop();
   };
+  // Runs that set RunKind publish cartwheel's search attributes, which the server must know.
+  if (searchAttributes) await registerSearchAttributes(env.connection);
   return env;
 }
 
-/** The same, with cartwheel's search attributes registered (runs that set RunKind publish them). */
-export async function timeSkippingEnvWithSearchAttributes(): Promise<TestWorkflowEnvironment> {
-  const env = await timeSkippingEnv();
-  await registerSearchAttributes(env.connection);
-  return env;
+/**
+ * Called inside a describe(): a time-skipping server for that block, started before its first test
+ * and stopped after its last. Returns the environment getter (the server exists only once `before` ran):
+ *
+ *   const testEnv = useTimeSkippingServer({ searchAttributes: true });
+ *   it('...', async () => { await testEnv().client.workflow.start(...) });
+ */
+export function useTimeSkippingServer(options: { searchAttributes?: boolean } = {}): () => TestWorkflowEnvironment {
+  let env: TestWorkflowEnvironment | undefined;
+  before(async () => {
+    env = await timeSkippingEnv(options.searchAttributes ?? false);
+  });
+  after(async () => {
+    await env?.teardown();
+    env = undefined;
+  });
+  return () => {
+    if (!env) throw new Error('the time-skipping server is reached from a test or hook of the describe() that called useTimeSkippingServer()');
+    return env;
+  };
 }

@@ -8,7 +8,6 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowFailedError, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { strict as assert } from 'node:assert';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -21,7 +20,7 @@ import type { RunSummary } from '../../workflows/runSummary';
 import { RUN_KIND } from '../../workflows/searchAttributes';
 import { testDataDir, type TestDataDir } from '../helpers/pipeline';
 import { productionWorker } from '../helpers/productionWorker';
-import { timeSkippingEnvWithSearchAttributes } from '../helpers/timeSkippingEnv';
+import { useTimeSkippingServer } from '../helpers/timeSkippingEnv';
 import { freshWarehouse, rows } from '../helpers/warehouse';
 
 interface SourceRow {
@@ -58,23 +57,19 @@ function s0(sources: SourceRow[], source: string): number {
 
 describe('run accounts: every row of every run accounted for (time-skipping test server)', function () {
   this.timeout(300_000);
-  let env: TestWorkflowEnvironment;
+  const testEnv = useTimeSkippingServer({ searchAttributes: true });
   let warehouse: Warehouse;
   const runs = new Map<string, { runId: string; outcome: 'succeeded' | 'failed'; memo?: RunSummary; error?: WorkflowFailedError }>();
 
   before(async () => {
-    env = await timeSkippingEnvWithSearchAttributes();
     warehouse = await freshWarehouse();
-  });
-  after(async () => {
-    await env?.teardown();
   });
 
   async function run(name: string, data: TestDataDir, input: DailyLoadInput) {
     const taskQueue = `accounts-${randomUUID()}`;
-    const worker = await productionWorker({ connection: env.nativeConnection, taskQueue, settings: data.settings, warehouse });
+    const worker = await productionWorker({ connection: testEnv().nativeConnection, taskQueue, settings: data.settings, warehouse });
     const handle: WorkflowHandleWithFirstExecutionRunId = await worker.runUntil(async () => {
-      const started = await env.client.workflow.start('dailyLoad', {
+      const started = await testEnv().client.workflow.start('dailyLoad', {
         taskQueue, workflowId: `daily-${input.businessDate}-${taskQueue}`, args: [input],
         typedSearchAttributes: [{ key: RUN_KIND, value: 'daily' }],
       });
@@ -232,9 +227,9 @@ describe('run accounts: every row of every run accounted for (time-skipping test
   it('a business date that is not a date fails at once, without retries, with the message of its check', async () => {
     const data = testDataDir();
     const taskQueue = `accounts-${randomUUID()}`;
-    const worker = await productionWorker({ connection: env.nativeConnection, taskQueue, settings: data.settings, warehouse });
+    const worker = await productionWorker({ connection: testEnv().nativeConnection, taskQueue, settings: data.settings, warehouse });
     const handle = await worker.runUntil(async () => {
-      const started = await env.client.workflow.start('dailyLoad', { taskQueue, workflowId: `daily-bad-${taskQueue}`, args: [{ businessDate: '../../etc' }] });
+      const started = await testEnv().client.workflow.start('dailyLoad', { taskQueue, workflowId: `daily-bad-${taskQueue}`, args: [{ businessDate: '../../etc' }] });
       await started.result().catch(() => undefined);
       return started;
     });

@@ -5,7 +5,6 @@
  */
 import { Client, type WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { strict as assert } from 'node:assert';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { loadConfig } from '../../workers/config';
@@ -14,7 +13,7 @@ import { payloadKeysEnvSchema, payloadKeysOf, type PayloadKeys } from '../../wor
 import type { DailyLoadResult } from '../../workflows';
 import { testDataDir } from '../helpers/pipeline';
 import { productionWorker } from '../helpers/productionWorker';
-import { timeSkippingEnvWithSearchAttributes } from '../helpers/timeSkippingEnv';
+import { useTimeSkippingServer } from '../helpers/timeSkippingEnv';
 import { freshWarehouse } from '../helpers/warehouse';
 
 const newKey = (id: string) => `${id}:${randomBytes(32).toString('base64')}`;
@@ -109,23 +108,16 @@ describe('payload codec', () => {
 
   describe('a dailyLoad history on the time-skipping server', function () {
     this.timeout(180_000);
-    let env: TestWorkflowEnvironment;
-
-    before(async () => {
-      // dailyLoad sets custom search attributes, which the server must know.
-      env = await timeSkippingEnvWithSearchAttributes();
-    });
-    after(async () => {
-      await env?.teardown();
-    });
+    // dailyLoad sets custom search attributes, which the server must know.
+    const testEnv = useTimeSkippingServer({ searchAttributes: true });
 
     it('holds ciphertext only; the keyed client reads the result, a client without the key cannot', async () => {
       const data = testDataDir();
       await data.generate('2024-03-10', 60);
       const taskQueue = `codec-${randomUUID()}`;
       const keys = { CARTWHEEL_PAYLOAD_KEY: newKey('test-1') };
-      const worker = await productionWorker({ connection: env.nativeConnection, taskQueue, settings: data.settings, warehouse: await freshWarehouse(), env: keys });
-      const client = new Client({ connection: env.connection, dataConverter: cartwheelDataConverter(loadConfig(keys).payloadKeys) });
+      const worker = await productionWorker({ connection: testEnv().nativeConnection, taskQueue, settings: data.settings, warehouse: await freshWarehouse(), env: keys });
+      const client = new Client({ connection: testEnv().connection, dataConverter: cartwheelDataConverter(loadConfig(keys).payloadKeys) });
 
       const { result, handle } = await worker.runUntil(async () => {
         const started: WorkflowHandle = await client.workflow.start('dailyLoad', { taskQueue, workflowId: `daily-2024-03-10-${taskQueue}`, args: [{ businessDate: '2024-03-10' }] });
@@ -143,7 +135,7 @@ describe('payload codec', () => {
         for (const text of ['2024-03-10', data.settings.dataDir, 'customers', 'rowsRead']) assert.ok(!raw.includes(text), `"${text}" appears in a payload of the history`);
       }
 
-      const withoutKey = new Client({ connection: env.connection });
+      const withoutKey = new Client({ connection: testEnv().connection });
       await assert.rejects(withoutKey.workflow.getHandle(handle.workflowId).result(), /encoding|binary\/encrypted/i);
     });
   });

@@ -18,20 +18,13 @@ import { tableChecksums } from '../helpers/checksums';
 import { testDataDir } from '../helpers/pipeline';
 import { productionWorker } from '../helpers/productionWorker';
 import { freshWarehouse, rows, scalar } from '../helpers/warehouse';
-import { timeSkippingEnv } from '../helpers/timeSkippingEnv';
+import { useTimeSkippingServer } from '../helpers/timeSkippingEnv';
 
 const DAY = '2024-03-10';
 
 describe('cancelling a dailyLoad (time-skipping test server)', function () {
   this.timeout(180_000);
-  let env: TestWorkflowEnvironment;
-
-  before(async () => {
-    env = await timeSkippingEnv();
-  });
-  after(async () => {
-    await env?.teardown();
-  });
+  const testEnv = useTimeSkippingServer();
 
   // SKIPPED (issue 11, open): since ingest runs in the engine this case hangs on the time-skipping
   // server: the other sources' engine statements finish after the cancel. Needs a cancellation
@@ -62,7 +55,7 @@ describe('cancelling a dailyLoad (time-skipping test server)', function () {
     };
     const taskQueue = `cancel-${Date.now()}`;
     // Cancellation is delivered in heartbeat answers; a short throttle keeps the test quick.
-    const worker = await productionWorker({ connection: env.nativeConnection, taskQueue, activities: observed, maxHeartbeatThrottleInterval: '200 milliseconds' });
+    const worker = await productionWorker({ connection: testEnv().nativeConnection, taskQueue, activities: observed, maxHeartbeatThrottleInterval: '200 milliseconds' });
 
     // The orders export arrives through a FIFO that stays open: ingest reads every row, then waits for more.
     const orders = data.layout.landingFile(DAY, 'orders');
@@ -74,10 +67,10 @@ describe('cancelling a dailyLoad (time-skipping test server)', function () {
     writeSync(fifo, content);
 
     await worker.runUntil(async () => {
-      await env.client.workflow.execute('dailyLoad', { taskQueue, workflowId: 'daily-2024-03-09', args: [{ businessDate: '2024-03-09' }] });
+      await testEnv().client.workflow.execute('dailyLoad', { taskQueue, workflowId: 'daily-2024-03-09', args: [{ businessDate: '2024-03-09' }] });
       const before = await tableChecksums(warehouse);
 
-      const handle = await env.client.workflow.start('dailyLoad', { taskQueue, workflowId: `daily-${DAY}`, args: [{ businessDate: DAY }] });
+      const handle = await testEnv().client.workflow.start('dailyLoad', { taskQueue, workflowId: `daily-${DAY}`, args: [{ businessDate: DAY }] });
       // The orders ingest has started: it reads the open FIFO and waits for more, until cancelled
       // (a cancel that arrives before it reads aborts the read at once, with the same outcome).
       while (ordersIngest !== 'running') await pause(50);
@@ -103,7 +96,7 @@ describe('cancelling a dailyLoad (time-skipping test server)', function () {
       // The same day, landed as a plain file, loads normally under the same workflow ID.
       unlinkSync(orders);
       writeFileSync(orders, content);
-      const result = (await env.client.workflow.execute('dailyLoad', { taskQueue, workflowId: `daily-${DAY}`, args: [{ businessDate: DAY }] })) as DailyLoadResult;
+      const result = (await testEnv().client.workflow.execute('dailyLoad', { taskQueue, workflowId: `daily-${DAY}`, args: [{ businessDate: DAY }] })) as DailyLoadResult;
       assert.ok(result.sources.find((s) => s.source === 'orders')!.rowsLoaded > 0);
       assert.ok((await scalar(warehouse, `SELECT count() FROM fact_sales WHERE business_date = '${DAY}'`)) > 0);
       for (const source of SOURCE_NAMES) assert.ok(existsSync(data.layout.stagedDateDir(source, DAY)), `${source} staged by the re-run`);
@@ -130,13 +123,13 @@ describe('cancelling a dailyLoad (time-skipping test server)', function () {
       },
     };
     const taskQueue = `cancel-stage-${Date.now()}`;
-    const worker = await productionWorker({ connection: env.nativeConnection, taskQueue, activities: observed });
+    const worker = await productionWorker({ connection: testEnv().nativeConnection, taskQueue, activities: observed });
 
     await worker.runUntil(async () => {
-      await env.client.workflow.execute('dailyLoad', { taskQueue, workflowId: 'daily-2024-03-09', args: [{ businessDate: '2024-03-09' }] });
+      await testEnv().client.workflow.execute('dailyLoad', { taskQueue, workflowId: 'daily-2024-03-09', args: [{ businessDate: '2024-03-09' }] });
       const before = await tableChecksums(warehouse);
 
-      const handle = await env.client.workflow.start('dailyLoad', { taskQueue, workflowId: `daily-${DAY}`, args: [{ businessDate: DAY }] });
+      const handle = await testEnv().client.workflow.start('dailyLoad', { taskQueue, workflowId: `daily-${DAY}`, args: [{ businessDate: DAY }] });
       const others = SOURCE_NAMES.filter((source) => source !== 'orders');
       while (!(ordersStage === 'waiting' && others.every((source) => existsSync(data.layout.stagedDateDir(source, DAY))))) await pause(50);
       assert.equal(existsSync(data.layout.stagedDateDir('orders', DAY)), false, 'orders not staged when the cancel arrives');

@@ -4,7 +4,6 @@
  * whose messages say what to do. Also records the history that test/workflows/replay.test.ts replays.
  */
 import { WorkflowFailedError } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { strict as assert } from 'node:assert';
 import { createHash, randomUUID } from 'node:crypto';
 import { appendFileSync, readFileSync } from 'node:fs';
@@ -17,29 +16,23 @@ import { tableChecksums } from '../helpers/checksums';
 import { testDataDir } from '../helpers/pipeline';
 import { productionWorker } from '../helpers/productionWorker';
 import { recordHistoryIfAsked } from '../helpers/recordHistory';
-import { timeSkippingEnvWithSearchAttributes } from '../helpers/timeSkippingEnv';
+import { useTimeSkippingServer } from '../helpers/timeSkippingEnv';
 import { freshWarehouse } from '../helpers/warehouse';
 
 describe('dailyLoad orchestration (time-skipping test server)', function () {
   this.timeout(300_000);
-  let env: TestWorkflowEnvironment;
+  const testEnv = useTimeSkippingServer({ searchAttributes: true });
   let warehouse: Warehouse;
 
-  before(async () => {
-    env = await timeSkippingEnvWithSearchAttributes();
-  });
-  after(async () => {
-    await env?.teardown();
-  });
 
   it('publishes business date, run kind and outcome as search attributes and the counts as a memo', async () => {
     warehouse = await freshWarehouse();
     const data = testDataDir();
     await data.generate('2024-03-10', 80);
     const taskQueue = `orch-${randomUUID()}`;
-    const worker = await productionWorker({ connection: env.nativeConnection, taskQueue, settings: data.settings, warehouse });
+    const worker = await productionWorker({ connection: testEnv().nativeConnection, taskQueue, settings: data.settings, warehouse });
     const handle = await worker.runUntil(async () => {
-      const started = await env.client.workflow.start('dailyLoad', {
+      const started = await testEnv().client.workflow.start('dailyLoad', {
         taskQueue, workflowId: `daily-2024-03-10-${taskQueue}`, args: [{ businessDate: '2024-03-10' }],
         typedSearchAttributes: [{ key: RUN_KIND, value: 'daily' }],
       });
@@ -71,9 +64,9 @@ describe('dailyLoad orchestration (time-skipping test server)', function () {
     const data = testDataDir();
     await data.generate('2024-03-10', 60);
     const taskQueue = `orch-${randomUUID()}`;
-    const worker = await productionWorker({ connection: env.nativeConnection, taskQueue, settings: data.settings, warehouse });
+    const worker = await productionWorker({ connection: testEnv().nativeConnection, taskQueue, settings: data.settings, warehouse });
     const manifestPath = path.join(data.settings.dataDir, 'archive', '2024-03-10', 'manifest.json');
-    const start = (n: number) => env.client.workflow.start('dailyLoad', {
+    const start = (n: number) => testEnv().client.workflow.start('dailyLoad', {
       taskQueue, workflowId: `daily-2024-03-10-${taskQueue}-${n}`, args: [{ businessDate: '2024-03-10' }],
       typedSearchAttributes: [{ key: RUN_KIND, value: 'daily' }],
     });
@@ -107,9 +100,9 @@ describe('dailyLoad orchestration (time-skipping test server)', function () {
   it('a run started without a business date and not by a Schedule fails saying how to start it', async () => {
     const data = testDataDir();
     const taskQueue = `orch-${randomUUID()}`;
-    const worker = await productionWorker({ connection: env.nativeConnection, taskQueue, settings: data.settings, warehouse: await freshWarehouse() });
+    const worker = await productionWorker({ connection: testEnv().nativeConnection, taskQueue, settings: data.settings, warehouse: await freshWarehouse() });
     await worker.runUntil(async () => {
-      await assert.rejects(env.client.workflow.execute('dailyLoad', { taskQueue, workflowId: `daily-none-${taskQueue}`, args: [{}] }), (error: WorkflowFailedError) => {
+      await assert.rejects(testEnv().client.workflow.execute('dailyLoad', { taskQueue, workflowId: `daily-none-${taskQueue}`, args: [{}] }), (error: WorkflowFailedError) => {
         assert.match(String(error.cause?.message), /dailyLoad needs a business date: start it with input \{"businessDate": "YYYY-MM-DD"\}/);
         return true;
       });

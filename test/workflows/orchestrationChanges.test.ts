@@ -5,7 +5,6 @@
  * batch fails with the file named and is not retried until its files change; a folder that is not
  * a batch id is reported; only counts and paths travel through the histories.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { strict as assert } from 'node:assert';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -17,7 +16,7 @@ import { partitionFingerprints, readCsv } from '../helpers/changeBatches';
 import { testDataDir } from '../helpers/pipeline';
 import { productionWorker } from '../helpers/productionWorker';
 import { recordHistoryIfAsked } from '../helpers/recordHistory';
-import { timeSkippingEnvWithSearchAttributes } from '../helpers/timeSkippingEnv';
+import { useTimeSkippingServer } from '../helpers/timeSkippingEnv';
 import { freshWarehouse, rows, scalar } from '../helpers/warehouse';
 
 const BATCH = '20240415T120000Z';
@@ -25,22 +24,15 @@ const BAD = '20240416T080000Z-no-version';
 
 describe('incrementalLoad with change batches (time-skipping test server)', function () {
   this.timeout(300_000);
-  let env: TestWorkflowEnvironment;
-
-  before(async () => {
-    env = await timeSkippingEnvWithSearchAttributes();
-  });
-  after(async () => {
-    await env?.teardown();
-  });
+  const testEnv = useTimeSkippingServer({ searchAttributes: true });
 
   it('applies a new change batch after the new days, rebuilding only its month, once', async () => {
     const warehouse = await freshWarehouse();
     const data = testDataDir();
     const taskQueue = `changes-${randomUUID()}`;
-    const worker = await productionWorker({ connection: env.nativeConnection, taskQueue, settings: data.settings, warehouse });
+    const worker = await productionWorker({ connection: testEnv().nativeConnection, taskQueue, settings: data.settings, warehouse });
     let n = 0;
-    const run = async () => (await env.client.workflow.execute('incrementalLoad', {
+    const run = async () => (await testEnv().client.workflow.execute('incrementalLoad', {
       taskQueue, workflowId: `incremental-${taskQueue}-${n++}`, args: [{}], typedSearchAttributes: [{ key: RUN_KIND, value: 'incremental' }],
     })) as IncrementalLoadResult;
 
@@ -55,8 +47,8 @@ describe('incrementalLoad with change batches (time-skipping test server)', func
       const before = await partitionFingerprints(warehouse, ['fact_sales', 'fact_payments', 'agg_daily_sales', 'agg_delivery']);
       const generated = generateChangeBatch({ batchId: BATCH, fromDates: ['2024-03-10'], dataDir: data.settings.dataDir, orders: 4, payments: 2, seed: 1 });
       assert.deepEqual(await run(), { loaded: [], failed: [], busy: [], changes: { applied: [BATCH], failed: [], busy: [], refused: [] } });
-      await recordHistoryIfAsked(env.client.workflow.getHandle(`incremental-${taskQueue}-1`), 'incrementalLoad-changes.json');
-      await recordHistoryIfAsked(env.client.workflow.getHandle(`changes-${BATCH}`), 'changeBatchLoad.json');
+      await recordHistoryIfAsked(testEnv().client.workflow.getHandle(`incremental-${taskQueue}-1`), 'incrementalLoad-changes.json');
+      await recordHistoryIfAsked(testEnv().client.workflow.getHandle(`changes-${BATCH}`), 'changeBatchLoad.json');
       const after = await partitionFingerprints(warehouse, ['fact_sales', 'fact_payments', 'agg_daily_sales', 'agg_delivery']);
       for (const table of ['fact_sales', 'fact_payments', 'agg_daily_sales', 'agg_delivery']) {
         assert.equal(after[`${table}/202404`], before[`${table}/202404`], `${table}: April untouched`);
@@ -72,7 +64,7 @@ describe('incrementalLoad with change batches (time-skipping test server)', func
       assert.equal(await scalar(warehouse, "SELECT count() FROM change_manifest FINAL WHERE batch_id = {b:String} AND outcome = 'succeeded'", { b: BATCH }), 2);
 
       // Rows never travel through Temporal: the batch's history holds counts and paths only.
-      const { events } = await env.client.workflow.getHandle(`changes-${BATCH}`).fetchHistory();
+      const { events } = await testEnv().client.workflow.getHandle(`changes-${BATCH}`).fetchHistory();
       const history = JSON.stringify(events);
       assert.ok(!history.includes(changed[0].order_id) && !history.includes(changed[0].customer_id), 'no row values in the history');
 

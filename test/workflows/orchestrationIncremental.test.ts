@@ -4,34 +4,26 @@
  * nothing changed, a new day leaves other months' partitions untouched (asserted on system.parts),
  * and a failed day is tried again only once its files change.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { strict as assert } from 'node:assert';
 import { randomUUID } from 'node:crypto';
 import type { IncrementalLoadResult } from '../../workflows';
 import { testDataDir } from '../helpers/pipeline';
 import { productionWorker } from '../helpers/productionWorker';
 import { recordHistoryIfAsked } from '../helpers/recordHistory';
-import { timeSkippingEnvWithSearchAttributes } from '../helpers/timeSkippingEnv';
+import { useTimeSkippingServer } from '../helpers/timeSkippingEnv';
 import { freshWarehouse, rows } from '../helpers/warehouse';
 
 describe('incrementalLoad (time-skipping test server)', function () {
   this.timeout(300_000);
-  let env: TestWorkflowEnvironment;
-
-  before(async () => {
-    env = await timeSkippingEnvWithSearchAttributes();
-  });
-  after(async () => {
-    await env?.teardown();
-  });
+  const testEnv = useTimeSkippingServer({ searchAttributes: true });
 
   it('loads only new or changed days and rebuilds only their months', async () => {
     const warehouse = await freshWarehouse();
     const data = testDataDir();
     const taskQueue = `incr-${randomUUID()}`;
-    const worker = await productionWorker({ connection: env.nativeConnection, taskQueue, settings: data.settings, warehouse });
+    const worker = await productionWorker({ connection: testEnv().nativeConnection, taskQueue, settings: data.settings, warehouse });
     let n = 0;
-    const run = async () => (await env.client.workflow.execute('incrementalLoad', { taskQueue, workflowId: `incremental-${taskQueue}-${n++}`, args: [{}] })) as IncrementalLoadResult;
+    const run = async () => (await testEnv().client.workflow.execute('incrementalLoad', { taskQueue, workflowId: `incremental-${taskQueue}-${n++}`, args: [{}] })) as IncrementalLoadResult;
     // Block numbers of the March partition of each fact: a rebuild (REPLACE PARTITION) brings parts with
     // new, higher block numbers; a background merge keeps the range, so this cannot change by itself.
     const marchParts = async () => rows<{ table: string; first: string; last: string }>(warehouse,
@@ -41,7 +33,7 @@ describe('incrementalLoad (time-skipping test server)', function () {
       await data.generate('2024-03-10', 80);
       await data.generate('2024-03-11', 80);
       assert.deepEqual(await run(), { loaded: ['2024-03-10', '2024-03-11'], failed: [], busy: [] });
-      await recordHistoryIfAsked(env.client.workflow.getHandle(`incremental-${taskQueue}-0`), 'incrementalLoad.json');
+      await recordHistoryIfAsked(testEnv().client.workflow.getHandle(`incremental-${taskQueue}-0`), 'incrementalLoad.json');
       assert.deepEqual(await run(), { loaded: [], failed: [], busy: [] }, 'nothing new: nothing loaded');
 
       const before = await marchParts();

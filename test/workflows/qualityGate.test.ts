@@ -18,7 +18,7 @@ import { testDataDir, type TestDataDir } from '../helpers/pipeline';
 import { productionWorker } from '../helpers/productionWorker';
 import { freshWarehouse, rows, scalar } from '../helpers/warehouse';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhookReceiver';
-import { timeSkippingEnv } from '../helpers/timeSkippingEnv';
+import { useTimeSkippingServer } from '../helpers/timeSkippingEnv';
 
 const FIRST = '2024-03-10';
 const SECOND = '2024-03-11';
@@ -27,17 +27,11 @@ const CITIES = ['são paulo', 'rio de janeiro', 'belo horizonte', 'brasília', '
 
 describe('dailyLoad quality gate and alerts (time-skipping test server)', function () {
   this.timeout(120_000);
-  let env: TestWorkflowEnvironment;
+  const testEnv = useTimeSkippingServer();
   let receiver: WebhookReceiver;
   let warehouse: Warehouse;
   let data: TestDataDir;
 
-  before(async () => {
-    env = await timeSkippingEnv();
-  });
-  after(async () => {
-    await env?.teardown();
-  });
   beforeEach(async () => {
     warehouse = await freshWarehouse();
     data = testDataDir();
@@ -66,9 +60,9 @@ describe('dailyLoad quality gate and alerts (time-skipping test server)', functi
   async function runWorkflow(input: DailyLoadInput, severity: 'warn' | 'error') {
     const taskQueue = `test-${randomUUID()}`;
     const activities = createActivities({ settings: settings(severity), warehouse });
-    const worker = await productionWorker({ connection: env.nativeConnection, taskQueue, activities });
+    const worker = await productionWorker({ connection: testEnv().nativeConnection, taskQueue, activities });
     const workflowId = `daily-${input.businessDate}-${taskQueue}`;
-    const handle = await env.client.workflow.start('dailyLoad', { taskQueue, workflowId, args: [input] });
+    const handle = await testEnv().client.workflow.start('dailyLoad', { taskQueue, workflowId, args: [input] });
     const outcome = await worker.runUntil(handle.result().then((r) => r as DailyLoadResult, (error: unknown) => error as WorkflowFailedError));
     return { outcome, history: payloadText(await handle.fetchHistory()) };
   }

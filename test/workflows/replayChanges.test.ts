@@ -5,7 +5,6 @@
  * as new along the way) rebuilds every loaded table identically. A tampered archived batch is refused.
  */
 import { WorkflowFailedError } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { strict as assert } from 'node:assert';
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, readdirSync, rmSync } from 'node:fs';
@@ -17,7 +16,7 @@ import { testDataDir } from '../helpers/pipeline';
 import { nullSafeChecksums } from '../helpers/changeBatches';
 import { productionWorker } from '../helpers/productionWorker';
 import { LOADED_TABLES } from '../helpers/starSchema';
-import { timeSkippingEnvWithSearchAttributes } from '../helpers/timeSkippingEnv';
+import { useTimeSkippingServer } from '../helpers/timeSkippingEnv';
 import { freshWarehouse, scalar } from '../helpers/warehouse';
 
 const DAYS = ['2024-03-10', '2024-03-11', '2024-04-02'];
@@ -25,24 +24,17 @@ const BATCHES = ['20240405T100000Z', '20240406T100000Z'];
 
 describe('replayLoad re-applies archived change batches (time-skipping test server)', function () {
   this.timeout(300_000);
-  let env: TestWorkflowEnvironment;
-
-  before(async () => {
-    env = await timeSkippingEnvWithSearchAttributes();
-  });
-  after(async () => {
-    await env?.teardown();
-  });
+  const testEnv = useTimeSkippingServer({ searchAttributes: true });
 
   it('rebuilds identical tables from the archived days and change batches', async () => {
     const warehouse = await freshWarehouse();
     const data = testDataDir();
     for (const day of DAYS) await data.generate(day, 80, 0.002);
     const taskQueue = `replay-changes-${randomUUID()}`;
-    const worker = await productionWorker({ connection: env.nativeConnection, taskQueue, settings: data.settings, warehouse });
+    const worker = await productionWorker({ connection: testEnv().nativeConnection, taskQueue, settings: data.settings, warehouse });
 
     await worker.runUntil(async () => {
-      const incremental = (id: string) => env.client.workflow.execute('incrementalLoad', { taskQueue, workflowId: `incremental-${id}-${taskQueue}`, args: [{}] }) as Promise<IncrementalLoadResult>;
+      const incremental = (id: string) => testEnv().client.workflow.execute('incrementalLoad', { taskQueue, workflowId: `incremental-${id}-${taskQueue}`, args: [{}] }) as Promise<IncrementalLoadResult>;
       assert.deepEqual((await incremental('days')).loaded, DAYS);
       // Two batches: the first over March and April, the second over March.
       generateChangeBatch({ batchId: BATCHES[0], fromDates: ['2024-03-10', '2024-04-02'], dataDir: data.settings.dataDir, orders: 5, payments: 3, seed: 21 });
@@ -58,7 +50,7 @@ describe('replayLoad re-applies archived change batches (time-skipping test serv
       }
 
       // One item per run: three days and two batches take five runs chained by continue-as-new.
-      const handle = await env.client.workflow.start('replayLoad', {
+      const handle = await testEnv().client.workflow.start('replayLoad', {
         taskQueue, workflowId: `replay-${taskQueue}`, args: [{ from: '2024-03-01', to: '2024-04-30', datesPerRun: 1 }],
         typedSearchAttributes: [{ key: RUN_KIND, value: 'replay' }],
       });
@@ -71,7 +63,7 @@ describe('replayLoad re-applies archived change batches (time-skipping test serv
       // A tampered archived batch file is refused, naming it.
       appendFileSync(path.join(data.settings.dataDir, 'archive', 'changes', BATCHES[1], 'orders.csv'), 'tampered\n');
       await assert.rejects(
-        env.client.workflow.execute('replayLoad', { taskQueue, workflowId: `replay-again-${taskQueue}`, args: [{ from: '2024-04-06', to: '2024-04-06' }] }),
+        testEnv().client.workflow.execute('replayLoad', { taskQueue, workflowId: `replay-again-${taskQueue}`, args: [{ from: '2024-04-06', to: '2024-04-06' }] }),
         (error: WorkflowFailedError) => {
           const cause = error.cause as Error & { cause?: Error };
           assert.match(String(cause?.cause?.message ?? cause?.message), /archived orders\.csv of change batch 20240406T100000Z does not match its manifest checksum: the archive is damaged/);

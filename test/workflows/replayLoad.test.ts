@@ -4,7 +4,6 @@
  * replayLoad rebuilds from the archive alone, and every loaded table must be identical.
  */
 import { WorkflowFailedError } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { strict as assert } from 'node:assert';
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, readdirSync, rmSync } from 'node:fs';
@@ -16,20 +15,14 @@ import { testDataDir } from '../helpers/pipeline';
 import { productionWorker } from '../helpers/productionWorker';
 import { loadedTableChecksums } from '../helpers/starSchema';
 import { recordHistoryIfAsked } from '../helpers/recordHistory';
-import { timeSkippingEnvWithSearchAttributes } from '../helpers/timeSkippingEnv';
+import { useTimeSkippingServer } from '../helpers/timeSkippingEnv';
 import { freshWarehouse, scalar } from '../helpers/warehouse';
 
 describe('replayLoad: disaster recovery from the archive (time-skipping test server)', function () {
   this.timeout(300_000);
-  let env: TestWorkflowEnvironment;
+  const testEnv = useTimeSkippingServer({ searchAttributes: true });
   let warehouse: Warehouse;
 
-  before(async () => {
-    env = await timeSkippingEnvWithSearchAttributes();
-  });
-  after(async () => {
-    await env?.teardown();
-  });
 
   it('rebuilds identical tables from the archive after the warehouse and all derived files are lost', async () => {
     warehouse = await freshWarehouse();
@@ -38,11 +31,11 @@ describe('replayLoad: disaster recovery from the archive (time-skipping test ser
     const days = ['2024-03-10', '2024-03-11', '2024-04-02'];
     for (const [i, day] of days.entries()) await data.generate(day, 120 + 30 * i);
     const taskQueue = `replay-${randomUUID()}`;
-    const worker = await productionWorker({ connection: env.nativeConnection, taskQueue, settings: data.settings, warehouse });
+    const worker = await productionWorker({ connection: testEnv().nativeConnection, taskQueue, settings: data.settings, warehouse });
 
     const { original, replayed, runs } = await worker.runUntil(async () => {
       for (const day of days) {
-        await env.client.workflow.execute('dailyLoad', { taskQueue, workflowId: `daily-${day}`, args: [{ businessDate: day }] }) as DailyLoadResult;
+        await testEnv().client.workflow.execute('dailyLoad', { taskQueue, workflowId: `daily-${day}`, args: [{ businessDate: day }] }) as DailyLoadResult;
       }
       const original = await loadedTableChecksums(warehouse);
 
@@ -54,7 +47,7 @@ describe('replayLoad: disaster recovery from the archive (time-skipping test ser
       assert.equal(await scalar(warehouse, 'SELECT count() FROM fact_sales'), 0);
 
       // Two days per run: the three days take two runs chained by continue-as-new.
-      const handle = await env.client.workflow.start('replayLoad', {
+      const handle = await testEnv().client.workflow.start('replayLoad', {
         taskQueue,
         workflowId: `replay-${taskQueue}`,
         args: [{ from: '2024-03-01', to: '2024-04-30', datesPerRun: 2 }],
@@ -62,7 +55,7 @@ describe('replayLoad: disaster recovery from the archive (time-skipping test ser
       });
       const replayed = (await handle.result()) as ReplayLoadResult;
       const runs = await countRuns(handle.workflowId, handle.firstExecutionRunId);
-      await recordHistoryIfAsked(env.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId), 'replayLoad.json');
+      await recordHistoryIfAsked(testEnv().client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId), 'replayLoad.json');
       return { original, replayed, runs };
     });
 
@@ -77,12 +70,12 @@ describe('replayLoad: disaster recovery from the archive (time-skipping test ser
     const data = testDataDir();
     await data.generate('2024-03-10', 60);
     const taskQueue = `replay-${randomUUID()}`;
-    const worker = await productionWorker({ connection: env.nativeConnection, taskQueue, settings: data.settings, warehouse });
+    const worker = await productionWorker({ connection: testEnv().nativeConnection, taskQueue, settings: data.settings, warehouse });
     await worker.runUntil(async () => {
-      await env.client.workflow.execute('dailyLoad', { taskQueue, workflowId: `daily-2024-03-10-${taskQueue}`, args: [{ businessDate: '2024-03-10' }] });
+      await testEnv().client.workflow.execute('dailyLoad', { taskQueue, workflowId: `daily-2024-03-10-${taskQueue}`, args: [{ businessDate: '2024-03-10' }] });
       appendFileSync(path.join(data.settings.dataDir, 'archive', '2024-03-10', 'orders.csv'), 'tampered\n');
       await assert.rejects(
-        env.client.workflow.execute('replayLoad', { taskQueue, workflowId: `replay-${taskQueue}`, args: [{ from: '2024-03-10', to: '2024-03-10' }] }),
+        testEnv().client.workflow.execute('replayLoad', { taskQueue, workflowId: `replay-${taskQueue}`, args: [{ from: '2024-03-10', to: '2024-03-10' }] }),
         (error: WorkflowFailedError) => {
           const cause = error.cause as Error & { cause?: Error };
           assert.match(String(cause?.cause?.message ?? cause?.message), /archived orders\.csv of 2024-03-10 does not match its manifest checksum: the archive is damaged\. Restore .* from a copy/);
@@ -96,7 +89,7 @@ describe('replayLoad: disaster recovery from the archive (time-skipping test ser
   async function countRuns(workflowId: string, firstRunId: string): Promise<number> {
     let runs = 0;
     for (let runId: string | undefined = firstRunId; runId; runs += 1) {
-      const { events } = await env.client.workflow.getHandle(workflowId, runId).fetchHistory();
+      const { events } = await testEnv().client.workflow.getHandle(workflowId, runId).fetchHistory();
       runId = events?.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
     }
     return runs;

@@ -6,7 +6,6 @@
  * it, so only a resumed transform can succeed. The day loads exactly as a run without the fault.
  */
 import { Context } from '@temporalio/activity';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { strict as assert } from 'node:assert';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createActivities, type Activities, type TransformSummary } from '../../activities';
@@ -15,21 +14,14 @@ import { checkpointFromDetails } from '../../activities/transform/transformCheck
 import { tableChecksums } from '../helpers/checksums';
 import { testDataDir, type TestDataDir } from '../helpers/pipeline';
 import { productionWorker } from '../helpers/productionWorker';
-import { timeSkippingEnv } from '../helpers/timeSkippingEnv';
+import { useTimeSkippingServer } from '../helpers/timeSkippingEnv';
 import { freshWarehouse } from '../helpers/warehouse';
 
 const DAY = '2024-03-10';
 
 describe('a transform resumes from its heartbeat checkpoint (time-skipping test server)', function () {
   this.timeout(180_000);
-  let env: TestWorkflowEnvironment;
-
-  before(async () => {
-    env = await timeSkippingEnv();
-  });
-  after(async () => {
-    await env?.teardown();
-  });
+  const testEnv = useTimeSkippingServer();
 
   async function loadDay(activities: (real: Activities, data: TestDataDir) => Activities, taskQueue: string) {
     const warehouse = await freshWarehouse();
@@ -38,8 +30,8 @@ describe('a transform resumes from its heartbeat checkpoint (time-skipping test 
     data.settings.partitionBytes = 16 * 1024;
     await data.generate(DAY, 400, 0);
     const real = createActivities({ settings: data.settings, warehouse });
-    const worker = await productionWorker({ connection: env.nativeConnection, taskQueue, activities: activities(real, data) });
-    const result = await worker.runUntil(env.client.workflow.execute('dailyLoad', { taskQueue, workflowId: `daily-${DAY}-${taskQueue}`, args: [{ businessDate: DAY }] })) as DailyLoadResult;
+    const worker = await productionWorker({ connection: testEnv().nativeConnection, taskQueue, activities: activities(real, data) });
+    const result = await worker.runUntil(testEnv().client.workflow.execute('dailyLoad', { taskQueue, workflowId: `daily-${DAY}-${taskQueue}`, args: [{ businessDate: DAY }] })) as DailyLoadResult;
     return { result, checksums: await tableChecksums(warehouse), data };
   }
 

@@ -15,20 +15,14 @@ import { tableChecksums } from '../helpers/checksums';
 import { testDataDir, type TestDataDir } from '../helpers/pipeline';
 import { productionWorker } from '../helpers/productionWorker';
 import { freshServerWarehouse, rows } from '../helpers/warehouse';
-import { timeSkippingEnv } from '../helpers/timeSkippingEnv';
+import { useTimeSkippingServer } from '../helpers/timeSkippingEnv';
 
 describe('dailyLoad workflow (time-skipping test server)', function () {
   this.timeout(120_000);
-  let env: TestWorkflowEnvironment;
+  const testEnv = useTimeSkippingServer();
   let warehouse: Warehouse;
   let data: TestDataDir;
 
-  before(async () => {
-    env = await timeSkippingEnv();
-  });
-  after(async () => {
-    await env?.teardown();
-  });
   beforeEach(async () => {
     warehouse = await freshServerWarehouse('cartwheel_workflows');
     data = testDataDir();
@@ -36,9 +30,9 @@ describe('dailyLoad workflow (time-skipping test server)', function () {
 
   async function runWorkflow(input: DailyLoadInput, activities: Activities = createActivities({ settings: data.settings, warehouse }), during?: (handle: WorkflowHandle) => Promise<void>) {
     const taskQueue = `test-${randomUUID()}`;
-    const worker = await productionWorker({ connection: env.nativeConnection, taskQueue, activities });
+    const worker = await productionWorker({ connection: testEnv().nativeConnection, taskQueue, activities });
     return worker.runUntil(async () => {
-      const handle = await env.client.workflow.start('dailyLoad', { taskQueue, workflowId: `daily-${input.businessDate}-${taskQueue}`, args: [input] });
+      const handle = await testEnv().client.workflow.start('dailyLoad', { taskQueue, workflowId: `daily-${input.businessDate}-${taskQueue}`, args: [input] });
       await during?.(handle);
       return (await handle.result()) as DailyLoadResult;
     });
@@ -72,7 +66,7 @@ describe('dailyLoad workflow (time-skipping test server)', function () {
     let handle: WorkflowHandle | undefined;
     const result = await runWorkflow({ businessDate: '2024-03-10', lateFilePollInterval: '10 minutes' }, undefined, async (started) => {
       handle = started;
-      await env.sleep('3 hours');
+      await testEnv().sleep('3 hours');
       renameSync(`${orders}.late`, orders);
     });
     // Workflow time and history, not the wall clock: the wait is timers that the server skipped.
