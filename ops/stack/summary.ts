@@ -1,5 +1,6 @@
 /** What `npm start` prints after a run: the warehouse's tables, the run's accounts, where to look next. */
 import { existsSync, readFileSync } from 'node:fs';
+import type { SourceAccount } from '../../activities/run/recordRun';
 import type { Warehouse } from '../../clickhouse/client';
 import type { DailyLoadResult } from '../../workflows';
 import { describeCheck } from '../../workflows/runSummary';
@@ -41,10 +42,21 @@ export async function tableTotals(warehouse: Warehouse): Promise<TableTotals[]> 
 export function formatSummary(result: DailyLoadResult, totals: TableTotals[], links: { workflowUrl?: string }): string {
   const lines: string[] = [];
   lines.push('', `daily load of ${result.businessDate}: quality ${result.qualityVerdict}`, '');
-  lines.push('  source      read   loaded  quarantined  deduplicated');
+  // Every column of the run's conservation: read = loaded + quarantined + deduplicated + dropped + held back.
+  const columns: [string, (s: SourceAccount) => number][] = [
+    ['read', (s) => s.rowsRead],
+    ['loaded', (s) => s.rowsLoaded],
+    ['quarantined', (s) => s.rowsQuarantined],
+    ['deduplicated', (s) => s.rowsDeduplicated],
+    ['dropped', (s) => s.rowsDropped],
+    ['held back', (s) => s.rowsHeldBack ?? 0],
+  ];
+  lines.push(`  ${'source'.padEnd(10)}${columns.map(([name]) => name.padStart(Math.max(name.length + 2, 6))).join('')}`);
   for (const s of result.sources) {
-    lines.push(`  ${s.source.padEnd(10)}${String(s.rowsRead).padStart(6)}${String(s.rowsLoaded).padStart(9)}${String(s.rowsQuarantined).padStart(13)}${String(s.rowsDeduplicated).padStart(14)}`);
+    lines.push(`  ${s.source.padEnd(10)}${columns.map(([name, value]) => String(value(s)).padStart(Math.max(name.length + 2, 6))).join('')}`);
   }
+  const heldBack = result.sources.find((s) => (s.rowsHeldBack ?? 0) > 0)?.heldBackReason;
+  if (heldBack) lines.push(`  held back: ${heldBack}`);
   lines.push('', '  warehouse table                  rows  sum of amounts');
   for (const t of totals) lines.push(`  ${t.table.padEnd(29)}${String(t.rows).padStart(8)}  ${t.amount ?? ''}`);
   // The page a person reads (the JSON beside it is for machines), and the checks that did not pass.
@@ -57,7 +69,7 @@ export function formatSummary(result: DailyLoadResult, totals: TableTotals[], li
   lines.push('    npm run --silent sql -- --query monthly_revenue');
   lines.push('    npm run --silent sql -- --query sales_by_category_state');
   lines.push(`    npm run --silent sql -- "SELECT sale_date, orders, revenue FROM agg_daily_sales ORDER BY sale_date"`);
-  lines.push(`    npm run --silent sql -- "SELECT source, rows_read, rows_loaded, rows_quarantined, rows_deduplicated FROM etl_run_sources FINAL ORDER BY business_date, source"`);
+  lines.push(`    npm run --silent sql -- "SELECT source, rows_read, rows_loaded, rows_quarantined, rows_deduplicated, rows_dropped, rows_held_back FROM etl_run_sources FINAL ORDER BY business_date, source"`);
   return lines.join('\n');
 }
 

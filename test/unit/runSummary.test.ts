@@ -60,4 +60,17 @@ describe('run summary', () => {
     assert.match(text, /orders_customer_nulls \(orders\.orders_customer_nulls\): 0\.031 > 0\.02 share, warn/);
     assert.doesNotMatch(text, /orders_duplicates/);
   });
+
+  it("npm start's summary shows every conservation column, dropped and held back included, and why rows were held back", () => {
+    const sources = [
+      { source: 'orders', rowsRead: 100, rowsLoaded: 0, rowsQuarantined: 3, rowsDeduplicated: 2, rowsDropped: 4, rowsHeldBack: 91, heldBackReason: 'no sales to load' },
+      { source: 'customers', rowsRead: 10, rowsLoaded: 9, rowsQuarantined: 0, rowsDeduplicated: 1, rowsDropped: 0 },
+    ];
+    const result = { businessDate: '2024-03-10', runId: 'r', qualityVerdict: 'passed', qualityReport: '/nowhere/quality.json', sources, quarantineFiles: {}, monthRows: {} } as unknown as DailyLoadResult;
+    const text = formatSummary(result, [], {});
+    assert.match(text, /source +read +loaded +quarantined +deduplicated +dropped +held back\n/);
+    assert.match(text, /orders +100 +0 +3 +2 +4 +91\n/);
+    assert.match(text, /customers +10 +9 +0 +1 +0 +0\n/, 'a record without held-back rows shows 0');
+    assert.match(text, /held back: no sales to load/);
+  });
 });
