@@ -116,6 +116,8 @@ export function ownTaskQueue(config: CartwheelConfig): string | undefined {
   return `${config.temporal.taskQueue}@${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
 }
 
+const PINNED_ACTIVITY_SLOTS = 64;
+
 /** The one way a cartwheel worker is built: `npm start`, `npm run worker` and every workflow test (test/helpers/productionWorker.ts). */
 export function createCartwheelWorker(options: WorkerOptions): Promise<Worker> {
   const { config, connection, workflowBundle, maxHeartbeatThrottleInterval, ownTaskQueue, pinnedOnly } = options;
@@ -128,8 +130,10 @@ export function createCartwheelWorker(options: WorkerOptions): Promise<Worker> {
     ...(pinnedOnly ? {} : workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
     activities: 'activities' in options ? options.activities : createActivities({ settings: config.pipeline, warehouse: options.warehouse, cluster: options.cluster, ownTaskQueue }),
     dataConverter: cartwheelDataConverter(config.payloadKeys),
-    // Two cores: four sources ingest in parallel, and the warehouse serialises its own writes.
-    maxConcurrentActivityTaskExecutions: 4,
+    // Two cores: four sources ingest in parallel, and the warehouse serialises its own writes. The
+    // pinned queue takes every task of the days pinned here at once: a task waiting for a slot would
+    // pass its schedule-to-start timeout and pass for a lost worker (its slots mostly wait on the engine).
+    maxConcurrentActivityTaskExecutions: pinnedOnly ? PINNED_ACTIVITY_SLOTS : 4,
     ...(maxHeartbeatThrottleInterval ? { maxHeartbeatThrottleInterval } : {}),
   });
 }
