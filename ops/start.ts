@@ -1,8 +1,9 @@
 /**
- * `npm start`: the whole stack on one machine. Provisions the Temporal CLI if missing, starts the dev
- * server (Web UI on 8233) and a worker, generates sample data when the day's landing folder is empty,
- * runs dailyLoad through Temporal and prints a summary. Then it keeps the stack up for inspection until
- * Ctrl-C, or exits at once with --once. Either way it stops every process it started.
+ * `npm start`: the whole stack on one machine. Provisions the Temporal CLI and the chDB server if
+ * missing (side by side), starts the dev server (Web UI on 8233), the chDB server and a worker,
+ * generates sample data when the day's landing folder is empty, runs dailyLoad through Temporal and
+ * prints a summary. Then it keeps the stack up for inspection until Ctrl-C, or exits at once with
+ * --once. Either way it stops every process it started.
  *
  *   npm start -- [--once] [--date YYYY-MM-DD] [--orders N] [--seed S]
  */
@@ -23,6 +24,7 @@ import { acquireStackLock, describeRunningStack, watchStop } from './stack/stack
 import { registerSearchAttributes } from './stack/searchAttributes';
 import { RUN_KIND } from '../workflows/searchAttributes';
 import { formatSummary, tableTotals } from './stack/summary';
+import { ensureChdbServer } from '../clickhouse/server/provision';
 import { ensureTemporalCli } from './tools/provision';
 
 const argsSchema = z.object({
@@ -69,6 +71,11 @@ async function main(): Promise<number> {
 
   let finalLine: string | undefined;
   try {
+    // The chDB server's venv (the longest step of a first start: ~15 s, 30 s with nothing in pip's
+    // cache) is provisioned while Temporal's side gets ready; step 3 waits for it.
+    const chdbReady = config.warehouse.url ? Promise.resolve() : ensureChdbServer((m) => console.log(m)).then(() => undefined);
+    chdbReady.catch(() => undefined); // awaited, and its failure reported, in step 3
+
     // 1. Temporal: the dev server, unless TEMPORAL_ADDRESS names a server to use.
     let server: DevServer | undefined;
     if (!process.env.TEMPORAL_ADDRESS) {
@@ -98,6 +105,7 @@ async function main(): Promise<number> {
     }
 
     // 3. The worker, in this process, with the warehouse it owns.
+    await chdbReady;
     const services = await openWarehouseServices(config);
     cleanups.push(() => services.close());
     console.log(`warehouse: ${describeWarehouse(config.warehouse)}${services.sqlAccess ? `\n${services.sqlAccess}` : ''}`);
