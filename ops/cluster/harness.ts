@@ -84,10 +84,11 @@ export async function clusterRun(options: HarnessOptions): Promise<RunFigures> {
     options.log(`cluster ${cluster.name}: ${cluster.shards.map((s, i) => `shard ${i + 1} ${s.url}`).join(', ')}`);
     const loader = cluster.config('loader');
     const taskQueue = 'cartwheel-cluster';
-    for (let i = 1; i <= options.workers; i++) {
-      const scratch = path.join(root, `worker-${i}`);
+    // Started together: each waits for its own start line, and they share nothing but the servers.
+    const starting = Array.from({ length: options.workers }, (_, index) => {
+      const scratch = path.join(root, `worker-${index + 1}`);
       mkdirSync(scratch, { recursive: true });
-      workers.push(await startWorker({
+      return startWorker({
         dataDir, temporalAddress: options.temporalAddress, taskQueue, logDir: scratch,
         env: {
           ...(options.namespace && { TEMPORAL_NAMESPACE: options.namespace }),
@@ -100,8 +101,14 @@ export async function clusterRun(options: HarnessOptions): Promise<RunFigures> {
           CLICKHOUSE_CLUSTER: cluster.name,
           CLICKHOUSE_SHARDS: loader.cluster!.shards.join(','),
         },
-      }));
-      options.log(`worker ${i} (pid ${workers[i - 1].pid}) polling ${taskQueue} and its own queue; scratch ${path.join(scratch, 'work')}`);
+      });
+    });
+    const started = await Promise.allSettled(starting);
+    for (const result of started) if (result.status === 'fulfilled') workers.push(result.value);
+    const failedStart = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failedStart) throw failedStart.reason;
+    for (const [i, worker] of workers.entries()) {
+      options.log(`worker ${i + 1} (pid ${worker.pid}) polling ${taskQueue} and its own queue; scratch ${path.join(root, `worker-${i + 1}`, 'work')}`);
     }
     const figures = await runDays(options, taskQueue, dates, workers);
     const admin = cluster.shards[0].as('admin');
