@@ -24,14 +24,14 @@ import type { ContractSettings } from '../contracts/columns';
 import { badInput } from '../errors';
 import { csvLine } from '../files/csvText';
 import { dayFile, type LandedFile } from '../files/landedFile';
-import type { DataLayout } from '../files/layout';
+import { HANDOVER_FORMAT, type DataLayout } from '../files/layout';
 import { partitionCount } from '../files/partitions';
 import { personalKeysOf, type TransferableKeys } from '../security/personalDataKeys';
 import { withPersonalKeys } from '../security/personalSql';
 import { CsvFileError, scanCsvFile } from './csvScan';
 import { engineRefusal } from './engineErrors';
 import { headerPositions, QUARANTINE_HEADER } from './headerPositions';
-import { csvStructure, ingestSql, normalisingColumns, REJECTED_PARTITION, type PersonalFormsSql } from './ingestSql';
+import { csvStructure, ingestSql, normalisingColumns, type PersonalFormsSql } from './ingestSql';
 import { ingestCountsSql, quarantineSql, topReasonsSql } from './quarantineSql';
 
 export interface IngestInput {
@@ -87,7 +87,7 @@ export async function ingestLanded(warehouse: Warehouse, landed: LandedFile, opt
   const partitions = partitionCount(bytes, options.partitionBytes);
 
   const workDir = landed.work.dir;
-  clearPartitions(workDir);
+  clearPartitions(landed);
   const quarantineFile = landed.quarantineFile;
   mkdirSync(path.dirname(quarantineFile), { recursive: true });
   const header = csvLine([...QUARANTINE_HEADER, ...expected]);
@@ -104,7 +104,7 @@ export async function ingestLanded(warehouse: Warehouse, landed: LandedFile, opt
         {
           csv: file,
           structure: csvStructure(scan.header.length),
-          out: path.join(workDir, '{_partition_id}.parquet'),
+          out: landed.work.partitionPattern(),
           businessDate: landed.businessDate,
           ...(multiLine ? { records: scan.multiLineRecords.map((m) => m.record), linesSoFar: scan.multiLineRecords.map((m) => m.linesSoFar) } : {}),
         },
@@ -119,14 +119,14 @@ export async function ingestLanded(warehouse: Warehouse, landed: LandedFile, opt
     }
   }
 
-  const written = existsSync(workDir) ? readdirSync(workDir).filter((name) => name.endsWith('.parquet')) : [];
-  const rejectedFile = path.join(workDir, `${REJECTED_PARTITION}.parquet`);
+  const written = existsSync(workDir) ? readdirSync(workDir).filter((name) => landed.work.isIngestOutput(name)) : [];
+  const rejectedFile = landed.work.rejectedRows();
   let counts = { valid: 0, rejected: 0, lastLine: 0 };
   let topReasons: IngestSummary['topReasons'] = [];
   const valuesNormalised: IngestSummary['valuesNormalised'] = [];
   if (written.length > 0) {
     const normalising = normalisingColumns(columns);
-    const result = await warehouse.client.query({ query: ingestCountsSql(normalising.length), query_params: { glob: path.join(workDir, '*.parquet') }, format: 'JSONEachRow' });
+    const result = await warehouse.client.query({ query: ingestCountsSql(normalising.length), query_params: { glob: path.join(workDir, `*.${HANDOVER_FORMAT.extension}`) }, format: 'JSONEachRow' });
     const [row] = await result.json<{ valid: number | string; rejected: number | string; lastLine: number | string; normalised: (number | string)[] }>();
     counts = { valid: Number(row.valid), rejected: Number(row.rejected), lastLine: Number(row.lastLine) };
     row.normalised.forEach((count, bit) => {
@@ -159,9 +159,9 @@ export async function ingestLanded(warehouse: Warehouse, landed: LandedFile, opt
 }
 
 /** Partitions of an earlier attempt go first: a partition empty this time must not keep old rows. */
-function clearPartitions(workDir: string): void {
-  if (!existsSync(workDir)) return;
-  for (const name of readdirSync(workDir)) {
-    if (/^(valid-\d{4}|rejected)\.parquet$/.test(name)) rmSync(path.join(workDir, name), { force: true });
+function clearPartitions({ work }: LandedFile): void {
+  if (!existsSync(work.dir)) return;
+  for (const name of readdirSync(work.dir)) {
+    if (work.isIngestOutput(name)) rmSync(path.join(work.dir, name), { force: true });
   }
 }

@@ -2,10 +2,10 @@
  * The SQL that reads one landed CSV file in the engine: every field as a String with the engine's
  * record number, each contract column decided by its compiled SQL (contracts/columns.ts, `sql`),
  * the valid rows written as typed hash partitions and the rejected ones beside them with their
- * reason, in ONE pass over the file:
+ * reason, in ONE pass over the file, in the hand-over format (files/layout.ts HANDOVER_FORMAT):
  *
- *   work/<date>/<source>/valid-PPPP.parquet   valid rows of hash partition P (stored columns + lineage)
- *   work/<date>/<source>/rejected.parquet     rejected rows: reason, column, shown value, original fields (`_raw`)
+ *   work/<date>/<source>/valid-PPPP.native    valid rows of hash partition P (stored columns + lineage)
+ *   work/<date>/<source>/rejected.native      rejected rows: reason, column, shown value, original fields (`_raw`)
  *
  * Fields are read by position (c0, c1, ...) and mapped to contract columns by the header; a few
  * columns past the header's width catch rows with too many fields, and a row with too few reads
@@ -20,6 +20,7 @@ import type { ClickHouseSettings } from '@clickhouse/client';
 import { settingsClause } from '../../clickhouse/settingsClause';
 import { CONTRACTS, type ColumnSpec, type SourceName } from '../contracts';
 import { clickhouseTypeOf } from '../load/rawTables';
+import { HANDOVER_FORMAT, REJECTED_PARTITION } from '../files/layout';
 import { PARTITION_COLUMN } from '../pipelineConfig';
 import type { LineBreak } from './csvScan';
 import { maskedValueSql } from '../security/personalSql';
@@ -35,7 +36,6 @@ export function normalisingColumns(columns: readonly ColumnSpec[]): string[] {
 /** Extra fields read past the header's width: a longer row is reported as having at least this many more. */
 export const EXTRA_FIELDS = 8;
 
-export const REJECTED_PARTITION = 'rejected';
 
 /** The protected forms of the source's personal columns (security/personalSql.ts), when it has any. */
 export interface PersonalFormsSql {
@@ -79,26 +79,6 @@ export function csvReadSettings(lineBreak: LineBreak): ClickHouseSettings {
     input_format_csv_trim_whitespaces: 0,
     input_format_csv_use_default_on_bad_values: 0,
     input_format_null_as_default: 0,
-  };
-}
-
-/**
- * What the statement's partition writers may buffer together. Each partition's writer holds its
- * row group until it is full, so the buffers grow with the partition count (files/partitions.ts):
- * the 10M-order day's orders in 336 partitions held 2,740 MiB with 4 MiB row groups, 2,174 with 390 KiB.
- */
-const WRITE_BUFFER_BYTES = 128 << 20;
-
-/** How the partitions are written: row groups small enough that all the writers fit WRITE_BUFFER_BYTES. */
-export function partitionWriteSettings(partitions: number): ClickHouseSettings {
-  const rowGroupBytes = Math.min(4 << 20, Math.max(256 << 10, Math.floor(WRITE_BUFFER_BYTES / partitions)));
-  return {
-    output_format_parquet_compression_method: 'snappy',
-    output_format_parquet_row_group_size: '65536',
-    output_format_parquet_row_group_size_bytes: String(rowGroupBytes),
-    // The partitions are read whole by the transform: no bloom filters (~40% of the write's CPU).
-    output_format_parquet_write_bloom_filter: 0,
-    engine_file_truncate_on_insert: 1,
   };
 }
 
@@ -160,7 +140,7 @@ export function ingestSql(input: IngestSqlInput): string {
     : '';
 
   return `
-INSERT INTO FUNCTION file({out:String}, Parquet)
+INSERT INTO FUNCTION file({out:String}, ${HANDOVER_FORMAT.name})
 PARTITION BY _partition
 SELECT
   ${stored.join(',\n  ')},
@@ -196,7 +176,7 @@ FROM
 ) AS r
 ${offsets}
 ${input.personal?.join ?? ''}
-${settingsClause({ ...csvReadSettings(input.lineBreak), ...partitionWriteSettings(input.partitions) })}`;
+${settingsClause({ ...csvReadSettings(input.lineBreak), engine_file_truncate_on_insert: 1 })}`;
 }
 
 /** A decided value as its stored ClickHouse type (defaults where the row is rejected: never read). */

@@ -26,7 +26,7 @@ import type { Warehouse } from '../../clickhouse/client';
 import { stagedColumns, type ColumnSpec, type SourceName } from '../contracts';
 import { csvLine } from '../files/csvText';
 import { dayFile, type LandedFile } from '../files/landedFile';
-import type { DataLayout, SourceWork } from '../files/layout';
+import { HANDOVER_FORMAT, type DataLayout, type SourceWork } from '../files/layout';
 import { QUARANTINE_HEADER } from '../ingest/headerPositions';
 import { type NullStrategy, type SourceSettings } from '../pipelineConfig';
 import { badInput } from '../errors';
@@ -94,7 +94,7 @@ export async function transformLanded(warehouse: Warehouse, landed: LandedFile, 
   if (refused.length > 0) throw badInput(`invalid settings:\n  ${refused.join('\n  ')}`, 'InvalidSettings');
   const token = `${process.pid}-${randomUUID().slice(0, 8)}`;
   const table = scratchTable('_transform_', token);
-  const generated = transformSql(source, options.settings, `file({input:String}, Parquet, {structure:String})`, { ...landed.dedup, extraColumns: landed.carried });
+  const generated = transformSql(source, options.settings, `file({input:String}, ${HANDOVER_FORMAT.name}, {structure:String})`, { ...landed.dedup, extraColumns: landed.carried });
   const { strategies, rules } = generated;
   if (hasPersonalColumns(source) && rules.some((r) => r.action === 'quarantine')) {
     // The engine holds only their ciphertext, and a rules-quarantine file shows values as delivered.

@@ -2,9 +2,8 @@ import { activityEnvironment } from '../helpers/activityEnvironment';
 import { strict as assert } from 'node:assert';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { DataLayout } from '../../activities/files/layout';
+import { DataLayout, HANDOVER_FORMAT } from '../../activities/files/layout';
 import { ingestSource, type IngestSummary } from '../../activities/ingest/ingestSource';
-import { readParquetRows } from '../../activities/files/cleanRows';
 import { DEFAULT_DATE_FORMATS } from '../../activities/contracts/timestamps';
 import { tempDir } from '../helpers/tempDirs';
 import { testWarehouse } from '../helpers/warehouse';
@@ -24,11 +23,16 @@ const OPTIONS = { contract: { dateFormats: DEFAULT_DATE_FORMATS }, partitionByte
 const ingest = async (layout: DataLayout): Promise<IngestSummary> =>
   activityEnvironment().run(ingestSource, await testWarehouse(), layout, OPTIONS, { businessDate: DATE, source: 'customers' as const }) as Promise<IngestSummary>;
 
-/** A partition's valid rows in file order (a partition without rows has no file). */
-async function validRows(file: string) {
-  const out = [];
-  if (existsSync(file)) for await (const row of readParquetRows(file)) out.push(row);
-  return out.sort((a, b) => Number(a.source_line) - Number(b.source_line));
+/** A partition's valid rows in line order, timestamps as epoch milliseconds (a partition without rows has no file). */
+async function validRows(file: string): Promise<Record<string, unknown>[]> {
+  if (!existsSync(file)) return [];
+  const warehouse = await testWarehouse();
+  const result = await warehouse.client.query({
+    query: `SELECT * REPLACE (toUnixTimestamp64Milli(updated_at) AS updated_at) FROM file({file:String}, ${HANDOVER_FORMAT.name}) ORDER BY source_line`,
+    query_params: { file },
+    format: 'JSONEachRow',
+  });
+  return result.json<Record<string, unknown>>();
 }
 
 

@@ -19,6 +19,7 @@ import { archiveInputs } from '../../activities/archive/archiveInputs';
 import { restoreLanding } from '../../activities/archive/restoreLanding';
 import { CONTRACTS, personalColumns, SOURCE_NAMES, stagedColumns, type TypedRow } from '../../activities/contracts';
 import { readParquetRows } from '../../activities/files/cleanRows';
+import { HANDOVER_FORMAT } from '../../activities/files/layout';
 import { ingestSource, type IngestSummary } from '../../activities/ingest/ingestSource';
 import { parseQualityConfig } from '../../activities/quality/loadQualityConfig';
 import type { JsonReport } from '../../activities/quality/report/jsonReport';
@@ -435,7 +436,7 @@ describe('security: personal data at rest', function () {
     it('no file under the data folder outside landing/, archive/ and quarantine/ holds a personal value in plaintext', async () => {
       const files = filesUnder(data.settings.dataDir, ['landing', 'archive', 'quarantine']);
       const kinds = (re: RegExp) => files.filter((f) => re.test(f)).length;
-      assert.ok(kinds(/work\/.*valid-\d{4}\.parquet$/) > 0, 'work partitions were scanned');
+      assert.ok(kinds(new RegExp(`work/.*valid-\\d{4}\\.${HANDOVER_FORMAT.extension}$`)) > 0, 'work partitions were scanned');
       assert.ok(kinds(/staging\/customers\/.*\.parquet$/) > 0, 'staged customers were scanned');
       assert.ok(kinds(/reports\/.*\.json$/) > 0 && kinds(/reports\/.*\.html$/) > 0, 'quality reports were scanned');
       assert.ok(kinds(/backups\/.*customer_snapshots\.parquet$/) > 0, 'the warehouse backup was scanned');

@@ -9,7 +9,7 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { stagedColumns } from '../../activities/contracts';
 import { readParquetParts } from '../../activities/files/cleanRows';
-import { DataLayout } from '../../activities/files/layout';
+import { DataLayout, HANDOVER_FORMAT } from '../../activities/files/layout';
 import { DEFAULT_SOURCES_SETTINGS } from '../../activities/pipelineConfig';
 import { stageSource } from '../../activities/stage/stageSource';
 import { partDigest } from '../../activities/stage/stagedChecksums';
@@ -38,7 +38,7 @@ async function writeProductsPartition(layout: DataLayout, partition: number, cou
   mkdirSync(path.dirname(file), { recursive: true });
   const warehouse = await testWarehouse();
   await warehouse.client.command({
-    query: `INSERT INTO FUNCTION file({file:String}, Parquet, {structure:String})
+    query: `INSERT INTO FUNCTION file({file:String}, ${HANDOVER_FORMAT.name}, {structure:String})
       SELECT lower(hex(MD5(toString(number % ${keys})))) AS product_id, if(number % 7 = 0, NULL, 'toys') AS product_category_name,
         toInt32(number % 3000) AS product_weight_g, toInt32(10) AS product_length_cm, toInt32(number % 50) AS product_height_cm, toInt32(20) AS product_width_cm,
         fromUnixTimestamp64Milli(toInt64(1710000000000 + (number % 5) * 1000), 'UTC') AS updated_at, {date:String} AS business_date, toInt32(number + 2) AS source_line
