@@ -2,7 +2,7 @@
  * One month load at a time per warehouse, across worker processes: a lease held in the warehouse
  * itself, so every worker that can load can also take it, and no other service is needed.
  *
- * The lock is a numbered table, `load_lock_<generation>`: creating a table of a given name succeeds
+ * The lock is a numbered table, `__load_lock_<generation>`: creating a table of a given name succeeds
  * for exactly one caller (TABLE_ALREADY_EXISTS for the rest), so whoever creates generation g+1 holds
  * the lock. A holder writes a row now and then (its lease) and a `released` row when done. The next
  * generation may be created only when the newest one is released, its lease ran out (its holder
@@ -14,7 +14,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { currentActivity } from '../activities/activityContext';
 import type { Warehouse } from './client';
 
-const PREFIX = 'load_lock_';
+// A load's own table, like its staging tables (`__load_`): backups leave it out (backup_tables.sql).
+const PREFIX = '__load_lock_';
 /** A holder writes its lease this often; a lease older than LEASE_SECONDS belongs to a dead holder. */
 const REFRESH_MS = 20_000;
 const LEASE_SECONDS = 120;
@@ -86,7 +87,7 @@ async function lockTables(warehouse: Warehouse): Promise<LockTable[]> {
     format: 'JSONEachRow',
   });
   return (await result.json<{ name: string; age: number | string }>())
-    .filter(({ name }) => /^load_lock_\d+$/.test(name))
+    .filter(({ name }) => /^__load_lock_\d+$/.test(name))
     .map(({ name, age }) => ({ name, generation: Number(name.slice(PREFIX.length)), age: Number(age) }))
     .sort((a, b) => a.generation - b.generation);
 }
