@@ -93,7 +93,13 @@ export function createActivities({ settings, warehouse, notifiers = [], ownTaskQ
       return stageSource(layout, input);
     },
     async loadWarehouse(input: LoadInput) {
-      return loadMonth(cluster ?? warehouse, layout, { businessDate: assertBusinessDate(input.businessDate) });
+      assertBusinessDate(input.businessDate);
+      // A beat every second whatever the statement: a dead worker's load is noticed in a minute.
+      const started = Date.now();
+      return heartbeatWhile(
+        () => ({ task: 'load', businessDate: input.businessDate, seconds: Math.round((Date.now() - started) / 1000) }),
+        () => loadMonth(cluster ?? warehouse, layout, { businessDate: input.businessDate }),
+      );
     },
     async recordRun(record: RunRecord) {
       return recordRun(warehouse, record);

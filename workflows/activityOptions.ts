@@ -35,9 +35,12 @@ export const engineActivityOptions: ActivityOptions = {
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 };
 
-/** Warehouse work: a month rebuild runs long statements between heartbeats. */
+/**
+ * Warehouse work: a month rebuild runs long statements, and the load activity beats every second
+ * while they run; a minute without a beat is a dead worker (its retry runs elsewhere).
+ */
 export const warehouseActivityOptions: ActivityOptions = {
   startToCloseTimeout: '2 hours',
-  heartbeatTimeout: '10 minutes',
+  heartbeatTimeout: '1 minute',
   retry: { ...retry, maximumInterval: '2 minutes', maximumAttempts: 10 },
 };
