@@ -177,9 +177,9 @@ async function runDays(options: HarnessOptions, taskQueue: string, dates: string
 }
 
 /**
- * SIGKILL a worker mid-run: once `killAfterDays` days have loaded (default a third), the first worker seen running a
- * day's file work (ingest, transform, quality, stage) and no month load. A load killed mid-way
- * costs its heartbeat timeout (10 minutes, docs/deployment.md): that is not what this measures.
+ * SIGKILL a worker mid-run: once `killAfterDays` days have loaded (default a third), the first
+ * worker seen running a day's file work (ingest, transform, quality, stage), whatever else it runs
+ * (a month load, or one waiting for the lock, costs its 1-minute heartbeat timeout besides).
  */
 async function strike(options: HarnessOptions, handles: WorkflowHandle[], results: Promise<string>[], workers: WorkerProcess[]): Promise<WorkerProcess | undefined> {
   let finished = 0;
@@ -200,7 +200,7 @@ async function strike(options: HarnessOptions, handles: WorkflowHandle[], result
       }
       const victim = workers.find((w) => {
         const kinds = [...running].filter(([identity]) => identity.startsWith(`${w.pid}@`)).flatMap(([, k]) => [...k]);
-        return kinds.some((k) => FILE_WORK.has(k)) && !kinds.includes('loadWarehouse');
+        return kinds.some((k) => FILE_WORK.has(k));
       });
       if (victim) {
         await victim.kill('SIGKILL');
