@@ -39,7 +39,7 @@ async function main(): Promise<number> {
     };
     console.log(`${options.days} days from ${options.from}, ${options.orders} orders each`);
     const cluster = await clusterRun(options);
-    report(`cluster: ${options.workers} workers, 2 shards${options.killWorker ? ', one worker SIGKILLed' : ''}`, cluster);
+    report(`cluster: ${options.workers} workers, 2 shards${cluster.workers.some((w) => w.killed) ? ', one worker SIGKILLed' : ''}`, cluster);
     if (cluster.shardOfMonth) console.log(`  months on shards: ${Object.entries(cluster.shardOfMonth).map(([m, s]) => `${m} -> shard ${s}`).join(', ')}`);
     if (values['no-single-node']) return 0;
     const single = await singleNodeRun(options);
