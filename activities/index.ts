@@ -51,7 +51,7 @@ export interface ActivityDependencies {
 }
 
 export function createActivities({ settings, warehouse, notifiers = [], ownTaskQueue, cluster }: ActivityDependencies) {
-  const layout = new DataLayout(settings.dataDir, settings.workDir);
+  const layout = new DataLayout(settings.dataDir, settings.workDir, settings.storage);
   // Resolved once, so a bad check configuration fails the worker at start, not a run.
   const dedupKeys = Object.fromEntries(SOURCE_NAMES.map((source) => [source, settings.sources[source].dedupKey]));
   const qualityChecks = resolveChecks(settings.qualityChecks, settings.quality, dedupKeys);
@@ -90,7 +90,7 @@ export function createActivities({ settings, warehouse, notifiers = [], ownTaskQ
       return notifyQuality(input, { on: settings.alerts?.on ?? 'warn', notifiers: alertNotifiers, logger: log });
     },
     async stageSource(input: StageInput) {
-      return stageSource(layout, input);
+      return stageSource(layout, input, warehouse);
     },
     async loadWarehouse(input: LoadInput) {
       assertBusinessDate(input.businessDate);
@@ -111,6 +111,7 @@ export function createActivities({ settings, warehouse, notifiers = [], ownTaskQ
       return listArchivedDates(layout, { ...input, from: assertBusinessDate(input.from), to: assertBusinessDate(input.to) });
     },
     async detectNewLandings(limit: number) {
+      layout.assertLocalStorage('incremental landing detection');
       return detectNewLandings(warehouse, layout, limit);
     },
     async recordLanding(input: { landing: NewLanding; outcome: 'succeeded' | 'failed' }) {
@@ -121,28 +122,34 @@ export function createActivities({ settings, warehouse, notifiers = [], ownTaskQ
       return discardWork(layout, assertBusinessDate(businessDate));
     },
     async restoreLanding(businessDate: string) {
+      layout.assertLocalStorage('restores from the archive');
       return restoreLanding(layout, assertBusinessDate(businessDate), personalDataKeys);
     },
     // Change batches (landing/changes/<batch id>/): see activities/changes/ and workflows/changeBatchLoad.ts.
     async detectChangeBatches(limit: number) {
+      layout.assertLocalStorage('change batches');
       return detectChangeBatches(warehouse, layout, limit);
     },
     async recordChangeManifest(input: { batchId: string; files: ChangeBatchFile[]; outcome: 'succeeded' | 'failed' }) {
       return recordChangeManifest(warehouse, assertBatchId(input.batchId), input.files, input.outcome);
     },
     async archiveChangeBatch(batchId: string) {
+      layout.assertLocalStorage('change batches');
       return archiveChangeBatch(layout, assertBatchId(batchId));
     },
     async stageChangeBatch(batchId: string) {
+      layout.assertLocalStorage('change batches');
       return stageChangeBatch(warehouse, layout, settings.sources, { partitionBytes: settings.partitionBytes, personalData }, assertBatchId(batchId));
     },
     async recordChangeBatch(record: ChangeBatchRecord) {
       return recordChangeBatch(warehouse, { ...record, batchId: assertBatchId(record.batchId) });
     },
     async restoreChangeBatch(batchId: string) {
+      layout.assertLocalStorage('change batches');
       return restoreChangeBatch(layout, assertBatchId(batchId));
     },
     async listArchivedChangeBatches(input: ArchivedChangeBatchesInput) {
+      layout.assertLocalStorage('change batches');
       return listArchivedChangeBatches(layout, { ...input, since: assertBusinessDate(input.since) });
     },
   };

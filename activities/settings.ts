@@ -7,6 +7,7 @@ import { alertSettingsSchema } from './notify/alertSettings';
 import { sourcesSettingsSchema } from './pipelineConfig';
 import { qualityConfigSchema } from './quality/config';
 import type { PersonalDataKeys } from './security/personalDataKeys';
+import { storageSettingsSchema } from './files/storage';
 
 export const qualityThresholdsSchema = z.object({
   /** Share of a source's rows that may be quarantined before the load is stopped. */
@@ -24,6 +25,11 @@ export const pipelineSettingsSchema = z.object({
   dataDir: z.string().min(1),
   /** This worker's scratch folder (work/): default `<dataDir>/work` (CARTWHEEL_WORK_DIR). */
   workDir: z.string().min(1).optional(),
+  /**
+   * Landing, staging, quarantine and archive elsewhere than the data folder: folders or s3:// prefixes,
+   * with the S3 access (CARTWHEEL_*_URL, CARTWHEEL_S3_*; activities/files/storage.ts). Never logged.
+   */
+  storage: storageSettingsSchema.optional(),
   quality: qualityThresholdsSchema,
   /** Declared quality checks (CARTWHEEL_QUALITY_CONFIG); absent: the built-in checks, tuned by `quality`. */
   qualityChecks: qualityConfigSchema.optional(),

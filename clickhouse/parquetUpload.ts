@@ -7,6 +7,9 @@
  * - `http`: this process streams the file's bytes in the INSERT's body (FORMAT Parquet): a server
  *   named by CLICKHOUSE_URL, which may run elsewhere and need not see this machine's files.
  *
+ * - `s3`: a staged file on S3 (a `remote` reader given): the engine reads it itself with s3(),
+ *   whichever server it is (activities/files/storage.ts).
+ *
  * Columns are matched by name, and a column a file lacks gets its type's default (NULL for
  * Nullable): a month's older files, staged before a calculated column was added, still load. That
  * setting is the statement's own (a SETTINGS clause, or the HTTP request's), never the session's.
@@ -31,7 +34,12 @@ export function uploadRoute(warehouse: Pick<Warehouse, 'sharedFiles'>): UploadRo
   return warehouse.sharedFiles ? 'path' : 'http';
 }
 
-export async function uploadParquet(warehouse: Warehouse, table: string, columns: readonly UploadColumn[], files: readonly string[]): Promise<void> {
+/** How the engine reads a file that is not on this machine (activities/files/storage.ts Storage). */
+export interface RemoteFiles {
+  tableFunction(ref: string, param: string, format: string, structure?: string): { sql: string; params: Record<string, string> };
+}
+
+export async function uploadParquet(warehouse: Warehouse, table: string, columns: readonly UploadColumn[], files: readonly string[], remote?: RemoteFiles): Promise<void> {
   assertIdentifier(table, 'table');
   for (const column of columns) {
     assertIdentifier(column.name, 'column');
@@ -40,7 +48,13 @@ export async function uploadParquet(warehouse: Warehouse, table: string, columns
   const columnList = columns.map((c) => c.name).join(', ');
   const structure = columns.map((c) => `${c.name} ${c.type}`).join(', ');
   for (const file of files) {
-    if (uploadRoute(warehouse) === 'path') {
+    if (remote) {
+      const source = remote.tableFunction(file, 'file', 'Parquet', '{structure:String}');
+      await warehouse.client.command({
+        query: `INSERT INTO ${table} (${columnList}) SELECT ${columnList} FROM ${source.sql} ${settingsClause(SETTINGS)}`,
+        query_params: { ...source.params, structure },
+      });
+    } else if (uploadRoute(warehouse) === 'path') {
       await warehouse.client.command({
         query: `INSERT INTO ${table} (${columnList}) SELECT ${columnList} FROM file({file:String}, Parquet, {structure:String}) ${settingsClause(SETTINGS)}`,
         query_params: { file, structure },

@@ -8,6 +8,7 @@ import { alertSettingsSchema } from '../activities/notify/alertSettings';
 import { loadQualityConfig } from '../activities/quality/loadQualityConfig';
 import { personalDataKeysEnvSchema, personalDataKeysOf } from '../activities/security/personalDataKeys';
 import { DEFAULT_QUALITY_THRESHOLDS, type PipelineSettings } from '../activities/settings';
+import { isS3, s3UrlSchema, type StorageSettings } from '../activities/files/storage';
 import { actorSchema } from '../clickhouse/audit';
 import { redactUrl, type WarehouseConfig } from '../clickhouse/client';
 import { DEFAULT_OPEN_RETRY, type OpenRetryPolicy } from '../clickhouse/openWithRetry';
@@ -18,6 +19,10 @@ import { payloadKeysEnvSchema, payloadKeysOf, type PayloadKeys } from './payload
 export const REPO_ROOT = path.resolve(__dirname, '..');
 
 const share = z.coerce.number().min(0).max(1);
+/** A folder, or s3://bucket/prefix (validated by s3UrlSchema then). */
+const storageRootSchema = z.string().min(1).refine((root) => !isS3(root) || s3UrlSchema.safeParse(root).success, {
+  error: 'must be a folder or s3://<bucket>[/<prefix>] with a valid bucket name and no . or .. segments',
+});
 
 export const environmentSchema = z.object({
   CARTWHEEL_ENV: z.enum(ENVIRONMENTS).default('dev'),
@@ -33,6 +38,19 @@ export const environmentSchema = z.object({
    * runs there, next to its scratch files (workflows/dayPinning.ts). Off: one worker, one queue.
    */
   CARTWHEEL_PIN_DAYS: z.stringbool().default(false),
+  /**
+   * Landing, staging, quarantine and archive: a folder (default <data folder>/<area>) or an S3 prefix
+   * s3://bucket/prefix (activities/files/storage.ts, docs/storage.md). The work folder stays local.
+   */
+  CARTWHEEL_LANDING_URL: storageRootSchema.optional(),
+  CARTWHEEL_STAGING_URL: storageRootSchema.optional(),
+  CARTWHEEL_QUARANTINE_URL: storageRootSchema.optional(),
+  CARTWHEEL_ARCHIVE_URL: storageRootSchema.optional(),
+  /** The S3 API of those s3:// prefixes (absent: AWS in CARTWHEEL_S3_REGION) and its credentials: never printed. */
+  CARTWHEEL_S3_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  CARTWHEEL_S3_REGION: z.string().min(1).default('us-east-1'),
+  CARTWHEEL_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  CARTWHEEL_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   /** Loopback ports of the data folder's chDB server (the default warehouse); 0 picks free ones. */
   CARTWHEEL_CLICKHOUSE_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8123),
   CARTWHEEL_CLICKHOUSE_TCP_PORT: z.coerce.number().int().min(0).max(65535).default(9000),
@@ -113,6 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CartwheelConfi
     pipeline: {
       dataDir,
       workDir: e.CARTWHEEL_WORK_DIR && path.resolve(e.CARTWHEEL_WORK_DIR),
+      storage: storageOf(e),
       sources: settings.sources,
       partitionBytes: settings.partitionBytes,
       quality: {
@@ -137,6 +156,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CartwheelConfi
     temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.CARTWHEEL_TASK_QUEUE, pinDays: e.CARTWHEEL_PIN_DAYS },
     localServer: { dataDir, database: e.CLICKHOUSE_DATABASE, httpPort: e.CARTWHEEL_CLICKHOUSE_HTTP_PORT, tcpPort: e.CARTWHEEL_CLICKHOUSE_TCP_PORT },
     payloadKeys,
+  };
+}
+
+/** Where landing, staging, quarantine and archive live; S3 access only when one of them is on S3, and then required. */
+function storageOf(e: z.infer<typeof environmentSchema>): StorageSettings | undefined {
+  const roots = { landing: e.CARTWHEEL_LANDING_URL, staging: e.CARTWHEEL_STAGING_URL, quarantine: e.CARTWHEEL_QUARANTINE_URL, archive: e.CARTWHEEL_ARCHIVE_URL };
+  const local = (root?: string) => root && !isS3(root) ? path.resolve(root) : root;
+  const onS3 = Object.values(roots).some((root) => root && isS3(root));
+  if (onS3 && !(e.CARTWHEEL_S3_ACCESS_KEY_ID && e.CARTWHEEL_S3_SECRET_ACCESS_KEY)) {
+    throw new Error('invalid configuration:\n  CARTWHEEL_S3_ACCESS_KEY_ID, CARTWHEEL_S3_SECRET_ACCESS_KEY: required when a CARTWHEEL_*_URL is an s3:// prefix');
+  }
+  if (!Object.values(roots).some(Boolean)) return undefined;
+  return {
+    landing: local(roots.landing),
+    staging: local(roots.staging),
+    quarantine: local(roots.quarantine),
+    archive: local(roots.archive),
+    s3: onS3 ? { endpoint: e.CARTWHEEL_S3_ENDPOINT, region: e.CARTWHEEL_S3_REGION, accessKeyId: e.CARTWHEEL_S3_ACCESS_KEY_ID!, secretAccessKey: e.CARTWHEEL_S3_SECRET_ACCESS_KEY! } : undefined,
   };
 }
 

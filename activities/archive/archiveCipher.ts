@@ -13,7 +13,7 @@
  */
 import { createCipheriv, createDecipheriv, createHash, createSecretKey, hkdfSync, randomBytes, type DecipherGCM, type KeyObject } from 'node:crypto';
 import { createReadStream, createWriteStream, openSync, readSync, closeSync, rmSync } from 'node:fs';
-import { Transform, Writable, type TransformCallback } from 'node:stream';
+import { Transform, Writable, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { KeyRing } from '../security/keyRing';
 
@@ -48,8 +48,8 @@ function associatedData(header: Buffer, context: ArchiveFileContext): Buffer {
   return Buffer.concat([header, Buffer.from(`\u0000${context.businessDate}/${context.name}`, 'utf8')]);
 }
 
-/** Encrypt `source` into `target` with the ring's current key; returns the plaintext's digest. */
-export async function encryptFile(source: string, target: string, ring: KeyRing, context: ArchiveFileContext): Promise<PlainDigest> {
+/** Encrypt `source` (a path, or a stream: files/storage.ts) into `target` with the ring's current key; returns the plaintext's digest. */
+export async function encryptFile(source: string | Readable, target: string, ring: KeyRing, context: ArchiveFileContext): Promise<PlainDigest> {
   const header = Buffer.from(`${MAGIC}${ring.current.id}\n`, 'utf8');
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', archiveKey(ring.current.key), iv);
@@ -68,7 +68,7 @@ export async function encryptFile(source: string, target: string, ring: KeyRing,
   });
   const out = createWriteStream(target);
   out.write(Buffer.concat([header, iv]));
-  await pipeline(createReadStream(source), encrypt, out);
+  await pipeline(typeof source === 'string' ? createReadStream(source) : source, encrypt, out);
   return { sha256: hash.digest('hex'), bytes };
 }
 

@@ -1,9 +1,9 @@
 /**
  * Where archived raw inputs live: archive/<date>/<source file> plus archive/<date>/manifest.json.
- * Kept apart from DataLayout (another owner) so the archive can move to other storage on its own.
+ * Its root is DataLayout's `archive` root (CARTWHEEL_ARCHIVE_URL: a folder or an S3 prefix).
  */
-import path from 'node:path';
 import { z } from 'zod';
+import type { DataLayout } from '../files/layout';
 
 export const manifestSchema = z.object({
   businessDate: z.string(),
@@ -11,10 +11,11 @@ export const manifestSchema = z.object({
 });
 export type ArchiveManifest = z.infer<typeof manifestSchema>;
 
-export function archiveDir(dataDir: string, businessDate: string): string {
-  return path.join(dataDir, 'archive', businessDate);
+/** The archive's root is the layout's (a folder, or an s3:// prefix: files/storage.ts). */
+export function archiveDir(layout: DataLayout, businessDate: string): string {
+  return layout.archiveDir(businessDate);
 }
 
-export function manifestFile(dataDir: string, businessDate: string): string {
-  return path.join(archiveDir(dataDir, businessDate), 'manifest.json');
+export function manifestFile(layout: DataLayout, businessDate: string): string {
+  return layout.storage.join(archiveDir(layout, businessDate), 'manifest.json');
 }

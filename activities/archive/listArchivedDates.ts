@@ -3,8 +3,6 @@
  * manifest count (a day whose archiving was cut short has none). At most `limit` dates are returned,
  * so a replay of years keeps each activity result, and so its history, small.
  */
-import { existsSync, readdirSync } from 'node:fs';
-import path from 'node:path';
 import type { DataLayout } from '../files/layout';
 import { manifestFile } from './archiveLayout';
 
@@ -20,12 +18,9 @@ export interface ArchivedDates {
   total: number;
 }
 
-export function listArchivedDates(layout: DataLayout, { from, to, limit }: ArchivedDatesInput): ArchivedDates {
-  const root = path.join(layout.dataDir, 'archive');
-  const all = existsSync(root)
-    ? readdirSync(root)
-        .filter((name) => /^\d{4}-\d{2}-\d{2}$/.test(name) && name >= from && name <= to && existsSync(manifestFile(layout.dataDir, name)))
-        .sort()
-    : [];
+export async function listArchivedDates(layout: DataLayout, { from, to, limit }: ArchivedDatesInput): Promise<ArchivedDates> {
+  const candidates = (await layout.storage.list(layout.roots.archive)).filter((name) => /^\d{4}-\d{2}-\d{2}$/.test(name) && name >= from && name <= to);
+  const all: string[] = [];
+  for (const name of candidates) if (await layout.storage.exists(manifestFile(layout, name))) all.push(name);
   return { dates: all.slice(0, limit), total: all.length };
 }

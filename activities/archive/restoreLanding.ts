@@ -22,12 +22,12 @@ export interface RestoreSummary {
 
 /** `keys`: the personal-data keys, current and previous (absent: the development keys, outside prod). */
 export async function restoreLanding(layout: DataLayout, businessDate: string, keys?: PersonalDataKeys): Promise<RestoreSummary> {
-  const manifestPath = manifestFile(layout.dataDir, businessDate);
+  const manifestPath = manifestFile(layout, businessDate);
   if (!existsSync(manifestPath)) {
     throw badInput(`no archive for ${businessDate} (${manifestPath} is missing): that day was never loaded successfully, so there is nothing to replay. Leave it out of the range or land its files and run dailyLoad.`, 'ArchiveMissing');
   }
   const manifest = manifestSchema.parse(JSON.parse(readFileSync(manifestPath, 'utf8')));
-  const dir = archiveDir(layout.dataDir, businessDate);
+  const dir = archiveDir(layout, businessDate);
   const ring = personalDataKeysInUse(keys).cipher.all;
   const landing = layout.landingDir(businessDate);
   mkdirSync(landing, { recursive: true });

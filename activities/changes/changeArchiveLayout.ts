@@ -7,7 +7,6 @@ import path from 'node:path';
 import { z } from 'zod';
 import { archiveDir, manifestSchema } from '../archive/archiveLayout';
 import type { DataLayout } from '../files/layout';
-import { confine } from '../security/confine';
 import { assertBatchId } from './batchId';
 
 export const changeManifestSchema = z.object({
@@ -17,11 +16,11 @@ export const changeManifestSchema = z.object({
 export type ChangeArchiveManifest = z.infer<typeof changeManifestSchema>;
 
 export function changeArchiveRoot(layout: DataLayout): string {
-  return confine(layout.dataDir, archiveDir(layout.dataDir, 'changes'));
+  return archiveDir(layout, 'changes');
 }
 
 export function changeArchiveDir(layout: DataLayout, batchId: string): string {
-  return confine(layout.dataDir, path.join(changeArchiveRoot(layout), assertBatchId(batchId)));
+  return layout.storage.join(changeArchiveRoot(layout), assertBatchId(batchId));
 }
 
 export function changeManifestFile(layout: DataLayout, batchId: string): string {

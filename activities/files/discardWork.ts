@@ -7,6 +7,7 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { DataLayout } from './layout';
+import { isS3 } from './storage';
 
 export interface DiscardSummary {
   workRemoved: boolean;
@@ -21,7 +22,8 @@ export function discardWork(layout: DataLayout, businessDate: string): DiscardSu
   const workRemoved = existsSync(work);
   rmSync(work, { recursive: true, force: true });
   const quarantine = layout.quarantineDir(businessDate);
-  const temporaries = existsSync(quarantine) ? readdirSync(quarantine).filter((name) => TEMPORARY.test(name)) : [];
+  // Nothing writes temporaries into a quarantine prefix on S3 (a PUT is whole or nothing).
+  const temporaries = !isS3(quarantine) && existsSync(quarantine) ? readdirSync(quarantine).filter((name) => TEMPORARY.test(name)) : [];
   for (const name of temporaries) rmSync(path.join(quarantine, name), { force: true });
   return { workRemoved, temporaryFilesRemoved: temporaries.length };
 }

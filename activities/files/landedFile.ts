@@ -9,11 +9,14 @@ import path from 'node:path';
 import { CONTRACTS, contractColumns, type ColumnSpec, type ContractSettings, type SourceName } from '../contracts';
 import { changeFileColumns, changeRowSchema, VERSION_COLUMN, VERSION_COLUMNS, type ChangeSource } from '../contracts/changes';
 import type { DataLayout, SourceWork } from './layout';
+import type { Storage } from './storage';
 
 export interface LandedFile {
   source: SourceName;
-  /** The CSV as landed. */
+  /** The CSV as landed: a path or an s3:// reference, read through `storage`. */
   file: string;
+  /** Reads the landed file and writes the quarantine files, local or on S3 (storage.ts). */
+  storage: Storage;
   /** How messages name the contract ("orders contract"). */
   contractName: string;
   /** The file's contract columns in header order (with their compiled SQL), built with the source's settings. */
@@ -36,6 +39,7 @@ export function dayFile(layout: DataLayout, businessDate: string, source: Source
   return {
     source,
     file: layout.landingFile(businessDate, source),
+    storage: layout.storage,
     contractName: `${source} contract`,
     columns: (settings) => contractColumns(contract, contract.buildSchema(settings)),
     carried: [],
@@ -55,6 +59,7 @@ export function changeBatchFile(layout: DataLayout, batchId: string, source: Cha
   return {
     source,
     file: layout.changeBatchFile(batchId, source),
+    storage: layout.storage,
     contractName: `${source} change contract (the ${source} columns plus ${VERSION_COLUMN})`,
     columns: (settings) => changeFileColumns(source, changeRowSchema(source, settings)),
     carried: VERSION_COLUMNS.filter((c) => c.name === VERSION_COLUMN),

@@ -18,11 +18,16 @@
  *   quarantine/changes/<batch>/<source>.quarantine.csv         rows refused: contract, business rule, key not loaded
  *   quarantine/changes/<batch>/<source>.already_applied.csv    rows not newer than the warehouse's version
  *   staging/<source>/year=YYYY/month=MM/changes=<batch>/part-NNNN.parquet   a batch's rows of that month
+ *
+ * landing/, staging/, quarantine/ and archive/ are each a folder of the data folder by default, or
+ * another folder, or an S3 prefix (CARTWHEEL_*_URL, storage.ts): names are then s3://bucket/key
+ * references, read and written through `layout.storage`. work/ and reports/ stay local to the worker.
  */
 import path from 'node:path';
 import { CONTRACTS, type SourceName } from '../contracts';
 import { badInput } from '../errors';
 import { assertSegment, confine } from '../security/confine';
+import { isS3, Storage, STORAGE_AREAS, type StorageArea, type StorageSettings } from './storage';
 
 /**
  * The format of the ingest -> transform hand-over files: ClickHouse's own, written block by block as
@@ -41,11 +46,35 @@ export class DataLayout {
    * worker of several gives it a folder of its own: a day's file work stays on the worker it is
    * pinned to (workflows/dayPinning.ts), and only landing, staging, quarantine and archive are shared.
    */
-  constructor(readonly dataDir: string, readonly workRoot: string = path.join(dataDir, 'work')) {}
+  /** Where landing, staging, quarantine and archive live: a folder each, or an s3:// prefix (storage.ts). */
+  readonly roots: Readonly<Record<StorageArea, string>>;
+  /** Reads and writes what this layout names, local or on S3. */
+  readonly storage: Storage;
 
-  /** A path under the data folder; dates and source names come from run inputs, so it is confined. */
+  /**
+   * `storage`: landing, staging, quarantine and archive elsewhere than `<dataDir>/<area>` (a folder or
+   * an s3:// prefix), and the S3 access; the work folder and reports stay local to the worker.
+   */
+  constructor(readonly dataDir: string, readonly workRoot: string = path.join(dataDir, 'work'), storage: StorageSettings = {}) {
+    this.roots = Object.fromEntries(STORAGE_AREAS.map((area) => [area, resolveRoot(storage[area] ?? path.join(dataDir, area))])) as Record<StorageArea, string>;
+    this.storage = new Storage(storage.s3);
+  }
+
+  /**
+   * Refuses, naming the setting, what still works on local folders only: change batches, landing
+   * detection, restores from the archive (they list and rename with the file system).
+   */
+  assertLocalStorage(what: string): void {
+    const remote = STORAGE_AREAS.filter((area) => isS3(this.roots[area]));
+    if (remote.length > 0) {
+      throw badInput(`${what} need local folders for now, and ${remote.join(', ')} ${remote.length > 1 ? 'are' : 'is'} on S3 (CARTWHEEL_${remote[0].toUpperCase()}_URL); see docs/storage.md`, 'StorageNotSupported');
+    }
+  }
+
+  /** A name under its area's root; dates and source names come from run inputs, so it is confined. */
   private at(...segments: string[]): string {
     if (segments[0] === 'work') return confine(this.workRoot, path.join(this.workRoot, ...segments.slice(1)));
+    if ((STORAGE_AREAS as readonly string[]).includes(segments[0])) return this.storage.join(this.roots[segments[0] as StorageArea], ...segments.slice(1));
     return confine(this.dataDir, path.join(this.dataDir, ...segments));
   }
 
@@ -107,7 +136,12 @@ export class DataLayout {
 
   /** One business date's staged Parquet parts (part-NNNN.parquet), inside its month. */
   stagedDateDir(source: SourceName, businessDate: string): string {
-    return confine(this.dataDir, path.join(this.stagingMonthDir(source, businessDate), `date=${businessDate}`));
+    return this.storage.join(this.stagingMonthDir(source, businessDate), `date=${date(businessDate)}`);
+  }
+
+  /** archive/<date>/: a day's encrypted exports and manifest.json (archive/archiveLayout.ts). */
+  archiveDir(businessDate: string): string {
+    return this.at('archive', date(businessDate));
   }
 
   qualityReport(businessDate: string): string {
@@ -147,7 +181,7 @@ export class DataLayout {
 
   /** A change batch's staged rows of one month (the month of `businessDate`). */
   stagedChangesDir(source: SourceName, businessDate: string, batchId: string): string {
-    return confine(this.dataDir, path.join(this.stagingMonthDir(source, businessDate), `changes=${batch(batchId)}`));
+    return this.storage.join(this.stagingMonthDir(source, businessDate), `changes=${batch(batchId)}`);
   }
 }
 
@@ -190,6 +224,11 @@ export class SourceWork {
   checkpointFile(): string {
     return path.join(this.dir, 'transform.checkpoint.json');
   }
+}
+
+/** A local root as an absolute path; an s3:// prefix as written, without a trailing slash. */
+function resolveRoot(root: string): string {
+  return isS3(root) ? root.replace(/\/+$/, '') : path.resolve(root);
 }
 
 /** A change batch id used as a folder name: one plain segment (activities also check its form). */

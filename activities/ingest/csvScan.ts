@@ -12,6 +12,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
 import Papa from 'papaparse';
 import { firstInvalidByte, incompleteTail } from './utf8Text';
 
@@ -47,16 +48,19 @@ const CR = 0x0d;
 const CHUNK = 1 << 20;
 
 /** Reads the file once; `signal` (an activity's cancellation) stops the read with an AbortError. */
-export async function scanCsvFile(filePath: string, signal?: AbortSignal): Promise<CsvScan> {
+export async function scanCsvFile(filePath: string, signal?: AbortSignal, open?: (filePath: string, signal?: AbortSignal) => Promise<Readable>): Promise<CsvScan> {
   const scanner = new Scanner(filePath);
-  const stream = createReadStream(filePath, { highWaterMark: CHUNK, signal });
+  // `open`: a landed file elsewhere than on this machine's disk (files/storage.ts readStream).
+  let stream: Readable | undefined;
   try {
+    stream = open ? await open(filePath, signal) : createReadStream(filePath, { highWaterMark: CHUNK, signal });
     for await (const chunk of stream) scanner.push(chunk as Buffer);
   } catch (error) {
-    if (error instanceof CsvFileError || (error as Error).name === 'AbortError') throw error;
+    // An ApplicationFailure is storage's own refusal (a wrong S3 secret): it already names the cause.
+    if (error instanceof CsvFileError || ['AbortError', 'ApplicationFailure'].includes((error as Error).name)) throw error;
     throw new CsvFileError(filePath, `cannot read: ${(error as Error).message}`);
   } finally {
-    stream.destroy();
+    stream?.destroy();
   }
   return scanner.finish();
 }

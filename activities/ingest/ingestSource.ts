@@ -24,6 +24,7 @@ import type { ContractSettings } from '../contracts/columns';
 import { badInput } from '../errors';
 import { csvLine } from '../files/csvText';
 import { dayFile, type LandedFile } from '../files/landedFile';
+import { isS3 } from '../files/storage';
 import { HANDOVER_FORMAT, type DataLayout } from '../files/layout';
 import { partitionCount } from '../files/partitions';
 import { personalKeysOf, type TransferableKeys } from '../security/personalDataKeys';
@@ -70,11 +71,11 @@ export async function ingestSource(warehouse: Warehouse, layout: DataLayout, opt
 }
 
 export async function ingestLanded(warehouse: Warehouse, landed: LandedFile, options: IngestOptions): Promise<IngestSummary> {
-  const { file, source } = landed;
-  if (!existsSync(file)) throw badInput(`${file}: source file is missing`, 'MissingSourceFile');
+  const { file, source, storage } = landed;
+  if (!(await storage.exists(file))) throw badInput(`${file}: source file is missing`, 'MissingSourceFile');
 
   const signal = currentActivity()?.cancellationSignal;
-  const scan = await scanCsvFile(file, signal).catch((error: unknown) => {
+  const scan = await scanCsvFile(file, signal, (ref, s) => storage.readStream(ref, s)).catch((error: unknown) => {
     throw error instanceof CsvFileError ? badInput(error.message, 'UnreadableSourceFile') : error;
   });
   const columns = landed.columns(options.contract);
@@ -83,13 +84,13 @@ export async function ingestLanded(warehouse: Warehouse, landed: LandedFile, opt
   // Columns are read by name, so a reordered export is still read correctly; a column a file may
   // lack (optionalInHeader) is read as empty.
   const positions = headerPositions(file, scan.header, expected, landed.contractName, optionalInHeader);
-  const bytes = statSync(file).size;
+  const bytes = await storage.size(file);
   const partitions = partitionCount(bytes, options.partitionBytes);
 
   const workDir = landed.work.dir;
   clearPartitions(landed);
   const quarantineFile = landed.quarantineFile;
-  mkdirSync(path.dirname(quarantineFile), { recursive: true });
+  if (!isS3(quarantineFile)) mkdirSync(path.dirname(quarantineFile), { recursive: true });
   const header = csvLine([...QUARANTINE_HEADER, ...expected]);
   const command = (query: string, query_params: Record<string, unknown>, session_id?: string) =>
     warehouse.client.command({ query, query_params, abort_signal: signal, session_id }).catch((error: unknown) => {
@@ -97,12 +98,13 @@ export async function ingestLanded(warehouse: Warehouse, landed: LandedFile, opt
     });
 
   if (bytes > scan.dataOffset) {
+    const csvTable = storage.tableFunction(file, 'csv', 'CSV', '{structure:String}');
     const multiLine = scan.multiLineRecords.length > 0;
     const read = (personal?: PersonalFormsSql, session_id?: string) =>
       command(
-        ingestSql({ source, columns, positions, width: scan.header.length, partitions, multiLine, lineBreak: scan.lineBreak, personal }),
+        ingestSql({ source, columns, positions, width: scan.header.length, partitions, multiLine, lineBreak: scan.lineBreak, personal, csvTable: csvTable.sql }),
         {
-          csv: file,
+          ...csvTable.params,
           structure: csvStructure(scan.header.length),
           out: landed.work.partitionPattern(),
           businessDate: landed.businessDate,
@@ -136,12 +138,13 @@ export async function ingestLanded(warehouse: Warehouse, landed: LandedFile, opt
   if (existsSync(rejectedFile)) {
     // The last record of a file without a final line break may be cut short: its reason says so.
     const truncation = { rejected: rejectedFile, lastLine: scan.endsWithLineBreak ? -1 : counts.lastLine, width: scan.header.length };
-    await command(quarantineSql(), { ...truncation, file, out: quarantineFile, header: header.slice(0, -1) });
+    const out = storage.tableFunction(quarantineFile, 'out', 'TSVRaw', "'line String'");
+    await command(quarantineSql(out.sql), { ...truncation, file, ...out.params, header: header.slice(0, -1) });
     const result = await warehouse.client.query({ query: topReasonsSql(), query_params: truncation, format: 'JSONEachRow' });
     topReasons = (await result.json<{ column: string; reason: string; count: number | string }>()).map((r) => ({ ...r, count: Number(r.count) }));
     rmSync(rejectedFile, { force: true });
   } else {
-    writeFileSync(quarantineFile, header);
+    await storage.write(quarantineFile, header);
   }
 
   return {

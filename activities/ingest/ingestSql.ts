@@ -58,6 +58,8 @@ export interface IngestSqlInput {
   lineBreak: LineBreak;
   /** Set when the source has personal columns. */
   personal?: PersonalFormsSql;
+  /** The table function reading the landed CSV (files/storage.ts: file() or s3()); it takes {structure:String}. */
+  csvTable: string;
 }
 
 /** Settings every ingest query reads CSV with. */
@@ -171,7 +173,7 @@ FROM
       _failing = 0, '',
       concat(${firstFailing(reason)}, if(_failing > 1, concat(' (+', toString(_failing - 1), ' more)'), ''))
     ) AS _reason
-  FROM file({csv:String}, CSV, {structure:String})
+  FROM ${input.csvTable}
   WHERE c0 IS NOT NULL
 ) AS r
 ${offsets}

@@ -12,13 +12,13 @@ const REASON = `if(_fields != {width:UInt32} AND source_line = {lastLine:Int64},
     concat('truncated last line: ', _reason, ' (the file does not end with a line break)'), _reason)`;
 
 /**
- * Writes {out:String}: the header line {header:String}, then one line per rejected row in file
+ * Writes `out` (files/storage.ts tableFunction: file() or s3(), TSVRaw, 'line String'): the header line {header:String}, then one line per rejected row in file
  * order: _file ({file:String}), _line, _column, _value, _reason, then the original fields in
  * contract order (`_raw`). TSVRaw writes each line as it is (a quoted field may hold a line break).
  */
-export function quarantineSql(): string {
+export function quarantineSql(out = "file({out:String}, TSVRaw, 'line String')"): string {
   return `
-INSERT INTO FUNCTION file({out:String}, TSVRaw, 'line String')
+INSERT INTO FUNCTION ${out}
 SELECT line FROM
 (
   SELECT 0 AS part, 0 AS at, {header:String} AS line
@@ -28,7 +28,7 @@ SELECT line FROM
   FROM file({rejected:String}, ${HANDOVER_FORMAT.name})
 )
 ORDER BY part, at
-SETTINGS engine_file_truncate_on_insert = 1, output_format_tsv_crlf_end_of_line = 0`;
+SETTINGS engine_file_truncate_on_insert = 1, s3_truncate_on_insert = 1, output_format_tsv_crlf_end_of_line = 0`;
 }
 
 export function topReasonsSql(): string {

@@ -1,6 +1,5 @@
 /** Which of a business date's source files have landed. Cheap: the workflow polls it while waiting. */
-import { existsSync } from 'node:fs';
-import { SOURCE_NAMES, type SourceName } from '../contracts';
+import { CONTRACTS, SOURCE_NAMES, type SourceName } from '../contracts';
 import type { DataLayout } from '../files/layout';
 
 export interface LandingStatus {
@@ -10,6 +9,8 @@ export interface LandingStatus {
 }
 
 export async function checkLanding(layout: DataLayout, businessDate: string): Promise<LandingStatus> {
-  const present = SOURCE_NAMES.filter((source) => existsSync(layout.landingFile(businessDate, source)));
+  // One listing of the day's folder (one request on S3), not a look-up per file.
+  const landed = new Set(await layout.storage.list(layout.landingDir(businessDate)));
+  const present = SOURCE_NAMES.filter((source) => landed.has(CONTRACTS[source].fileName));
   return { landingDir: layout.landingDir(businessDate), present, missing: SOURCE_NAMES.filter((source) => !present.includes(source)) };
 }

@@ -39,6 +39,7 @@ import { SOURCE_NAMES, type SourceName } from '../contracts';
 import type { DataLayout } from '../files/layout';
 import { summariseLoad, type LoadSummary } from './loadSummary';
 import { createRawTableSql, rawColumns, rawTableColumns } from './rawTables';
+import { isS3 } from '../files/storage';
 import { stagedFilesOfMonth, stagedFoldersOfMonth } from './stagedFiles';
 import { asDamagedFile, verifyStagedFolders } from './stagedParquetCheck';
 import { swapPartition } from './swapPartition';
@@ -117,8 +118,8 @@ async function rebuildMonth(placement: MonthPlacement, layout: DataLayout, input
 
   // A damaged staged file (checksums recorded at staging, Parquet frame) fails the load before the
   // warehouse is touched (stagedParquetCheck.ts).
-  verifyStagedFolders(SOURCE_NAMES.flatMap((source) => stagedFoldersOfMonth(layout, source, input.businessDate)));
-  const files = Object.fromEntries(SOURCE_NAMES.map((source) => [source, stagedFilesOfMonth(layout, source, input.businessDate)]));
+  await verifyStagedFolders((await Promise.all(SOURCE_NAMES.map((source) => stagedFoldersOfMonth(layout, source, input.businessDate)))).flat(), layout.storage);
+  const files = Object.fromEntries(await Promise.all(SOURCE_NAMES.map(async (source) => [source, await stagedFilesOfMonth(layout, source, input.businessDate)] as const)));
 
   try {
     // 1. Raw month: every staged file of the month (days and change batches), as is.
@@ -128,7 +129,7 @@ async function rebuildMonth(placement: MonthPlacement, layout: DataLayout, input
       await command(`DROP TABLE IF EXISTS ${rawTableOf(source, month)}`);
       await command(createRawTableSql(rawTableOf(source, month), columns));
       for (const file of files[source]) {
-        await uploadParquet(warehouse, rawTableOf(source, month), rawColumns(columns), [file]).catch((error: unknown) => {
+        await uploadParquet(warehouse, rawTableOf(source, month), rawColumns(columns), [file], isS3(file) ? layout.storage : undefined).catch((error: unknown) => {
           throw asDamagedFile(file, error);
         });
       }

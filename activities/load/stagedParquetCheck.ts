@@ -9,35 +9,41 @@
  *    (catches truncation and most overwrites in those older folders too).
  * 3. While uploading, the engine's own decoding errors (bad pages, bad footer content).
  */
-import { closeSync, fstatSync, openSync, readdirSync, readSync } from 'node:fs';
-import path from 'node:path';
-import { CHECKSUM_FILE, partDigest, readStagedChecksums } from '../stage/stagedChecksums';
+import { createHash } from 'node:crypto';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { Storage } from '../files/storage';
+import { CHECKSUM_FILE, readStagedChecksums } from '../stage/stagedChecksums';
 import { badInput } from '../errors';
 
 /**
- * Steps 1 and 2 for every staged folder of a load. Folders, not files: a folder whose parts were all
+ * Steps 1 and 2 for every staged folder of a load, local or on S3 (`storage`). Folders, not files: a folder whose parts were all
  * deleted still has its checksum list, and is refused for the parts it lists.
  */
-export function verifyStagedFolders(folders: readonly string[]): void {
+export async function verifyStagedFolders(folders: readonly string[], storage = new Storage()): Promise<void> {
   for (const folder of folders) {
-    const parts = readdirSync(folder).filter((name) => name.endsWith('.parquet')).sort();
-    const recorded = readStagedChecksums(folder);
+    const parts = (await storage.list(folder)).filter((name) => name.endsWith('.parquet'));
+    const recorded = await readStagedChecksums(folder, storage);
     if (recorded) {
       for (const name of recorded.keys()) {
-        if (!parts.includes(name)) throw damaged(path.join(folder, name), `the part is missing: ${CHECKSUM_FILE} lists it`);
+        if (!parts.includes(name)) throw damaged(storage.join(folder, name), `the part is missing: ${CHECKSUM_FILE} lists it`);
       }
       for (const name of parts) {
-        const file = path.join(folder, name);
+        const file = storage.join(folder, name);
         const expected = recorded.get(name);
         if (!expected) throw damaged(file, `not listed in ${CHECKSUM_FILE}: staging did not write it`);
-        if (partDigest(file) !== expected) throw damaged(file, `its sha256 differs from the one recorded at staging (${CHECKSUM_FILE})`);
+        // On S3 the part's bytes come through this process once for the digest (parts are bounded).
+        const bytes = await storage.readBytes(file);
+        if (digestOf(bytes) !== expected) throw damaged(file, `its sha256 differs from the one recorded at staging (${CHECKSUM_FILE})`);
+        assertParquetBytes(file, bytes.subarray(0, 4), bytes.subarray(Math.max(0, bytes.length - 8)), bytes.length);
       }
+    } else {
+      for (const name of parts) assertParquetFrame(storage.join(folder, name));
     }
-    for (const name of parts) assertParquetFrame(path.join(folder, name));
   }
 }
 
 const MAGIC = 'PAR1';
+const digestOf = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 /** Engine error types that mean "these bytes are not readable Parquet", never a connection problem. */
 const DECODING_ERRORS = new Set(['INCORRECT_DATA', 'CANNOT_DECOMPRESS', 'CANNOT_READ_ALL_DATA', 'CANNOT_PARSE_INPUT_ASSERTION_FAILED', 'STD_EXCEPTION', 'UNKNOWN_FORMAT']);
 
@@ -45,18 +51,25 @@ export function assertParquetFrame(file: string): void {
   const fd = openSync(file, 'r');
   try {
     const size = fstatSync(fd).size;
-    if (size < 12) throw damaged(file, `${size} bytes, too short for Parquet`);
     const head = Buffer.alloc(4);
     const tail = Buffer.alloc(8);
-    readSync(fd, head, 0, 4, 0);
-    readSync(fd, tail, 0, 8, size - 8);
-    if (head.toString('latin1') !== MAGIC) throw damaged(file, 'no Parquet magic bytes at the start');
-    if (tail.toString('latin1', 4) !== MAGIC) throw damaged(file, 'no Parquet magic bytes at the end (truncated?)');
-    const footer = tail.readUInt32LE(0);
-    if (footer === 0 || footer > size - 12) throw damaged(file, `footer length ${footer} does not fit a file of ${size} bytes`);
+    if (size >= 12) {
+      readSync(fd, head, 0, 4, 0);
+      readSync(fd, tail, 0, 8, size - 8);
+    }
+    assertParquetBytes(file, head, tail, size);
   } finally {
     closeSync(fd);
   }
+}
+
+/** Step 2 on a part's first 4 and last 8 bytes. */
+function assertParquetBytes(file: string, head: Buffer, tail: Buffer, size: number): void {
+  if (size < 12) throw damaged(file, `${size} bytes, too short for Parquet`);
+  if (head.toString('latin1') !== MAGIC) throw damaged(file, 'no Parquet magic bytes at the start');
+  if (tail.toString('latin1', 4) !== MAGIC) throw damaged(file, 'no Parquet magic bytes at the end (truncated?)');
+  const footer = tail.readUInt32LE(0);
+  if (footer === 0 || footer > size - 12) throw damaged(file, `footer length ${footer} does not fit a file of ${size} bytes`);
 }
 
 /** The engine's decoding error for a file as a non-retryable failure naming it; other errors as they are. */

@@ -23,8 +23,8 @@ export function quarantinedShareEvaluator(check: Extract<ResolvedCheck, { kind: 
 /** Rows the contract rejected first, then rows a business rule moved to quarantine. */
 async function quarantinedRows(context: EvaluationContext, source: SourceName) {
   const { layout, businessDate, sampleSize } = context;
-  const rejected = await quarantineSamples(layout.quarantineFile(businessDate, source), source, sampleSize);
-  const byRules = await quarantineSamples(layout.rulesQuarantineFile(businessDate, source), source, sampleSize - rejected.length);
+  const rejected = await quarantineSamples(layout.quarantineFile(businessDate, source), source, sampleSize, layout.storage);
+  const byRules = await quarantineSamples(layout.rulesQuarantineFile(businessDate, source), source, sampleSize - rejected.length, layout.storage);
   return [...rejected, ...byRules];
 }
 

@@ -3,18 +3,19 @@
  * file, line, column, value and reason for every rejected row. Ingest already masks a personal
  * `_value`; it is masked again here, so a quarantine file written otherwise cannot leak into a report.
  */
-import { createReadStream, existsSync } from 'node:fs';
 import Papa from 'papaparse';
+import { Storage } from '../files/storage';
 import { CONTRACTS, personalColumns, type SourceName } from '../contracts';
 import { samplePersonalValue, type FailingSample } from './samples';
 
-export async function quarantineSamples(file: string, source: SourceName, limit: number): Promise<FailingSample[]> {
-  if (limit === 0 || !existsSync(file)) return [];
+/** `storage`: where `file` is read from (a local path by default, or an s3:// reference). */
+export async function quarantineSamples(file: string, source: SourceName, limit: number, storage = new Storage()): Promise<FailingSample[]> {
+  if (limit === 0 || !(await storage.exists(file))) return [];
   const key = CONTRACTS[source].key;
   const personal = new Map(personalColumns(source).map((c) => [c.name, c.personal!]));
   const shown = (column: string, value: string) => (personal.has(column) ? samplePersonalValue(personal.get(column)!, value) : value);
   const samples: FailingSample[] = [];
-  const stream = createReadStream(file, { encoding: 'utf8' });
+  const stream = (await storage.readStream(file)).setEncoding('utf8');
   await new Promise<void>((resolve, reject) => {
     Papa.parse<Record<string, string>>(stream, {
       header: true,

@@ -6,8 +6,9 @@
  * `cd staging/... && sha256sum -c checksums.sha256` checks a folder by hand too.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { Storage } from '../files/storage';
 import { writeFileAtomically } from '../files/writeFileAtomically';
 
 export const CHECKSUM_FILE = 'checksums.sha256';
@@ -27,11 +28,11 @@ export function writeStagedChecksums(dir: string): void {
 }
 
 /** The recorded digests by part name, or undefined for a folder staged before checksums existed. */
-export function readStagedChecksums(dir: string): Map<string, string> | undefined {
-  const file = path.join(dir, CHECKSUM_FILE);
-  if (!existsSync(file)) return undefined;
+export async function readStagedChecksums(dir: string, storage = new Storage()): Promise<Map<string, string> | undefined> {
+  const file = storage.join(dir, CHECKSUM_FILE);
+  if (!(await storage.exists(file))) return undefined;
   const digests = new Map<string, string>();
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
+  for (const line of (await storage.readBytes(file)).toString('utf8').split('\n')) {
     const match = /^([0-9a-f]{64}) {2}(.+)$/.exec(line);
     if (match) digests.set(match[2], match[1]);
   }

@@ -27,6 +27,7 @@ import { stagedColumns, type ColumnSpec, type SourceName } from '../contracts';
 import { csvLine } from '../files/csvText';
 import { dayFile, type LandedFile } from '../files/landedFile';
 import { HANDOVER_FORMAT, type DataLayout, type SourceWork } from '../files/layout';
+import { isS3 } from '../files/storage';
 import { QUARANTINE_HEADER } from '../ingest/headerPositions';
 import { type NullStrategy, type SourceSettings } from '../pipelineConfig';
 import { badInput } from '../errors';
@@ -270,14 +271,21 @@ async function publishTransformed(
   }
   // Header and segments (each one partition's quarantined rows, in line order), partition by partition.
   const quarantineFile = landed.rulesQuarantineFile;
-  const temporary = `${quarantineFile}.partial-${process.pid}`;
-  mkdirSync(path.dirname(quarantineFile), { recursive: true });
+  // Quarantine on S3: assembled in the work folder, then uploaded in one PUT (storage.ts).
+  const remote = isS3(quarantineFile);
+  const temporary = remote ? path.join(landed.work.dir, `rules.quarantine.partial-${process.pid}.csv`) : `${quarantineFile}.partial-${process.pid}`;
+  if (!remote) mkdirSync(path.dirname(quarantineFile), { recursive: true });
   try {
     writeFileSync(temporary, csvLine([...QUARANTINE_HEADER, ...columns.delivered.map((c) => c.name)]));
     for (const segment of readdirSync(dirs.rules).filter((name) => name.endsWith('.csv')).sort()) {
       appendFileSync(temporary, readFileSync(path.join(dirs.rules, segment)));
     }
-    renameSync(temporary, quarantineFile);
+    if (remote) {
+      await landed.storage.upload(temporary, quarantineFile);
+      rmSync(temporary, { force: true });
+    } else {
+      renameSync(temporary, quarantineFile);
+    }
   } catch (error) {
     rmSync(temporary, { force: true });
     throw error;

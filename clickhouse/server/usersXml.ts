@@ -4,7 +4,8 @@
  *
  * - `admin`: everything; runs the migrations.
  * - `loader`: the pipeline: the roles migrations' `<database>_loader` role for each database, plus
- *   file() reads and writes (READ, WRITE ON FILE) and temporary tables, nothing more.
+ *   file() and s3() reads and writes (READ, WRITE ON FILE and S3; s3() signs with the named
+ *   collection cartwheel_s3, clickhouse/s3Collection.ts) and temporary tables, nothing more.
  * - `analyst`: readonly (readonly=2: it may set query settings, never write), the
  *   `<database>_analyst` role only: the star schema and aggregates, without the ciphertext columns;
  *   no file()/url()/s3() (no READ ON any source). No default database: a user's default database
@@ -24,6 +25,7 @@
 import { createHash } from 'node:crypto';
 import { analystRole, loaderRole, roleGrants } from './access';
 import type { ServerCredentials } from './credentials';
+import { S3_ENGINE_COLLECTION } from '../s3Collection';
 
 const LOOPBACK = '<networks><ip>127.0.0.1</ip><ip>::1</ip></networks>';
 
@@ -50,7 +52,7 @@ ${[...roles].map(([role, queries]) => `    <${role}>${grants(queries)}</${role}>
   <users>
     <default><password></password>${LOOPBACK}<profile>in_process_session</profile><quota>default</quota>${grants(['GRANT SYSTEM LISTEN ON *.*'])}</default>
 ${user('admin', credentials.admin, 'default', '<access_management>1</access_management>')}
-${user('loader', credentials.loader, 'default', grants([...databases.map((d) => `GRANT ${loaderRole(d)}`), 'GRANT READ, WRITE ON FILE', 'GRANT CREATE TEMPORARY TABLE ON *.*', ...(options.cluster ? ['GRANT REMOTE ON *.*'] : [])]))}
+${user('loader', credentials.loader, 'default', grants([...databases.map((d) => `GRANT ${loaderRole(d)}`), 'GRANT READ, WRITE ON FILE', 'GRANT READ, WRITE ON S3', `GRANT NAMED COLLECTION ON ${S3_ENGINE_COLLECTION}`, 'GRANT CREATE TEMPORARY TABLE ON *.*', ...(options.cluster ? ['GRANT REMOTE ON *.*'] : [])]))}
 ${user('analyst', credentials.analyst, 'analyst', grants(databases.map((d) => `GRANT ${analystRole(d)}`)))}
   </users>
 </clickhouse>

@@ -43,7 +43,7 @@ export async function damagedParquet(orders = 1000): Promise<FaultResult> {
     await (await startDailyRun(stack.client, 'faulted')).result();
     const before = await starChecksums(worker.warehouse!);
     await landExport(dataDir, NEXT_DAY, orders);
-    const [victim] = stagedFilesOfMonth(new DataLayout(dataDir), 'orders', CHAOS_DATE);
+    const [victim] = await stagedFilesOfMonth(new DataLayout(dataDir), 'orders', CHAOS_DATE);
     const original = readFileSync(victim);
 
     const problems: string[] = [];

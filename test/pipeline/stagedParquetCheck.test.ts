@@ -62,43 +62,43 @@ describe('staged Parquet frame check', () => {
 
     const folderOf = (files: string[]) => [path.dirname(files[0])];
 
-    it('passes an untouched folder, in the sha256sum format', () => {
+    it('passes an untouched folder, in the sha256sum format', async () => {
       const files = stagedFolder('untouched');
-      verifyStagedFolders(folderOf(files));
+      await verifyStagedFolders(folderOf(files));
       const listed = readFileSync(path.join(path.dirname(files[0]), CHECKSUM_FILE), 'utf8').trim().split('\n');
       assert.equal(listed.length, 3);
       assert.match(listed[0], /^[0-9a-f]{64} {2}part-0000\.parquet$/);
     });
 
-    it('refuses a part altered inside a page, though its frame is whole', () => {
+    it('refuses a part altered inside a page, though its frame is whole', async () => {
       const files = stagedFolder('altered');
       const bytes = readFileSync(files[1]);
       bytes[20] ^= 0xff;
       writeFileSync(files[1], bytes);
       assertParquetFrame(files[1]);
-      assert.throws(() => verifyStagedFolders(folderOf(files)), refused(files[1], /sha256 differs/));
+      await assert.rejects(verifyStagedFolders(folderOf(files)), refused(files[1], /sha256 differs/));
     });
 
-    it('refuses a folder with a listed part missing (even every part), or a part staging did not write', () => {
+    it('refuses a folder with a listed part missing (even every part), or a part staging did not write', async () => {
       const files = stagedFolder('missing');
       unlinkSync(files[2]);
-      assert.throws(() => verifyStagedFolders(folderOf(files)), refused(files[2], /part is missing/));
+      await assert.rejects(verifyStagedFolders(folderOf(files)), refused(files[2], /part is missing/));
       const emptied = stagedFolder('emptied');
       for (const file of emptied) unlinkSync(file);
-      assert.throws(() => verifyStagedFolders(folderOf(emptied)), refused(emptied[0], /part is missing/));
+      await assert.rejects(verifyStagedFolders(folderOf(emptied)), refused(emptied[0], /part is missing/));
       const extra = stagedFolder('extra');
       const stray = path.join(path.dirname(extra[0]), 'part-0009.parquet');
       writeFileSync(stray, part(9));
-      assert.throws(() => verifyStagedFolders(folderOf(extra)), refused(stray, /not listed/));
+      await assert.rejects(verifyStagedFolders(folderOf(extra)), refused(stray, /not listed/));
     });
 
-    it('checks only the frame of a folder staged before checksums existed', () => {
+    it('checks only the frame of a folder staged before checksums existed', async () => {
       const folder = path.join(dir, 'legacy');
       mkdirSync(folder, { recursive: true });
       write('legacy/part-0000.parquet', part(1));
-      verifyStagedFolders([folder]);
+      await verifyStagedFolders([folder]);
       const truncated = write('legacy/part-0001.parquet', part(1).subarray(0, 40));
-      assert.throws(() => verifyStagedFolders([folder]), refused(truncated, /magic bytes at the end/));
+      await assert.rejects(verifyStagedFolders([folder]), refused(truncated, /magic bytes at the end/));
     });
   });
 });

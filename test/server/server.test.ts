@@ -207,7 +207,7 @@ describe('the chDB server (default warehouse)', function () {
       const remoteAdmin = await openWarehouse(warehouseConfig(remote.server, 'admin', 'cartwheel_remote'));
       try {
         await migrate(remoteAdmin);
-        const [staged] = stagedFilesOfMonth(data.layout, 'orders', businessDate);
+        const [staged] = await stagedFilesOfMonth(data.layout, 'orders', businessDate);
         await assert.rejects(
           remoteAdmin.client.query({ query: 'SELECT count() FROM file({f:String}, Parquet)', query_params: { f: staged } }).then((r) => r.text()),
           /FILE_DOESNT_EXIST|CANNOT_STAT|No such file|doesn't exist/i,
