@@ -41,6 +41,7 @@ async function main(): Promise<number> {
     const cluster = await clusterRun(options);
     report(`cluster: ${options.workers} workers, 2 shards${cluster.workers.some((w) => w.killed) ? ', one worker SIGKILLed' : ''}`, cluster);
     if (cluster.shardOfMonth) console.log(`  months on shards: ${Object.entries(cluster.shardOfMonth).map(([m, s]) => `${m} -> shard ${s}`).join(', ')}`);
+    if (cluster.factRowsPerShard) console.log(`  fact_sales rows per shard: ${cluster.factRowsPerShard}`);
     if (values['no-single-node']) return 0;
     const single = await singleNodeRun(options);
     report('single node: 1 worker, 1 server', single);

@@ -53,8 +53,9 @@ export interface RunFigures {
   workers: WorkerFigures[];
   /** Days whose file work started over on another worker (a lost worker's days). */
   redoneDays: number;
-  /** The shard each month's rows live on (1-based), cluster only. */
+  /** The shard each month's rows live on (1-based), and fact_sales rows per shard: cluster only. */
   shardOfMonth?: Record<string, number>;
+  factRowsPerShard?: string;
 }
 
 export function businessDates(from: string, days: number): string[] {
@@ -116,7 +117,8 @@ export async function clusterRun(options: HarnessOptions): Promise<RunFigures> {
     for (const month of [...new Set(dates.map((d) => d.slice(0, 7)))]) {
       shardOfMonth[month] = 1 + Number(await scalar(admin, `SELECT cityHash64(toUInt32(${Number(month.replace('-', ''))})) % ${cluster.shards.length}`));
     }
-    return { ...figures, checksums: await starChecksums({ ...admin, database: DATABASE }), shardOfMonth };
+    const factRowsPerShard = await scalar(admin, `SELECT arrayStringConcat(groupArray(concat('shard ', toString(shard), ': ', toString(n))), ', ') FROM (SELECT _shard_num AS shard, count() AS n FROM ${DATABASE}.fact_sales GROUP BY shard ORDER BY shard)`);
+    return { ...figures, checksums: await starChecksums({ ...admin, database: DATABASE }), shardOfMonth, factRowsPerShard };
   } finally {
     for (const worker of workers) await worker.stop();
     await cluster.stop();
