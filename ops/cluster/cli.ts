@@ -1,8 +1,9 @@
 /**
- * `npm run cluster -- [--kill-worker] [--from YYYY-MM-DD] [--days N] [--orders N] [--workers N] [--no-single-node]`
+ * `npm run cluster -- [--kill-worker] [--from YYYY-MM-DD] [--days N] [--orders N] [--workers N] [--no-single-node] [--local-storage]`
  *
- * On this machine: a Temporal dev server, a two-shard chDB cluster and 3 worker processes (scratch
- * folders of their own) load a month of generated days; then one worker and one chDB server load
+ * On this machine: a Temporal dev server, versitygw (S3: landing, staging, quarantine and archive;
+ * `--local-storage`: one shared folder instead), a two-shard chDB cluster and 3 worker processes
+ * (scratch folders of their own) load a month of generated days; then one worker and one chDB server load
  * the same days. Prints each run's time, the star tables' checksums side by side, the activities
  * each worker ran, and exits non-zero when the checksums differ. Everything lives in
  * data/cluster-harness/ (emptied at each run) and every process it started is stopped at the end.
@@ -26,6 +27,7 @@ async function main(): Promise<number> {
       orders: { type: 'string', default: '300' },
       workers: { type: 'string', default: '3' },
       'no-single-node': { type: 'boolean', default: false },
+      'local-storage': { type: 'boolean', default: false },
     },
   });
   const root = path.join(REPO_ROOT, 'data', 'cluster-harness');
@@ -35,7 +37,8 @@ async function main(): Promise<number> {
   try {
     const options = {
       root, temporalAddress: server.address, from: values.from, days: Number(values.days), orders: Number(values.orders),
-      workers: Number(values.workers), killWorker: values['kill-worker'], log: (line: string) => console.log(line),
+      workers: Number(values.workers), killWorker: values['kill-worker'], storage: values['local-storage'] ? 'folder' as const : 's3' as const,
+      log: (line: string) => console.log(line),
     };
     console.log(`${options.days} days from ${options.from}, ${options.orders} orders each`);
     const cluster = await clusterRun(options);

@@ -6,11 +6,14 @@
  * and how many activities each worker ran (from the workflows' histories). With `killWorker`, one
  * worker is SIGKILLed while it runs a day's file work; the run still completes.
  *
- * Shared storage is one local folder (landing, staging, quarantine, archive, reports) on this machine.
+ * Shared storage: the cluster's landing, staging, quarantine and archive are S3 prefixes on a
+ * versitygw server (activities/files/storage.ts), or with `storage: 'folder'` one local folder; quality
+ * reports stay in the shared data folder. The single node uses local folders.
  */
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { DataLayout } from '../../activities/files/layout';
@@ -18,9 +21,11 @@ import { migrateCluster } from '../../clickhouse/cluster/clusterSchema';
 import { starChecksums, type Checksums } from '../chaos/warehouseChecksums';
 import { startWorker, type WorkerProcess } from '../chaos/workerProcess';
 import { generateDailyExport } from '../generate/sampleData';
+import { startVersitygw } from '../../test/helpers/versitygw';
 import { startLocalCluster } from './localCluster';
 
 const DATABASE = 'cartwheel';
+const BUCKET = 'cartwheel';
 const STARTED = temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED;
 const ACTIVITY_STARTED = temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED;
 
@@ -37,6 +42,8 @@ export interface HarnessOptions {
   /** SIGKILL one worker once `killAfterDays` days have loaded (default a third), while it runs a day's file work. */
   killWorker: boolean;
   killAfterDays?: number;
+  /** The cluster's landing, staging, quarantine and archive: S3 prefixes on versitygw (default), or one shared folder. */
+  storage?: 's3' | 'folder';
   log: (line: string) => void;
 }
 
@@ -77,8 +84,32 @@ export async function clusterRun(options: HarnessOptions): Promise<RunFigures> {
   rmSync(root, { recursive: true, force: true });
   const dataDir = path.join(root, 'shared');
   const dates = businessDates(options.from, options.days);
-  await landDays(dataDir, dates, options.orders);
-  const cluster = await startLocalCluster({ home: path.join(root, 'clickhouse'), filesDir: dataDir, database: DATABASE });
+  const gw = (options.storage ?? 's3') === 's3' ? await startVersitygw() : undefined;
+  let storageEnv: Record<string, string> = {};
+  if (gw) {
+    // The exports land on S3 only: generated aside, uploaded, deleted.
+    const generated = path.join(root, 'generated');
+    await landDays(generated, dates, options.orders);
+    await gw.createBucket(BUCKET);
+    const landing = path.join(generated, 'landing');
+    for (const date of readdirSync(landing)) {
+      for (const file of readdirSync(path.join(landing, date))) {
+        await gw.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: `harness/landing/${date}/${file}`, Body: readFileSync(path.join(landing, date, file)) }));
+      }
+    }
+    rmSync(generated, { recursive: true, force: true });
+    storageEnv = {
+      ...Object.fromEntries(['landing', 'staging', 'quarantine', 'archive'].map((area) => [`CARTWHEEL_${area.toUpperCase()}_URL`, `s3://${BUCKET}/harness/${area}`])),
+      CARTWHEEL_S3_ENDPOINT: gw.endpoint,
+      CARTWHEEL_S3_REGION: gw.region,
+      CARTWHEEL_S3_ACCESS_KEY_ID: gw.accessKeyId,
+      CARTWHEEL_S3_SECRET_ACCESS_KEY: gw.secretAccessKey,
+    };
+    options.log(`versitygw ${gw.endpoint}: landing, staging, quarantine and archive under s3://${BUCKET}/harness/`);
+  } else {
+    await landDays(dataDir, dates, options.orders);
+  }
+  const cluster = await startLocalCluster({ home: path.join(root, 'clickhouse'), filesDir: dataDir, database: DATABASE, s3: gw });
   const workers: WorkerProcess[] = [];
   try {
     await migrateCluster(cluster.config('admin'));
@@ -101,6 +132,7 @@ export async function clusterRun(options: HarnessOptions): Promise<RunFigures> {
           CLICKHOUSE_DATABASE: DATABASE,
           CLICKHOUSE_CLUSTER: cluster.name,
           CLICKHOUSE_SHARDS: loader.cluster!.shards.join(','),
+          ...storageEnv,
         },
       });
     });
@@ -122,6 +154,7 @@ export async function clusterRun(options: HarnessOptions): Promise<RunFigures> {
   } finally {
     for (const worker of workers) await worker.stop();
     await cluster.stop();
+    await gw?.stop();
   }
 }
 

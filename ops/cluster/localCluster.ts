@@ -9,6 +9,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import path from 'node:path';
 import type { WarehouseConfig } from '../../clickhouse/client';
 import { shardDatabase } from '../../clickhouse/cluster/cluster';
+import { writeS3Collection, type S3Credentials } from '../../clickhouse/s3Collection';
 import { credentialsFile, loadOrCreateCredentials, type ServerUser } from '../../clickhouse/server/credentials';
 import { startChdbServer, type ChdbServer } from '../../clickhouse/server/server';
 import { freePort } from '../stack/freePort';
@@ -21,7 +22,8 @@ export interface LocalCluster {
   stop(): Promise<void>;
 }
 
-export async function startLocalCluster(options: { home: string; filesDir: string; database: string; name?: string; shards?: number }): Promise<LocalCluster> {
+/** `s3`: the credentials of the shared storage's S3 prefixes, for every shard's s3() calls (clickhouse/s3Collection.ts). */
+export async function startLocalCluster(options: { home: string; filesDir: string; database: string; name?: string; shards?: number; s3?: S3Credentials }): Promise<LocalCluster> {
   const name = options.name ?? 'cartwheel';
   const count = options.shards ?? 2;
   const homes = Array.from({ length: count }, (_, i) => path.join(options.home, `shard-${i + 1}`));
@@ -31,6 +33,7 @@ export async function startLocalCluster(options: { home: string; filesDir: strin
     mkdirSync(home, { recursive: true, mode: 0o700 });
     copyFileSync(credentialsFile(homes[0]), credentialsFile(home));
   }
+  if (options.s3) for (const home of homes) writeS3Collection(home, options.s3);
   const secret = clusterSecret(options.home);
   const ports = await Promise.all(homes.map(async () => ({ http: await freePort(), tcp: await freePort() })));
   const membership = { name, secret, shards: ports.map((p) => ({ host: '127.0.0.1', tcpPort: p.tcp })) };
