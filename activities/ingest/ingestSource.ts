@@ -18,6 +18,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Warehouse } from '../../clickhouse/client';
+import { replacingStatement } from '../../clickhouse/replacingStatement';
 import { currentActivity } from '../activityContext';
 import { personalColumns, type SourceName } from '../contracts';
 import type { ContractSettings } from '../contracts/columns';
@@ -92,8 +93,10 @@ export async function ingestLanded(warehouse: Warehouse, landed: LandedFile, opt
   const quarantineFile = landed.quarantineFile;
   if (!isS3(quarantineFile)) mkdirSync(path.dirname(quarantineFile), { recursive: true });
   const header = csvLine([...QUARANTINE_HEADER, ...expected]);
-  const command = (query: string, query_params: Record<string, unknown>, session_id?: string) =>
-    warehouse.client.command({ query, query_params, abort_signal: signal, session_id }).catch((error: unknown) => {
+  // A retry's statements replace what an earlier attempt may have left running on the server over
+  // the same work folder (clickhouse/replacingStatement.ts).
+  const command = (kind: 'ingest' | 'ingest-quarantine', query: string, query_params: Record<string, unknown>, session_id?: string) =>
+    warehouse.client.command({ query, query_params, abort_signal: signal, session_id, ...replacingStatement(warehouse, kind, workDir) }).catch((error: unknown) => {
       throw engineRefusal(file, error);
     });
 
@@ -102,6 +105,7 @@ export async function ingestLanded(warehouse: Warehouse, landed: LandedFile, opt
     const multiLine = scan.multiLineRecords.length > 0;
     const read = (personal?: PersonalFormsSql, session_id?: string) =>
       command(
+        'ingest',
         ingestSql({ source, columns, positions, width: scan.header.length, partitions, multiLine, lineBreak: scan.lineBreak, personal, csvTable: csvTable.sql }),
         {
           ...csvTable.params,
@@ -139,7 +143,7 @@ export async function ingestLanded(warehouse: Warehouse, landed: LandedFile, opt
     // The last record of a file without a final line break may be cut short: its reason says so.
     const truncation = { rejected: rejectedFile, lastLine: scan.endsWithLineBreak ? -1 : counts.lastLine, width: scan.header.length };
     const out = storage.tableFunction(quarantineFile, 'out', 'TSVRaw', "'line String'");
-    await command(quarantineSql(out.sql), { ...truncation, file, ...out.params, header: header.slice(0, -1) });
+    await command('ingest-quarantine', quarantineSql(out.sql), { ...truncation, file, ...out.params, header: header.slice(0, -1) });
     const result = await warehouse.client.query({ query: topReasonsSql(), query_params: truncation, format: 'JSONEachRow' });
     topReasons = (await result.json<{ column: string; reason: string; count: number | string }>()).map((r) => ({ ...r, count: Number(r.count) }));
     rmSync(rejectedFile, { force: true });
