@@ -6,7 +6,7 @@
  * `CREATE NAMED COLLECTION`), and the loader `GRANT NAMED COLLECTION ON cartwheel_s3` and
  * `GRANT READ, WRITE ON S3` (docs/storage.md).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export const S3_ENGINE_COLLECTION = 'cartwheel_s3';
@@ -31,9 +31,17 @@ export function s3CollectionXml({ accessKeyId, secretAccessKey }: S3Credentials)
 `;
 }
 
-/** Into a server home's config.d/ (read at start, beside config.xml), readable by its owner only. */
-export function writeS3Collection(serverHome: string, credentials: S3Credentials): void {
+/**
+ * Into a server home's config.d/ (read at start, beside config.xml), readable by its owner only;
+ * without credentials, an earlier run's file is removed.
+ */
+export function writeS3Collection(serverHome: string, credentials?: S3Credentials): void {
   const dir = path.join(serverHome, 'config.d');
+  const file = path.join(dir, `${S3_ENGINE_COLLECTION}.xml`);
+  if (!credentials) {
+    rmSync(file, { force: true });
+    return;
+  }
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  writeFileSync(path.join(dir, `${S3_ENGINE_COLLECTION}.xml`), s3CollectionXml(credentials), { mode: 0o600 });
+  writeFileSync(file, s3CollectionXml(credentials), { mode: 0o600 });
 }

@@ -124,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CartwheelConfi
   }
   // Unset outside prod: the activities use the development keys and say so once.
   const personalData = personalDataKeysOf(e);
+  const storage = storageOf(e);
   const dataDir = path.resolve(e.CARTWHEEL_DATA_DIR);
   const settings = loadEnvironment(e.CARTWHEEL_ENV, e.CARTWHEEL_SETTINGS_FILE && path.resolve(e.CARTWHEEL_SETTINGS_FILE));
   return {
@@ -131,7 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CartwheelConfi
     pipeline: {
       dataDir,
       workDir: e.CARTWHEEL_WORK_DIR && path.resolve(e.CARTWHEEL_WORK_DIR),
-      storage: storageOf(e),
+      storage,
       sources: settings.sources,
       partitionBytes: settings.partitionBytes,
       quality: {
@@ -154,7 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CartwheelConfi
     },
     warehouseOpen: { ...DEFAULT_OPEN_RETRY, attempts: e.CARTWHEEL_WAREHOUSE_OPEN_ATTEMPTS, initialDelayMs: e.CARTWHEEL_WAREHOUSE_OPEN_DELAY_MS },
     temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.CARTWHEEL_TASK_QUEUE, pinDays: e.CARTWHEEL_PIN_DAYS },
-    localServer: { dataDir, database: e.CLICKHOUSE_DATABASE, httpPort: e.CARTWHEEL_CLICKHOUSE_HTTP_PORT, tcpPort: e.CARTWHEEL_CLICKHOUSE_TCP_PORT },
+    localServer: { dataDir, database: e.CLICKHOUSE_DATABASE, httpPort: e.CARTWHEEL_CLICKHOUSE_HTTP_PORT, tcpPort: e.CARTWHEEL_CLICKHOUSE_TCP_PORT, s3: storage?.s3 },
     payloadKeys,
   };
 }

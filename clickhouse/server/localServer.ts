@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import type { WarehouseConfig } from '../client';
+import { writeS3Collection, type S3Credentials } from '../s3Collection';
 import type { ServerUser } from './credentials';
 import { isAlive } from './provision';
 import { runningChdbServer, startChdbServer, type ChdbServer } from './server';
@@ -16,6 +17,8 @@ export interface LocalServerSettings {
   database: string;
   httpPort: number;
   tcpPort: number;
+  /** With storage on S3: the credentials of the server's named collection (clickhouse/s3Collection.ts). Never logged. */
+  s3?: S3Credentials;
 }
 
 export interface LocalServer {
@@ -39,6 +42,8 @@ export async function localServer(settings: LocalServerSettings): Promise<LocalS
     server = undefined;
   }
   const owned = !server;
+  // Read at start: a server already running keeps the collection it started with.
+  if (!server) writeS3Collection(home, settings.s3);
   server ??= await startChdbServer({ home, filesDir: settings.dataDir, databases: [settings.database], httpPort: settings.httpPort, tcpPort: settings.tcpPort });
   const running = server;
   return {

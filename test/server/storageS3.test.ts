@@ -26,6 +26,7 @@ import { tableChecksums } from '../helpers/checksums';
 import { testDataDir } from '../helpers/pipeline';
 import { runDay } from '../helpers/runActivities';
 import { tempRoot } from '../helpers/tempDirs';
+import { loadConfig } from '../../workers/config';
 import { startVersitygw, type Versitygw } from '../helpers/versitygw';
 
 const DATE = '2026-03-14';
@@ -186,5 +187,20 @@ describe('storage on S3 (versitygw): landing, staging, quarantine and archive', 
       assert.ok(!JSON.stringify(error).includes(wrong) && !String(error.stack).includes(wrong));
       return true;
     });
+  });
+
+  it('reads the locations and credentials from the environment, and names a bad variable without its value', () => {
+    const secret = 'cfg-S3cr3t-value-42';
+    const env = { CARTWHEEL_DATA_DIR: testDataDir().settings.dataDir, CARTWHEEL_LANDING_URL: `s3://${BUCKET}/shop/landing`, CARTWHEEL_S3_ACCESS_KEY_ID: 'AKCONFIG', CARTWHEEL_S3_SECRET_ACCESS_KEY: secret };
+    const config = loadConfig({ ...env, CARTWHEEL_S3_ENDPOINT: 'http://127.0.0.1:7070' });
+    assert.deepEqual(config.pipeline.storage?.s3, { endpoint: 'http://127.0.0.1:7070', region: 'us-east-1', accessKeyId: 'AKCONFIG', secretAccessKey: secret });
+    assert.equal(new DataLayout(config.pipeline.dataDir, undefined, config.pipeline.storage).landingFile(DATE, 'orders'), `s3://${BUCKET}/shop/landing/${DATE}/orders.csv`);
+    assert.equal(config.localServer.s3?.secretAccessKey, secret, 'the data folder\'s chDB server gets the named collection');
+    const refused = (extra: Record<string, string>, setting: RegExp) =>
+      assert.throws(() => loadConfig({ ...env, ...extra }), (error: Error) => setting.test(error.message) && !error.message.includes(secret) && !error.message.includes('not-a-bucket'));
+    refused({ CARTWHEEL_S3_ENDPOINT: `ftp://${secret}@host` }, /CARTWHEEL_S3_ENDPOINT/);
+    refused({ CARTWHEEL_STAGING_URL: 's3://Not_A_Bucket!/x' }, /CARTWHEEL_STAGING_URL: must be a folder or s3:/);
+    refused({ CARTWHEEL_S3_ACCESS_KEY_ID: '' }, /CARTWHEEL_S3_ACCESS_KEY_ID, CARTWHEEL_S3_SECRET_ACCESS_KEY: required/);
+    assert.equal(loadConfig({ CARTWHEEL_DATA_DIR: env.CARTWHEEL_DATA_DIR }).pipeline.storage, undefined, 'no variable: the data folder, as before');
   });
 });
