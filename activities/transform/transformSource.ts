@@ -23,6 +23,7 @@ import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Warehouse } from '../../clickhouse/client';
+import { replacingStatement } from '../../clickhouse/replacingStatement';
 import { stagedColumns, type ColumnSpec, type SourceName } from '../contracts';
 import { csvLine } from '../files/csvText';
 import { dayFile, type LandedFile } from '../files/landedFile';
@@ -122,10 +123,14 @@ export async function transformLanded(warehouse: Warehouse, landed: LandedFile, 
     const file = work.validPartition(partition);
     if (!existsSync(file)) return; // ingest writes no file for a partition without rows
     if (!statSync(file).isFile()) throw new Error(`${file}: not a file; cannot read partition ${partition} of ${source}`);
+    // A retry's statements replace what an earlier attempt may have left running on the server for
+    // the same partition (clickhouse/replacingStatement.ts); the parts' temporary names are the same.
+    const replacing = replacingStatement(warehouse, 'transform', work.dir, String(partition));
     await client.command({
       query: `CREATE OR REPLACE TABLE ${table} ENGINE = Memory AS ${generated.select}`,
       query_params: { ...generated.params, input: file, structure },
       abort_signal,
+      ...replacing,
     });
     try {
       const [row] = await (await client.query({
@@ -166,6 +171,7 @@ export async function transformLanded(warehouse: Warehouse, landed: LandedFile, 
             query: `INSERT INTO FUNCTION file({output:String}, Parquet) SELECT ${columns} FROM ${table} WHERE NOT _dropped AND _quarantine = '' ORDER BY source_line LIMIT ${ROW_GROUP_ROWS} OFFSET ${part * ROW_GROUP_ROWS} ${PARQUET_SETTINGS}`,
             query_params: { output: temporary },
             abort_signal,
+            ...replacing,
           }),
         );
       }
@@ -175,6 +181,7 @@ export async function transformLanded(warehouse: Warehouse, landed: LandedFile, 
             query: `INSERT INTO FUNCTION file({output:String}, TabSeparatedRaw) SELECT ${quarantineLine} FROM ${table} WHERE NOT _dropped AND _quarantine != '' ORDER BY source_line ${settingsClause({ engine_file_truncate_on_insert: 1 })}`,
             query_params: { ...generated.params, output: temporary, landing: landed.file },
             abort_signal,
+            ...replacing,
           }),
         );
       }
