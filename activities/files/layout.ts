@@ -41,17 +41,15 @@ export const HANDOVER_FORMAT = { name: 'Native', extension: 'native' } as const;
 export const REJECTED_PARTITION = 'rejected';
 
 export class DataLayout {
-  /**
-   * `workRoot`: this worker's scratch folder (`work/` above), by default inside the data folder. A
-   * worker of several gives it a folder of its own: a day's file work stays on the worker it is
-   * pinned to (workflows/dayPinning.ts), and only landing, staging, quarantine and archive are shared.
-   */
   /** Where landing, staging, quarantine and archive live: a folder each, or an s3:// prefix (storage.ts). */
   readonly roots: Readonly<Record<StorageArea, string>>;
   /** Reads and writes what this layout names, local or on S3. */
   readonly storage: Storage;
 
   /**
+   * `workRoot`: this worker's scratch folder (`work/` above), by default inside the data folder. A
+   * worker of several gives it a folder of its own: a day's file work stays on the worker it is
+   * pinned to (workflows/dayPinning.ts), and only landing, staging, quarantine and archive are shared.
    * `storage`: landing, staging, quarantine and archive elsewhere than `<dataDir>/<area>` (a folder or
    * an s3:// prefix), and the S3 access; the work folder and reports stay local to the worker.
    */
