@@ -149,7 +149,7 @@ export async function clusterRun(options: HarnessOptions): Promise<RunFigures> {
     for (const month of [...new Set(dates.map((d) => d.slice(0, 7)))]) {
       shardOfMonth[month] = 1 + Number(await scalar(admin, `SELECT cityHash64(toUInt32(${Number(month.replace('-', ''))})) % ${cluster.shards.length}`));
     }
-    const factRowsPerShard = await scalar(admin, `SELECT arrayStringConcat(groupArray(concat('shard ', toString(shard), ': ', toString(n))), ', ') FROM (SELECT _shard_num AS shard, count() AS n FROM ${DATABASE}.fact_sales GROUP BY shard ORDER BY shard)`);
+    const factRowsPerShard = await scalar(admin, `SELECT arrayStringConcat(groupArray(concat('shard ', toString(shard), ': ', toString(n))), ', ') FROM (SELECT _shard_num AS shard, count() AS n FROM ${DATABASE}.fact_sales GROUP BY shard ORDER BY shard) FORMAT TabSeparatedRaw`);
     return { ...figures, checksums: await starChecksums({ ...admin, database: DATABASE }), shardOfMonth, factRowsPerShard };
   } finally {
     for (const worker of workers) await worker.stop();
