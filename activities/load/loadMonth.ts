@@ -118,7 +118,7 @@ async function rebuildMonth(placement: MonthPlacement, layout: DataLayout, input
 
   // A damaged staged file (checksums recorded at staging, Parquet frame) fails the load before the
   // warehouse is touched (stagedParquetCheck.ts).
-  await verifyStagedFolders((await Promise.all(SOURCE_NAMES.map((source) => stagedFoldersOfMonth(layout, source, input.businessDate)))).flat(), layout.storage);
+  await verifyStagedFolders((await Promise.all(SOURCE_NAMES.map((source) => stagedFoldersOfMonth(layout, source, input.businessDate)))).flat(), layout.storage, warehouse);
   const files = Object.fromEntries(await Promise.all(SOURCE_NAMES.map(async (source) => [source, await stagedFilesOfMonth(layout, source, input.businessDate)] as const)));
 
   try {

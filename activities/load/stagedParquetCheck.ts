@@ -11,15 +11,17 @@
  */
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { Storage } from '../files/storage';
+import type { Warehouse } from '../../clickhouse/client';
+import { isS3, Storage } from '../files/storage';
 import { CHECKSUM_FILE, readStagedChecksums } from '../stage/stagedChecksums';
 import { badInput } from '../errors';
 
 /**
- * Steps 1 and 2 for every staged folder of a load, local or on S3 (`storage`). Folders, not files: a folder whose parts were all
- * deleted still has its checksum list, and is refused for the parts it lists.
+ * Steps 1 and 2 for every staged folder of a load, local or on S3 (`storage`). Folders, not files: a
+ * folder whose parts were all deleted still has its checksum list, and is refused for the parts it
+ * lists. A part on S3 is fingerprinted by the engine (`warehouse`), so its bytes stay out of this process.
  */
-export async function verifyStagedFolders(folders: readonly string[], storage = new Storage()): Promise<void> {
+export async function verifyStagedFolders(folders: readonly string[], storage = new Storage(), warehouse?: Warehouse): Promise<void> {
   for (const folder of folders) {
     const parts = (await storage.list(folder)).filter((name) => name.endsWith('.parquet'));
     const recorded = await readStagedChecksums(folder, storage);
@@ -31,10 +33,9 @@ export async function verifyStagedFolders(folders: readonly string[], storage = 
         const file = storage.join(folder, name);
         const expected = recorded.get(name);
         if (!expected) throw damaged(file, `not listed in ${CHECKSUM_FILE}: staging did not write it`);
-        // On S3 the part's bytes come through this process once for the digest (parts are bounded).
-        const bytes = await storage.readBytes(file);
-        if (digestOf(bytes) !== expected) throw damaged(file, `its sha256 differs from the one recorded at staging (${CHECKSUM_FILE})`);
-        assertParquetBytes(file, bytes.subarray(0, 4), bytes.subarray(Math.max(0, bytes.length - 8)), bytes.length);
+        const part = isS3(file) && warehouse ? await engineFingerprint(warehouse, storage, file) : await localFingerprint(storage, file);
+        if (part.sha256 !== expected) throw damaged(file, `its sha256 differs from the one recorded at staging (${CHECKSUM_FILE})`);
+        assertParquetBytes(file, part.head, part.tail, part.size);
       }
     } else {
       for (const name of parts) assertParquetFrame(storage.join(folder, name));
@@ -43,7 +44,32 @@ export async function verifyStagedFolders(folders: readonly string[], storage = 
 }
 
 const MAGIC = 'PAR1';
-const digestOf = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+/** What steps 1 and 2 need of a part: its digest, size and the bytes of its frame. */
+interface Fingerprint {
+  sha256: string;
+  size: number;
+  head: Buffer;
+  tail: Buffer;
+}
+
+/** Parts are bounded (64k rows): read whole. */
+async function localFingerprint(storage: Storage, file: string): Promise<Fingerprint> {
+  const bytes = await storage.readBytes(file);
+  return { sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length, head: bytes.subarray(0, 4), tail: bytes.subarray(Math.max(0, bytes.length - 8)) };
+}
+
+/** The engine reads the part from S3 as one blob and returns its digest, size and frame bytes. */
+async function engineFingerprint(warehouse: Warehouse, storage: Storage, file: string): Promise<Fingerprint> {
+  const part = storage.tableFunction(file, 'part', 'RawBLOB');
+  const result = await warehouse.client.query({
+    query: `SELECT lower(hex(SHA256(raw_blob))) AS sha256, length(raw_blob) AS size, hex(substring(raw_blob, 1, 4)) AS head, hex(substring(raw_blob, greatest(1, length(raw_blob) - 7), 8)) AS tail FROM ${part.sql}`,
+    query_params: part.params,
+    format: 'JSONEachRow',
+  });
+  const [row] = await result.json<{ sha256: string; size: number | string; head: string; tail: string }>();
+  return { sha256: row.sha256, size: Number(row.size), head: Buffer.from(row.head, 'hex'), tail: Buffer.from(row.tail, 'hex') };
+}
 /** Engine error types that mean "these bytes are not readable Parquet", never a connection problem. */
 const DECODING_ERRORS = new Set(['INCORRECT_DATA', 'CANNOT_DECOMPRESS', 'CANNOT_READ_ALL_DATA', 'CANNOT_PARSE_INPUT_ASSERTION_FAILED', 'STD_EXCEPTION', 'UNKNOWN_FORMAT']);
 

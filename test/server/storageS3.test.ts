@@ -164,6 +164,7 @@ describe('storage on S3 (versitygw): landing, staging, quarantine and archive', 
       const s3Statements = await (await admin.query({ query: "SELECT DISTINCT query FROM system.query_log WHERE query LIKE '%s3(cartwheel_s3%'", format: 'JSONEachRow' })).json<{ query: string }>();
       const texts = s3Statements.map((row) => row.query).join('\n');
       assert.match(texts, /s3\(cartwheel_s3, url = 'http:\/\/127\.0\.0\.1:\d+\/cartwheel-lake\/shop\/landing\/2026-03-14\/orders\.csv'/, texts.slice(0, 3000));
+      assert.match(texts, /SHA256\(raw_blob\).*FROM s3\(cartwheel_s3, url = '[^']*\/shop\/staging\/orders\//, 'the load fingerprints staged parts in the engine');
       assert.match(texts, /INSERT INTO FUNCTION s3\(cartwheel_s3, url = '[^']*\/shop\/staging\/orders\/year%3D2026\/month%3D03\/date%3D2026-03-14\/part-/, texts.slice(0, 3000));
       for (const [name, secret] of [['secret key', gw.secretAccessKey], ['access key id', gw.accessKeyId]]) {
         assert.ok(!logged.includes(secret), `the ${name} is in system.query_log`);
