@@ -20,7 +20,7 @@ import { cartwheelDataConverter, describePayloadProtection } from '../workers/pa
 import { progressQuery, type DailyLoadInput, type DailyLoadProgress, type DailyLoadResult } from '../workflows';
 import { generateDailyExport } from './generate/sampleData';
 import { startDevServer, type DevServer } from './stack/devServer';
-import { acquireStackLock, describeRunningStack, watchStop } from './stack/stackLock';
+import { acquireStackLock, describeRunningStack, isAlive, watchStop } from './stack/stackLock';
 import { registerSearchAttributes } from './stack/searchAttributes';
 import { RUN_KIND } from '../workflows/searchAttributes';
 import { formatSummary, tableTotals } from './stack/summary';
@@ -108,6 +108,19 @@ async function main(): Promise<number> {
     await chdbReady;
     const services = await openWarehouseServices(config);
     cleanups.push(() => services.close());
+    // Were the data folder's chDB server to die, the run's activities would retry connection errors
+    // (ECONNREFUSED, ECONNRESET) without end: npm start stops instead, saying which process died.
+    let warehouseLost = false;
+    if (services.local) {
+      const { pid, home } = services.local.server;
+      const watch = setInterval(() => {
+        if (isAlive(pid)) return;
+        warehouseLost = true;
+        requestStop(`the warehouse's chDB server, pid ${pid}, exited: see ${path.join(home, 'server.err.log')}`);
+      }, 1000);
+      watch.unref();
+      cleanups.push(async () => clearInterval(watch));
+    }
     console.log(`warehouse: ${describeWarehouse(config.warehouse)}${services.sqlAccess ? `\n${services.sqlAccess}` : ''}`);
     console.log(describePayloadProtection(config.payloadKeys));
     const workerConnection = await NativeConnection.connect({ address: config.temporal.address });
@@ -141,12 +154,20 @@ async function main(): Promise<number> {
     console.log(`started ${workflowId}${workflowUrl ? `: ${workflowUrl}` : ''}`);
 
     let exitCode = 0;
-    const stopReporting = reportProgress(() => handle.query(progressQuery));
+    // The wait for the result and the progress queries end with the run, or are cancelled when npm
+    // start stops first: a call left running retried on the closed connection and threw from a
+    // timer, ending npm start with "Channel has been shut down" instead of its last line.
+    const watchingRun = new AbortController();
+    const whileWatching = <T>(call: () => Promise<T>) => connection.withAbortSignal(watchingRun.signal, call);
+    const stopReporting = reportProgress(() => whileWatching(() => handle.query(progressQuery)));
     try {
-      const outcome = await Promise.race([handle.result().then((result: DailyLoadResult) => ({ result })), stopped.then((why) => ({ why }))]);
+      const outcome = await Promise.race([
+        whileWatching(() => handle.result()).then((result: DailyLoadResult) => ({ result })),
+        stopped.then((why) => ({ why })),
+      ]);
       if ('why' in outcome) {
         finalLine = `npm start stopped (${outcome.why}) before ${workflowId} finished, and stopped the processes it started; run the day again with npm start -- --date ${args.date}`;
-        return 130;
+        return warehouseLost ? 1 : 130;
       }
       const { result } = outcome;
       console.log(formatSummary(result, await tableTotals(services.warehouse), { workflowUrl }));
@@ -158,6 +179,7 @@ async function main(): Promise<number> {
       exitCode = 1;
     } finally {
       stopReporting();
+      watchingRun.abort();
     }
 
     if (!args.once) {
@@ -188,7 +210,8 @@ function reportProgress(query: () => Promise<DailyLoadProgress>): () => void {
   const timer = setInterval(() => {
     query()
       .then((progress) => {
-        const line = progress.stage === 'waiting_for_files'
+        // Before its first look at the landing folder the run names no missing file yet.
+        const line = progress.stage === 'waiting_for_files' && progress.missingFiles.length > 0
           ? `waiting for files: ${progress.missingFiles.join(', ')}`
           : progress.stage.replace(/_/g, ' ');
         if (line !== last) console.log(`  ... ${line}`);
