@@ -39,7 +39,11 @@ export interface HarnessOptions {
   days: number;
   orders: number;
   workers: number;
-  /** SIGKILL one worker once `killAfterDays` days have loaded (default a third), while it runs a day's file work. */
+  /**
+   * SIGKILL one worker once `killAfterDays` days have loaded (default 0: as soon as one is seen at
+   * it), while it runs a day's file work. Loads go one at a time, so a month's file work is done
+   * well before its last load: waiting for a third of the days to load found no file work left.
+   */
   killWorker: boolean;
   killAfterDays?: number;
   /** The cluster's landing, staging, quarantine and archive: S3 prefixes on versitygw (default), or one shared folder. */
@@ -212,7 +216,7 @@ async function runDays(options: HarnessOptions, taskQueue: string, dates: string
 }
 
 /**
- * SIGKILL a worker mid-run: once `killAfterDays` days have loaded (default a third), the first
+ * SIGKILL a worker mid-run: once `killAfterDays` days have loaded, the first
  * worker seen running a day's file work (ingest, transform, quality, stage), whatever else it runs
  * (a month load, or one waiting for the lock, costs its 1-minute heartbeat timeout besides).
  */
@@ -222,7 +226,7 @@ async function strike(options: HarnessOptions, handles: WorkflowHandle[], result
   const FILE_WORK = new Set(['ingestSource', 'transformSource', 'checkQuality', 'stageSource']);
   const deadline = Date.now() + 30 * 60_000;
   while (finished < results.length && Date.now() < deadline) {
-    if (finished >= (options.killAfterDays ?? Math.max(1, Math.floor(handles.length / 3)))) {
+    if (finished >= (options.killAfterDays ?? 0)) {
       const running = new Map<string, Set<string>>();
       for (const handle of handles) {
         const description = await handle.describe().catch(() => undefined);

@@ -1,7 +1,7 @@
 /**
  * Scale-out (issue 15), the harness of `npm run cluster` on a small month: four days across two
- * months (June on shard 1, July on shard 2), three pinning workers with scratch folders of their own
- * and a two-shard chDB cluster, one worker SIGKILLed while it runs a day's file work; then the same
+ * months (June on shard 1, July on shard 2), three pinning workers with scratch folders of their own,
+ * landing, staging, quarantine and archive on versitygw (S3) and a two-shard chDB cluster, one worker SIGKILLed while it runs a day's file work; then the same
  * days on one node with one worker. The run completes, the killed worker's days are redone on the
  * others, and the star tables' checksums equal the single node's.
  */
@@ -27,7 +27,7 @@ describe('scale-out: three workers and a two-shard cluster', function () {
     const lines: string[] = [];
     const options = {
       root: tempDir('cluster-harness'), temporalAddress: temporal.address, namespace: temporal.namespace,
-      from: '2024-06-29', days: 4, orders: 30, workers: 3, killWorker: true, killAfterDays: 0, log: (line: string) => lines.push(line),
+      from: '2024-06-29', days: 4, orders: 30, workers: 3, killWorker: true, log: (line: string) => lines.push(line),
     };
     const cluster = await clusterRun(options);
     const single = await singleNodeRun(options);
