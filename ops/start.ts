@@ -157,8 +157,16 @@ async function main(): Promise<number> {
     // The wait for the result and the progress queries end with the run, or are cancelled when npm
     // start stops first: a call left running retried on the closed connection and threw from a
     // timer, ending npm start with "Channel has been shut down" instead of its last line.
-    const watchingRun = new AbortController();
-    const whileWatching = <T>(call: () => Promise<T>) => connection.withAbortSignal(watchingRun.signal, call);
+    const callsInFlight = new Set<AbortController>();
+    const whileWatching = async <T>(call: () => Promise<T>): Promise<T> => {
+      const controller = new AbortController(); // one per call: a shared signal gathered a listener per query
+      callsInFlight.add(controller);
+      try {
+        return await connection.withAbortSignal(controller.signal, call);
+      } finally {
+        callsInFlight.delete(controller);
+      }
+    };
     const stopReporting = reportProgress(() => whileWatching(() => handle.query(progressQuery)));
     try {
       const outcome = await Promise.race([
@@ -179,7 +187,7 @@ async function main(): Promise<number> {
       exitCode = 1;
     } finally {
       stopReporting();
-      watchingRun.abort();
+      for (const call of callsInFlight) call.abort();
     }
 
     if (!args.once) {
