@@ -7,11 +7,10 @@
  * (test/helpers/devServerEnv.ts). The Java time-skipping server is not here: its clock is global,
  * so each file has its own (test/helpers/timeSkippingEnv.ts).
  */
-import { rmSync } from 'node:fs';
 import type { ChdbServer } from '../../clickhouse/server/server';
 import type { DevServer } from '../../ops/stack/devServer';
 import { SHARED_TEMPORAL_ENV, startTestDevServer } from './devServerEnv';
-import { SHARED_TEMP_ROOT_ENV, tempRoot } from './tempDirs';
+import { removeInBackground, SHARED_TEMP_ROOT_ENV, tempRoot } from './tempDirs';
 import { SHARED_CHDB_SERVER_ENV, startTestServer } from './warehouse';
 
 let chdb: ChdbServer | undefined;
@@ -29,5 +28,5 @@ export async function mochaGlobalSetup(): Promise<void> {
 
 export async function mochaGlobalTeardown(): Promise<void> {
   await Promise.all([chdb?.stop(), temporal?.stop()]);
-  if (root) rmSync(root, { recursive: true, force: true, maxRetries: 3 });
+  if (root) removeInBackground(root);
 }

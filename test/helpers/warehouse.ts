@@ -13,14 +13,14 @@
  *   the same time never share tables.
  */
 import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openWarehouse, type Warehouse } from '../../clickhouse/client';
 import { migrate } from '../../clickhouse/migrate';
 import type { ServerUser } from '../../clickhouse/server/credentials';
 import { runningChdbServer, startChdbServer, type ChdbServer } from '../../clickhouse/server/server';
-import { tempDir, tempRoot } from './tempDirs';
+import { removeInBackground, tempDir, tempRoot } from './tempDirs';
 
 const DATABASE = 'cartwheel_test';
 let shared: Promise<Warehouse> | undefined;
@@ -86,11 +86,7 @@ export async function startTestServer(): Promise<ChdbServer> {
     } catch {
       // already gone
     }
-    try {
-      rmSync(home, { recursive: true, force: true, maxRetries: 3 });
-    } catch {
-      // the killed server may still be writing: only a temporary folder is left behind
-    }
+    removeInBackground(home);
   });
   return started;
 }
