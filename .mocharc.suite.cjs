@@ -14,7 +14,7 @@ const SLOWEST_FIRST = [
   'test/pipeline/warehouse.test.ts', // 202
   'test/pipeline/changedRows.test.ts', // 188
   'test/workflows/replayChanges.test.ts', // 187
-  'test/pipeline/backup.test.ts', // 75 at load ~1 (then 180 or so)
+  'test/pipeline/backup.test.ts', // 75, measured at load ~1
   'test/pipeline/qualityHistory.test.ts', // 160
   'test/workflows/replayLoad.test.ts', // 154
   'test/pipeline/qualityChecks.test.ts', // 153
