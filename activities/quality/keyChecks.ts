@@ -2,10 +2,11 @@
  * Checks over keys: uniqueness of a key among the clean rows, foreign keys that must resolve in
  * another source or among the members the warehouse already holds, and sums per group that must
  * match another source's (payments against order totals). The cross-source ones are SQL joins of
- * the two sources' clean files (clickhouse/quality/foreign_key.sql, sum_match.sql).
+ * the two sources' clean files (clickhouse/quality/foreign_key.sql, sum_match.sql), run per hash
+ * bucket of their keys (below).
  */
 import { readSql, renderSql } from '../../clickhouse/sqlFiles';
-import { CONTRACTS } from '../contracts';
+import { CONTRACTS, type SourceName } from '../contracts';
 import { SOURCE_TABLES } from '../load/warehouseTables';
 import { evaluate, share } from './checks';
 import { resultBase, type EvaluationContext, type Evaluator } from './evaluator';
@@ -32,6 +33,40 @@ export function uniqueEvaluator(check: Extract<ResolvedCheck, { kind: 'unique' }
   };
 }
 
+/**
+ * Rows of the larger source per hash bucket of a cross-source check. Its sets and groups hold every
+ * key of the day at once: the 10M-order day's payments -> orders foreign key peaked at 5.2 GiB that
+ * way. Split by cityHash64 of the key's text, each bucket is checked alone and the results are
+ * merged exactly as the one statement would have ordered and counted them. A day of up to this many
+ * rows is one bucket, as before.
+ */
+export const ROWS_PER_BUCKET = 2_000_000;
+
+function bucketsOf(context: EvaluationContext, ...sources: SourceName[]): number {
+  const rows = Math.max(0, ...sources.map((source) => Number(context.counts[source]?.rowsRead ?? 0)));
+  return Math.max(1, Math.ceil(rows / ROWS_PER_BUCKET));
+}
+
+/** Every bucket's rows (each bucket's statement orders and limits its own), merged in `order` and cut to `limit`; totals summed. */
+async function perBucket<Row>(buckets: number, run: (bucket: number) => Promise<Row[]>, totals: (row: Row) => number[], order: (a: Row, b: Row) => number, limit: number): Promise<{ rows: Row[]; totals: number[] }> {
+  const rows: Row[] = [];
+  let sums: number[] = [];
+  for (let bucket = 0; bucket < buckets; bucket += 1) {
+    const found = await run(bucket);
+    if (found.length === 0) continue;
+    const t = totals(found[0]);
+    sums = t.map((value, i) => value + (sums[i] ?? 0));
+    rows.push(...found);
+  }
+  return { rows: rows.sort(order).slice(0, limit), totals: sums };
+}
+
+/** ClickHouse's order of two String values (bytes), NULL last. */
+function byBytes(a: string | null, b: string | null): number {
+  if (a === null || b === null) return a === b ? 0 : a === null ? 1 : -1;
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
 export function foreignKeyEvaluator(check: Extract<ResolvedCheck, { kind: 'foreign_key' }>, context: EvaluationContext): Evaluator {
   const child = context.clean.source(check.source);
   const parent = context.clean.source(check.references.source);
@@ -46,16 +81,28 @@ export function foreignKeyEvaluator(check: Extract<ResolvedCheck, { kind: 'forei
         // Without the column in the warehouse the branch is switched off; it still has to parse.
         member_column: useMembers ? check.references.column : 'business_date',
       });
-      const rows = await context.clean.query<{ line: number | string; orphan: number | boolean; total_rows: number | string; orphan_rows: number | string }>(sql, {
-        child_dir: context.layout.pendingDir(context.businessDate, check.source),
-        child_structure: child.structure([...new Set([check.column, 'source_line'])]),
-        parent_dir: context.layout.pendingDir(context.businessDate, check.references.source),
-        parent_structure: parent.structure([check.references.column]),
-        use_members: useMembers,
-        limit: Math.max(1, context.sampleSize),
-      });
-      const total = Number(rows[0]?.total_rows ?? 0);
-      const orphans = Number(rows[0]?.orphan_rows ?? 0);
+      type Row = { value: string; line: number | string; orphan: number | boolean; total_rows: number | string; orphan_rows: number | string };
+      const limit = Math.max(1, context.sampleSize);
+      const buckets = bucketsOf(context, check.source, check.references.source);
+      const { rows, totals } = await perBucket<Row>(
+        buckets,
+        (bucket) =>
+          context.clean.query<Row>(sql, {
+            child_dir: context.layout.pendingDir(context.businessDate, check.source),
+            child_structure: child.structure([...new Set([check.column, 'source_line'])]),
+            parent_dir: context.layout.pendingDir(context.businessDate, check.references.source),
+            parent_structure: parent.structure([check.references.column]),
+            use_members: useMembers,
+            limit,
+            buckets,
+            bucket,
+          }),
+        (r) => [Number(r.total_rows), Number(r.orphan_rows)],
+        // foreign_key.sql's ORDER BY orphan DESC, line, value
+        (a, b) => Number(b.orphan) - Number(a.orphan) || Number(a.line) - Number(b.line) || byBytes(a.value, b.value),
+        limit,
+      );
+      const [total = 0, orphans = 0] = totals;
       const lines = rows.filter((r) => Number(r.orphan) === 1).map((r) => Number(r.line));
       const samples = lines.length === 0 ? [] : await context.clean.samples(context.describer(check.source), {
         where: `${child.col('source_line')} IN {orphan_lines:Array(Int64)}`,
@@ -90,16 +137,28 @@ export function sumMatchEvaluator(check: Extract<ResolvedCheck, { kind: 'sum_mat
         other_group_by: check.other.group_by,
         other_column: check.other.column,
       });
-      const rows = await context.clean.query<{ grp: string | null; mine: number | string; theirs: number | string; in_mine: number | boolean; line: number | string; differs: number | boolean; total_groups: number | string; differing_groups: number | string }>(sql, {
-        mine_dir: context.layout.pendingDir(context.businessDate, check.source),
-        mine_structure: mine.structure([...new Set([check.group_by, check.column, 'source_line'])]),
-        other_dir: context.layout.pendingDir(context.businessDate, check.other.source),
-        other_structure: other.structure([...new Set([check.other.group_by, check.other.column, 'source_line'])]),
-        tolerance: check.tolerance,
-        limit: Math.max(1, context.sampleSize),
-      });
-      const groups = Number(rows[0]?.total_groups ?? 0);
-      const mismatched = Number(rows[0]?.differing_groups ?? 0);
+      type Row = { grp: string | null; mine: number | string; theirs: number | string; in_mine: number | boolean; line: number | string; differs: number | boolean; total_groups: number | string; differing_groups: number | string };
+      const limit = Math.max(1, context.sampleSize);
+      const buckets = bucketsOf(context, check.source, check.other.source);
+      const { rows, totals } = await perBucket<Row>(
+        buckets,
+        (bucket) =>
+          context.clean.query<Row>(sql, {
+            mine_dir: context.layout.pendingDir(context.businessDate, check.source),
+            mine_structure: mine.structure([...new Set([check.group_by, check.column, 'source_line'])]),
+            other_dir: context.layout.pendingDir(context.businessDate, check.other.source),
+            other_structure: other.structure([...new Set([check.other.group_by, check.other.column, 'source_line'])]),
+            tolerance: check.tolerance,
+            limit,
+            buckets,
+            bucket,
+          }),
+        (r) => [Number(r.total_groups), Number(r.differing_groups)],
+        // sum_match.sql's ORDER BY differs DESC, in_mine DESC, line, grp
+        (a, b) => Number(b.differs) - Number(a.differs) || Number(b.in_mine) - Number(a.in_mine) || Number(a.line) - Number(b.line) || byBytes(a.grp, b.grp),
+        limit,
+      );
+      const [groups = 0, mismatched = 0] = totals;
       const describer = context.describer(check.source);
       const otherDescriber = context.describer(check.other.source);
       const samples = rows

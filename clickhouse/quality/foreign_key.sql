@@ -5,17 +5,20 @@
 -- looked up in the warehouse, so the set held in memory is bounded by the day, not the history.
 -- A folder without parts reads as no rows (the structure is declared).
 -- Every row carries the totals; first come up to `limit` orphan values, each with its first line.
+-- Only the values of hash bucket {bucket} of {buckets} (by their text) are checked: the caller runs
+-- every bucket and merges (quality/keyChecks.ts), so no set or group holds more than a bucket's keys.
 WITH
     day_parents AS
     (
         SELECT toString(${parent_column}) AS member
         FROM file({parent_dir:String} || '/*.parquet', Parquet, {parent_structure:String})
+        WHERE cityHash64(ifNull(member, '')) % {buckets:UInt32} = {bucket:UInt32}
     ),
     candidates AS
     (
         SELECT DISTINCT toString(${column}) AS candidate
         FROM file({child_dir:String} || '/*.parquet', Parquet, {child_structure:String})
-        WHERE ${column} IS NOT NULL AND candidate NOT IN day_parents
+        WHERE ${column} IS NOT NULL AND cityHash64(candidate) % {buckets:UInt32} = {bucket:UInt32} AND candidate NOT IN day_parents
     ),
     known AS
     (
@@ -37,7 +40,7 @@ FROM
         min(source_line)                                       AS line,
         value NOT IN day_parents AND value NOT IN known        AS orphan
     FROM file({child_dir:String} || '/*.parquet', Parquet, {child_structure:String})
-    WHERE ${column} IS NOT NULL
+    WHERE ${column} IS NOT NULL AND cityHash64(value) % {buckets:UInt32} = {bucket:UInt32}
     GROUP BY value
 )
 ORDER BY orphan DESC, line, value

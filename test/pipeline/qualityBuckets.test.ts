@@ -1,0 +1,41 @@
+/**
+ * The cross-source checks (foreign keys, sums per group) run per hash bucket of their keys on large
+ * days (activities/quality/keyChecks.ts ROWS_PER_BUCKET), and the merged result must be exactly the
+ * one-statement result: the same observed shares, notes and samples in the report.
+ */
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import type { QualityInput } from '../../activities/quality/checkQuality';
+import { ROWS_PER_BUCKET } from '../../activities/quality/keyChecks';
+import type { JsonReport } from '../../activities/quality/report/jsonReport';
+import { testDataDir } from '../helpers/pipeline';
+import { runToQualityGate } from '../helpers/qualityPipeline';
+import { freshWarehouse } from '../helpers/warehouse';
+import { activityEnvironment } from '../helpers/activityEnvironment';
+
+const DAY = '2024-03-10';
+const CROSS_SOURCE = new Set(['foreign_key', 'sum_match']);
+
+describe('cross-source quality checks per hash bucket', function () {
+  this.timeout(120_000);
+
+  it('give the same results, notes and samples in 1 bucket and in 5', async () => {
+    const warehouse = await freshWarehouse();
+    const data = testDataDir();
+    // Defects make orphans and differing sums, so the samples are not empty.
+    await data.generate(DAY, 400, 0.05);
+    const gate = await runToQualityGate(data.settings, warehouse, DAY);
+    const crossSource = (report: JsonReport) => report.checks.filter((c) => CROSS_SOURCE.has(c.kind)).map(({ name, observed, note, samples }) => ({ name, observed, note, samples }));
+    const oneBucket = crossSource(JSON.parse(readFileSync(gate.quality.reportFile, 'utf8')) as JsonReport);
+    assert.ok(oneBucket.length >= 3, 'the foreign keys and the payments sum match were evaluated');
+    assert.ok(oneBucket.some((c) => c.samples.length > 0), 'some cross-source check found rows to show');
+
+    // The same clean files, with counts that make every cross-source check use five buckets.
+    const scaled = Object.fromEntries(
+      gate.ingested.map((i, n) => [i.source, { rowsRead: 5 * ROWS_PER_BUCKET, rowsQuarantined: i.rowsQuarantined + gate.transformed[n].rowsQuarantined, duplicatesRemoved: gate.transformed[n].duplicatesRemoved, header: i.header, ruleViolations: gate.transformed[n].ruleViolations }]),
+    ) as QualityInput['counts'];
+    const again = (await activityEnvironment().run(gate.activities.checkQuality, { businessDate: DAY, counts: scaled })) as { reportFile: string };
+    const fiveBuckets = crossSource(JSON.parse(readFileSync(again.reportFile, 'utf8')) as JsonReport);
+    assert.deepEqual(fiveBuckets, oneBucket);
+  });
+});
