@@ -45,7 +45,10 @@ async function main(): Promise<number> {
     report(`cluster: ${options.workers} workers, 2 shards${cluster.workers.some((w) => w.killed) ? ', one worker SIGKILLed' : ''}`, cluster);
     if (cluster.shardOfMonth) console.log(`  months on shards: ${Object.entries(cluster.shardOfMonth).map(([m, s]) => `${m} -> shard ${s}`).join(', ')}`);
     if (cluster.factRowsPerShard) console.log(`  fact_sales rows per shard: ${cluster.factRowsPerShard}`);
-    if (values['no-single-node']) return 0;
+    if (values['no-single-node']) {
+      for (const [table, { rows, checksum }] of Object.entries(cluster.checksums)) console.log(`${table.padEnd(22)} ${String(rows).padStart(8)}  ${checksum}`);
+      return 0;
+    }
     const single = await singleNodeRun(options);
     report('single node: 1 worker, 1 server', single);
     const differing = Object.keys(single.checksums).filter((t) => JSON.stringify(single.checksums[t]) !== JSON.stringify(cluster.checksums[t]));
