@@ -15,7 +15,7 @@ import { currentActivity } from '../activities/activityContext';
 import type { Warehouse } from './client';
 
 // A load's own table, like its staging tables (`__load_`): backups leave it out (backup_tables.sql).
-const PREFIX = '__load_lock_';
+export const LOAD_LOCK_PREFIX = '__load_lock_';
 /** A holder writes its lease this often; a lease older than LEASE_SECONDS belongs to a dead holder. */
 const REFRESH_MS = 20_000;
 const LEASE_SECONDS = 120;
@@ -51,7 +51,7 @@ async function acquire(warehouse: Warehouse, holder: string): Promise<string> {
       await delay(POLL_MS);
       continue;
     }
-    const next = `${PREFIX}${(newest?.generation ?? 0) + 1}`;
+    const next = `${LOAD_LOCK_PREFIX}${(newest?.generation ?? 0) + 1}`;
     try {
       await warehouse.client.command({
         query: `CREATE TABLE ${next} ENGINE = MergeTree ORDER BY tuple() AS SELECT {holder:String} AS holder, now64(3) AS at, toUInt8(0) AS released`,
@@ -83,12 +83,12 @@ async function lockTables(warehouse: Warehouse): Promise<LockTable[]> {
   const result = await warehouse.client.query({
     query: `SELECT name, dateDiff('second', metadata_modification_time, now()) AS age
             FROM system.tables WHERE database = currentDatabase() AND startsWith(name, {prefix:String})`,
-    query_params: { prefix: PREFIX },
+    query_params: { prefix: LOAD_LOCK_PREFIX },
     format: 'JSONEachRow',
   });
   return (await result.json<{ name: string; age: number | string }>())
     .filter(({ name }) => /^__load_lock_\d+$/.test(name))
-    .map(({ name, age }) => ({ name, generation: Number(name.slice(PREFIX.length)), age: Number(age) }))
+    .map(({ name, age }) => ({ name, generation: Number(name.slice(LOAD_LOCK_PREFIX.length)), age: Number(age) }))
     .sort((a, b) => a.generation - b.generation);
 }
 
