@@ -41,13 +41,13 @@ function lockHolder(): string {
 
 async function acquire(warehouse: Warehouse, holder: string): Promise<string> {
   for (;;) {
-    const newest = await newestLock(warehouse).catch(() => undefined);
-    if (newest !== null && newest !== undefined && !(await isFree(warehouse, newest, holder).catch(() => false))) {
+    // A warehouse that cannot be reached fails the attempt with its own error (Temporal retries it
+    // with backoff); waiting here instead would end the attempt as a heartbeat timeout that says nothing.
+    const newest = await newestLock(warehouse);
+    // A lock dropped since it was listed (a newer generation took over) is read again from the top.
+    const free = newest === null || (await isFree(warehouse, newest, holder).catch((error: unknown) => (isUnknownTable(error) ? false : Promise.reject(error))));
+    if (!free) {
       currentActivity()?.heartbeat({ step: 'waiting for the load before it (another worker)' });
-      await delay(POLL_MS);
-      continue;
-    }
-    if (newest === undefined) {
       await delay(POLL_MS);
       continue;
     }
@@ -90,6 +90,10 @@ async function lockTables(warehouse: Warehouse): Promise<LockTable[]> {
     .filter(({ name }) => /^__load_lock_\d+$/.test(name))
     .map(({ name, age }) => ({ name, generation: Number(name.slice(LOAD_LOCK_PREFIX.length)), age: Number(age) }))
     .sort((a, b) => a.generation - b.generation);
+}
+
+function isUnknownTable(error: unknown): boolean {
+  return String((error as { code?: unknown }).code) === '60' || /UNKNOWN_TABLE/.test(String((error as Error)?.message));
 }
 
 async function isFree(warehouse: Warehouse, lock: LockTable, holder: string): Promise<boolean> {
