@@ -20,16 +20,26 @@ export function readSql(relativePath: string): string {
 }
 
 /**
- * Replace `${name}` placeholders with identifiers, or `database.table` names (a cluster's load reads
- * other months through the tables of another database); an unknown or missing placeholder is an error.
+ * A table of another database, spliced as `database.table` (a cluster's load reads other months
+ * through the Distributed tables of another database). Made by code only: a string value is always
+ * one identifier, so `db.table` arriving as text is refused like any other non-identifier.
  */
-export function renderSql(sql: string, identifiers: Record<string, string>): string {
+export class QualifiedTable {
+  readonly database: string;
+  readonly table: string;
+  constructor(database: string, table: string) {
+    this.database = assertIdentifier(database, 'database');
+    this.table = assertIdentifier(table, 'table');
+  }
+}
+
+/** Replace `${name}` placeholders with identifiers or QualifiedTables; an unknown or missing placeholder is an error. */
+export function renderSql(sql: string, identifiers: Record<string, string | QualifiedTable>): string {
   return sql.replace(/\$\{(\w+)\}/g, (_, name: string) => {
     const value = identifiers[name];
     if (value === undefined) throw new Error(`SQL placeholder \${${name}} has no value`);
-    const parts = value.split('.');
-    if (parts.length > 2) throw new Error(`SQL placeholder ${name}: "${value}" is neither a name nor database.name`);
-    return parts.map((part) => assertIdentifier(part, `SQL placeholder ${name}`)).join('.');
+    if (value instanceof QualifiedTable) return `${value.database}.${value.table}`;
+    return assertIdentifier(value, `SQL placeholder ${name}`);
   });
 }
 

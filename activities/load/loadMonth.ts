@@ -34,7 +34,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { currentActivity } from '../activityContext';
 import type { Warehouse } from '../../clickhouse/client';
 import { uploadParquet } from '../../clickhouse/parquetUpload';
-import { readSql, renderSql } from '../../clickhouse/sqlFiles';
+import { readSql, renderSql, type QualifiedTable } from '../../clickhouse/sqlFiles';
 import { SOURCE_NAMES, type SourceName } from '../contracts';
 import type { DataLayout } from '../files/layout';
 import { summariseLoad, type LoadSummary } from './loadSummary';
@@ -64,7 +64,7 @@ export interface MonthPlacement {
   /** Where the load lock lives (clickhouse/loadLock.ts): the one node, or the cluster's first shard. */
   lock: Warehouse;
   /** The name a build reads another month's rows of `table` by (on a cluster, its Distributed table). */
-  everyMonth(table: string): string;
+  everyMonth(table: string): string | QualifiedTable;
   /**
    * The other shards, each with a copy of the replicated tables. `copyFrom(staging)` names what
    * reads the home shard's staging build from there (a cluster() table function on that one shard).

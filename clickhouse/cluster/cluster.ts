@@ -19,6 +19,7 @@
  */
 import { assertIdentifier, openWarehouse, type Warehouse, type WarehouseConfig } from '../client';
 import type { LoadTarget, MonthPlacement } from '../../activities/load/loadMonth';
+import { QualifiedTable } from '../sqlFiles';
 
 export const shardDatabase = (database: string) => `${database}_shard`;
 
@@ -54,7 +55,7 @@ export async function openCluster(config: WarehouseConfig): Promise<ClusterWareh
         home: shards[home],
         // The load lock lives on the first shard, whichever shard a worker's CLICKHOUSE_URL names.
         lock: shards[0],
-        everyMonth: (table) => `${config.database}.${assertIdentifier(table, 'table')}`,
+        everyMonth: (table) => new QualifiedTable(config.database, table),
         replicas: shards.flatMap((warehouse, index) => (index === home ? [] : [{
           warehouse,
           copyFrom: (staging: string) => `cluster('${singleShardCluster(name, home)}', '${ownDatabase}', '${assertIdentifier(staging, 'staging table')}')`,
