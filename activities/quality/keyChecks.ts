@@ -42,20 +42,27 @@ export function uniqueEvaluator(check: Extract<ResolvedCheck, { kind: 'unique' }
  */
 export const ROWS_PER_BUCKET = 2_000_000;
 
-function bucketsOf(context: EvaluationContext, ...sources: SourceName[]): number {
-  const rows = Math.max(0, ...sources.map((source) => Number(context.counts[source]?.rowsRead ?? 0)));
-  return Math.max(1, Math.ceil(rows / ROWS_PER_BUCKET));
-}
-
-/** Every bucket's rows (each bucket's statement orders and limits its own), merged in `order` and cut to `limit`; totals summed. */
-async function perBucket<Row>(buckets: number, run: (bucket: number) => Promise<Row[]>, totals: (row: Row) => number[], order: (a: Row, b: Row) => number, limit: number): Promise<{ rows: Row[]; totals: number[] }> {
+/**
+ * A cross-source statement (its parameters, plus {limit}, {buckets} and {bucket}) run once per hash
+ * bucket of `sources`' keys; the buckets' rows (each ordered and limited by the statement) merged in
+ * `order` and cut to the sample limit, and the totals of each bucket's first row summed.
+ */
+async function queryPerBucket<Row>(
+  context: EvaluationContext,
+  sources: readonly SourceName[],
+  query: { sql: string; params: Record<string, unknown> },
+  totals: (row: Row) => number[],
+  order: (a: Row, b: Row) => number,
+): Promise<{ rows: Row[]; totals: number[] }> {
+  const rowsRead = Math.max(0, ...sources.map((source) => Number(context.counts[source]?.rowsRead ?? 0)));
+  const buckets = Math.max(1, Math.ceil(rowsRead / ROWS_PER_BUCKET));
+  const limit = Math.max(1, context.sampleSize);
   const rows: Row[] = [];
   let sums: number[] = [];
   for (let bucket = 0; bucket < buckets; bucket += 1) {
-    const found = await run(bucket);
+    const found = await context.clean.query<Row>(query.sql, { ...query.params, limit, buckets, bucket });
     if (found.length === 0) continue;
-    const t = totals(found[0]);
-    sums = t.map((value, i) => value + (sums[i] ?? 0));
+    sums = totals(found[0]).map((value, i) => value + (sums[i] ?? 0));
     rows.push(...found);
   }
   return { rows: rows.sort(order).slice(0, limit), totals: sums };
@@ -82,25 +89,22 @@ export function foreignKeyEvaluator(check: Extract<ResolvedCheck, { kind: 'forei
         member_column: useMembers ? check.references.column : 'business_date',
       });
       type Row = { value: string; line: number | string; orphan: number | boolean; total_rows: number | string; orphan_rows: number | string };
-      const limit = Math.max(1, context.sampleSize);
-      const buckets = bucketsOf(context, check.source, check.references.source);
-      const { rows, totals } = await perBucket<Row>(
-        buckets,
-        (bucket) =>
-          context.clean.query<Row>(sql, {
+      const { rows, totals } = await queryPerBucket<Row>(
+        context,
+        [check.source, check.references.source],
+        {
+          sql,
+          params: {
             child_dir: context.layout.pendingDir(context.businessDate, check.source),
             child_structure: child.structure([...new Set([check.column, 'source_line'])]),
             parent_dir: context.layout.pendingDir(context.businessDate, check.references.source),
             parent_structure: parent.structure([check.references.column]),
             use_members: useMembers,
-            limit,
-            buckets,
-            bucket,
-          }),
+          },
+        },
         (r) => [Number(r.total_rows), Number(r.orphan_rows)],
         // foreign_key.sql's ORDER BY orphan DESC, line, value
         (a, b) => Number(b.orphan) - Number(a.orphan) || Number(a.line) - Number(b.line) || byBytes(a.value, b.value),
-        limit,
       );
       const [total = 0, orphans = 0] = totals;
       const lines = rows.filter((r) => Number(r.orphan) === 1).map((r) => Number(r.line));
@@ -138,25 +142,22 @@ export function sumMatchEvaluator(check: Extract<ResolvedCheck, { kind: 'sum_mat
         other_column: check.other.column,
       });
       type Row = { grp: string | null; mine: number | string; theirs: number | string; in_mine: number | boolean; line: number | string; differs: number | boolean; total_groups: number | string; differing_groups: number | string };
-      const limit = Math.max(1, context.sampleSize);
-      const buckets = bucketsOf(context, check.source, check.other.source);
-      const { rows, totals } = await perBucket<Row>(
-        buckets,
-        (bucket) =>
-          context.clean.query<Row>(sql, {
+      const { rows, totals } = await queryPerBucket<Row>(
+        context,
+        [check.source, check.other.source],
+        {
+          sql,
+          params: {
             mine_dir: context.layout.pendingDir(context.businessDate, check.source),
             mine_structure: mine.structure([...new Set([check.group_by, check.column, 'source_line'])]),
             other_dir: context.layout.pendingDir(context.businessDate, check.other.source),
             other_structure: other.structure([...new Set([check.other.group_by, check.other.column, 'source_line'])]),
             tolerance: check.tolerance,
-            limit,
-            buckets,
-            bucket,
-          }),
+          },
+        },
         (r) => [Number(r.total_groups), Number(r.differing_groups)],
         // sum_match.sql's ORDER BY differs DESC, in_mine DESC, line, grp
         (a, b) => Number(b.differs) - Number(a.differs) || Number(b.in_mine) - Number(a.in_mine) || Number(a.line) - Number(b.line) || byBytes(a.grp, b.grp),
-        limit,
       );
       const [groups = 0, mismatched = 0] = totals;
       const describer = context.describer(check.source);
