@@ -3,41 +3,42 @@
  * worker. Workflows import only the type of this object.
  */
 import { log } from '@temporalio/activity';
+import './temporalWorkContext'; // stage code heartbeats and sees cancellation through the running activity
 import type { Warehouse } from '../clickhouse/client';
-import { heartbeatWhile } from './activityContext';
-import { archiveInputs } from './archive/archiveInputs';
-import { archiveChangeBatch } from './changes/archiveChangeBatch';
-import { assertBatchId } from './changes/batchId';
-import { detectChangeBatches, type ChangeBatchFile } from './changes/detectChangeBatches';
-import { listArchivedChangeBatches, type ArchivedChangeBatchesInput } from './changes/listArchivedChangeBatches';
-import { recordChangeBatch, type ChangeBatchRecord } from './changes/recordChangeBatch';
-import { recordChangeManifest } from './changes/recordChangeManifest';
-import { restoreChangeBatch } from './changes/restoreChangeBatch';
-import { stageChangeBatch } from './changes/stageChangeBatch';
-import { listArchivedDates, type ArchivedDatesInput } from './archive/listArchivedDates';
-import { detectNewLandings, type NewLanding } from './incremental/detectNewLandings';
-import { recordLanding } from './incremental/recordLanding';
-import { restoreLanding } from './archive/restoreLanding';
-import { SOURCE_NAMES } from './contracts';
-import { discardWork } from './files/discardWork';
-import { assertBusinessDate, DataLayout } from './files/layout';
-import { ingestSource, type IngestInput } from './ingest/ingestSource';
-import { checkLanding } from './landing/checkLanding';
-import { loadMonth, type LoadInput, type LoadTarget } from './load/loadMonth';
-import type { AlertInput } from './notify/alert';
-import type { Notifier } from './notify/notifier';
-import { configuredNotifiers } from './notify/notifiers';
-import { notifyQuality } from './notify/notifyQuality';
-import { checkQuality, type QualityInput } from './quality/checkQuality';
-import { DEFAULT_SAMPLE_SIZE } from './quality/config';
-import { resolveChecks } from './quality/resolveChecks';
-import { recordRun, type RunRecord } from './run/recordRun';
-import { personalDataKeysInUse, transferableKeys } from './security/personalDataKeys';
-import { assertPersonalSettings } from './security/personalSettings';
-import type { PipelineSettings } from './settings';
-import { stageSource, type StageInput } from './stage/stageSource';
-import { transformActivity } from './transform/transformActivity';
-import type { TransformInput } from './transform/transformSource';
+import { heartbeatWhile } from '../pipeline/workContext';
+import { archiveInputs } from '../pipeline/archive/archiveInputs';
+import { archiveChangeBatch } from '../pipeline/archive/archiveChangeBatch';
+import { assertBatchId } from '../pipeline/land/batchId';
+import { detectChangeBatches, type ChangeBatchFile } from '../pipeline/land/detectChangeBatches';
+import { listArchivedChangeBatches, type ArchivedChangeBatchesInput } from '../pipeline/archive/listArchivedChangeBatches';
+import { recordChangeBatch, type ChangeBatchRecord } from '../pipeline/record/recordChangeBatch';
+import { recordChangeManifest } from '../pipeline/land/recordChangeManifest';
+import { restoreChangeBatch } from '../pipeline/archive/restoreChangeBatch';
+import { stageChangeBatch } from '../pipeline/changes/stageChangeBatch';
+import { listArchivedDates, type ArchivedDatesInput } from '../pipeline/archive/listArchivedDates';
+import { detectNewLandings, type NewLanding } from '../pipeline/land/detectNewLandings';
+import { recordLanding } from '../pipeline/land/recordLanding';
+import { restoreLanding } from '../pipeline/archive/restoreLanding';
+import { SOURCE_NAMES } from '../domain/contracts';
+import { discardWork } from '../pipeline/files/discardWork';
+import { assertBusinessDate, DataLayout } from '../domain/layout';
+import { ingestSource, type IngestInput } from '../pipeline/read/ingestSource';
+import { checkLanding } from '../pipeline/land/checkLanding';
+import { loadMonth, type LoadInput, type LoadTarget } from '../pipeline/build/loadMonth';
+import type { AlertInput } from '../pipeline/notify/alert';
+import type { Notifier } from '../pipeline/notify/notifier';
+import { configuredNotifiers } from '../pipeline/notify/notifiers';
+import { notifyQuality } from '../pipeline/notify/notifyQuality';
+import { checkQuality, type QualityInput } from '../pipeline/gate/checkQuality';
+import { DEFAULT_SAMPLE_SIZE } from '../domain/settings/quality';
+import { resolveChecks } from '../pipeline/gate/resolveChecks';
+import { recordRun, type RunRecord } from '../pipeline/record/recordRun';
+import { personalDataKeysInUse, transferableKeys } from '../domain/security/personalDataKeys';
+import { assertPersonalSettings } from '../domain/security/personalSettings';
+import type { PipelineSettings } from '../domain/settings/index';
+import { stageSource, type StageInput } from '../pipeline/publish/stageSource';
+import { transformActivity } from '../pipeline/clean/transformActivity';
+import type { TransformInput } from '../pipeline/clean/transformSource';
 
 export interface ActivityDependencies {
   settings: PipelineSettings;
@@ -125,7 +126,7 @@ export function createActivities({ settings, warehouse, notifiers = [], ownTaskQ
       layout.assertLocalStorage('restores from the archive');
       return restoreLanding(layout, assertBusinessDate(businessDate), personalDataKeys);
     },
-    // Change batches (landing/changes/<batch id>/): see activities/changes/ and workflows/changeBatchLoad.ts.
+    // Change batches (landing/changes/<batch id>/): see pipeline/changes/ and workflows/changeBatchLoad.ts.
     async detectChangeBatches(limit: number) {
       layout.assertLocalStorage('change batches');
       return detectChangeBatches(warehouse, layout, limit);
@@ -157,19 +158,19 @@ export function createActivities({ settings, warehouse, notifiers = [], ownTaskQ
 
 export type Activities = ReturnType<typeof createActivities>;
 
-export type { ArchiveSummary } from './archive/archiveInputs';
-export type { ArchivedChangeBatch } from './changes/archiveChangeBatch';
-export type { DetectedChangeBatches, NewChangeBatch } from './changes/detectChangeBatches';
-export type { ChangeSourceAccount, ChangeStageSummary } from './changes/stageChangeBatch';
-export type { ArchivedDates } from './archive/listArchivedDates';
-export type { DiscardSummary } from './files/discardWork';
-export type { NewLanding } from './incremental/detectNewLandings';
-export type { RestoreSummary } from './archive/restoreLanding';
-export type { IngestSummary } from './ingest/ingestSource';
-export type { LandingStatus } from './landing/checkLanding';
-export type { LoadSummary } from './load/loadMonth';
-export type { AlertResult } from './notify/notifyQuality';
-export type { QualityInput, QualitySummary } from './quality/checkQuality';
-export type { SourceAccount } from './run/recordRun';
-export type { StageSummary } from './stage/stageSource';
-export type { TransformSummary } from './transform/transformSource';
+export type { ArchiveSummary } from '../pipeline/archive/archiveInputs';
+export type { ArchivedChangeBatch } from '../pipeline/archive/archiveChangeBatch';
+export type { DetectedChangeBatches, NewChangeBatch } from '../pipeline/land/detectChangeBatches';
+export type { ChangeSourceAccount, ChangeStageSummary } from '../pipeline/changes/stageChangeBatch';
+export type { ArchivedDates } from '../pipeline/archive/listArchivedDates';
+export type { DiscardSummary } from '../pipeline/files/discardWork';
+export type { NewLanding } from '../pipeline/land/detectNewLandings';
+export type { RestoreSummary } from '../pipeline/archive/restoreLanding';
+export type { IngestSummary } from '../pipeline/read/ingestSource';
+export type { LandingStatus } from '../pipeline/land/checkLanding';
+export type { LoadSummary } from '../pipeline/build/loadMonth';
+export type { AlertResult } from '../pipeline/notify/notifyQuality';
+export type { QualityInput, QualitySummary } from '../pipeline/gate/checkQuality';
+export type { SourceAccount } from '../pipeline/accounts';
+export type { StageSummary } from '../pipeline/publish/stageSource';
+export type { TransformSummary } from '../pipeline/clean/transformSource';

@@ -11,7 +11,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import { currentActivity } from '../activities/activityContext';
+import { currentWork } from '../pipeline/workContext';
 import type { Warehouse } from './client';
 
 // A load's own table, like its staging tables (`__load_`): backups leave it out (backup_tables.sql).
@@ -35,8 +35,7 @@ export async function withLoadLock<T>(warehouse: Warehouse, work: () => Promise<
 
 /** Who holds the lock: the activity across its attempts, else this process's call. */
 function lockHolder(): string {
-  const info = currentActivity()?.info;
-  return info?.workflowExecution ? `${info.workflowExecution.workflowId}/${info.activityId}` : `process-${process.pid}-${randomBytes(4).toString('hex')}`;
+  return currentWork()?.holder ?? `process-${process.pid}-${randomBytes(4).toString('hex')}`;
 }
 
 async function acquire(warehouse: Warehouse, holder: string): Promise<string> {
@@ -47,7 +46,7 @@ async function acquire(warehouse: Warehouse, holder: string): Promise<string> {
     // A lock dropped since it was listed (a newer generation took over) is read again from the top.
     const free = newest === null || (await isFree(warehouse, newest, holder).catch((error: unknown) => (isUnknownTable(error) ? false : Promise.reject(error))));
     if (!free) {
-      currentActivity()?.heartbeat({ step: 'waiting for the load before it (another worker)' });
+      currentWork()?.heartbeat({ step: 'waiting for the load before it (another worker)' });
       await delay(POLL_MS);
       continue;
     }

@@ -8,7 +8,7 @@
  *   named by CLICKHOUSE_URL, which may run elsewhere and need not see this machine's files.
  *
  * - `s3`: a staged file on S3 (a `remote` reader given): the engine reads it itself with s3(),
- *   whichever server it is (activities/files/storage.ts).
+ *   whichever server it is (domain/storage.ts).
  *
  * Columns are matched by name, and a column a file lacks gets its type's default (NULL for
  * Nullable): a month's older files, staged before a calculated column was added, still load. That
@@ -34,7 +34,7 @@ export function uploadRoute(warehouse: Pick<Warehouse, 'sharedFiles'>): UploadRo
   return warehouse.sharedFiles ? 'path' : 'http';
 }
 
-/** How the engine reads a file that is not on this machine (activities/files/storage.ts Storage). */
+/** How the engine reads a file that is not on this machine (domain/storage.ts Storage). */
 export interface RemoteFiles {
   tableFunction(ref: string, param: string, format: string, structure?: string): { sql: string; params: Record<string, string> };
 }

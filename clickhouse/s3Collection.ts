@@ -1,5 +1,5 @@
 /**
- * The ClickHouse named collection the engine's s3() calls sign with (activities/files/storage.ts):
+ * The ClickHouse named collection the engine's s3() calls sign with (domain/storage.ts):
  * the S3 credentials live in the server's configuration, so no statement carries them and neither
  * system.query_log nor an error message can show them. A server cartwheel starts (the chDB server)
  * gets it from writeS3Collection(); any other server needs the same XML in its config.d/ (or

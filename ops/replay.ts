@@ -10,8 +10,8 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { assertBusinessDate } from '../activities/files/layout';
-import { BUSINESS_DATE_RULE } from '../activities/files/businessDateRule';
+import { assertBusinessDate } from '../domain/layout';
+import { BUSINESS_DATE_RULE } from '../domain/businessDateRule';
 import { loadConfig } from '../workers/config';
 import { replayProgressQuery, type ReplayLoadInput, type ReplayLoadResult, type ReplayProgress } from '../workflows';
 import { RUN_KIND } from '../workflows/searchAttributes';

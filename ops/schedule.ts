@@ -11,8 +11,8 @@
 import { ScheduleNotFoundError } from '@temporalio/client';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { assertBusinessDate } from '../activities/files/layout';
-import { BUSINESS_DATE_RULE } from '../activities/files/businessDateRule';
+import { assertBusinessDate } from '../domain/layout';
+import { BUSINESS_DATE_RULE } from '../domain/businessDateRule';
 import { loadConfig } from '../workers/config';
 import { auditBackfillRequest } from './schedule/auditBackfill';
 import { backfillDailySchedule, upsertDailySchedule } from './schedule/dailySchedule';

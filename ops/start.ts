@@ -13,7 +13,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { assertBusinessDate, DataLayout } from '../activities/files/layout';
+import { assertBusinessDate, DataLayout } from '../domain/layout';
 import { createCartwheelWorker, openWarehouseServices } from '../workers/cartwheelWorker';
 import { describeWarehouse, loadConfig } from '../workers/config';
 import { cartwheelDataConverter, describePayloadProtection } from '../workers/payloadCodec';

@@ -4,11 +4,11 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { alertSettingsSchema } from '../activities/notify/alertSettings';
-import { loadQualityConfig } from '../activities/quality/loadQualityConfig';
-import { personalDataKeysEnvSchema, personalDataKeysOf } from '../activities/security/personalDataKeys';
-import { DEFAULT_QUALITY_THRESHOLDS, type PipelineSettings } from '../activities/settings';
-import { isS3, s3UrlSchema, type StorageSettings } from '../activities/files/storage';
+import { alertSettingsSchema } from '../domain/settings/alerts';
+import { loadQualityConfig } from '../domain/settings/loadQualityConfig';
+import { personalDataKeysEnvSchema, personalDataKeysOf } from '../domain/security/personalDataKeys';
+import { DEFAULT_QUALITY_THRESHOLDS, type PipelineSettings } from '../domain/settings/index';
+import { isS3, s3UrlSchema, type StorageSettings } from '../domain/storage';
 import { actorSchema } from '../clickhouse/audit';
 import { redactUrl, type WarehouseConfig } from '../clickhouse/client';
 import { DEFAULT_OPEN_RETRY, type OpenRetryPolicy } from '../clickhouse/openWithRetry';
@@ -40,7 +40,7 @@ export const environmentSchema = z.object({
   CARTWHEEL_PIN_DAYS: z.stringbool().default(false),
   /**
    * Landing, staging, quarantine and archive: a folder (default <data folder>/<area>) or an S3 prefix
-   * s3://bucket/prefix (activities/files/storage.ts, docs/storage.md). The work folder stays local.
+   * s3://bucket/prefix (domain/storage.ts, docs/storage.md). The work folder stays local.
    */
   CARTWHEEL_LANDING_URL: storageRootSchema.optional(),
   CARTWHEEL_STAGING_URL: storageRootSchema.optional(),
@@ -80,7 +80,7 @@ export const environmentSchema = z.object({
   CARTWHEEL_ACTOR: actorSchema.optional(),
   /** Temporal payload encryption keys (workers/payloadKeys.ts): never printed. */
   ...payloadKeysEnvSchema.shape,
-  /** Personal-data encryption and token keys (activities/security/personalDataKeys.ts): never printed. */
+  /** Personal-data encryption and token keys (domain/security/personalDataKeys.ts): never printed. */
   ...personalDataKeysEnvSchema.shape,
 });
 

@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { sourcesSettingsSchema } from '../activities/pipelineConfig';
-import { DEFAULT_PARTITION_BYTES } from '../activities/settings';
+import { sourcesSettingsSchema } from '../domain/settings/sources';
+import { DEFAULT_PARTITION_BYTES } from '../domain/settings/index';
 
 export const ENVIRONMENTS = ['dev', 'test', 'prod'] as const;
 export type EnvironmentName = (typeof ENVIRONMENTS)[number];

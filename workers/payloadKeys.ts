@@ -7,10 +7,10 @@
  * Rotation: make a new key the CARTWHEEL_PAYLOAD_KEY and move the old one to the previous keys until
  * no history encrypted with it is still needed (the namespace's retention period), then drop it.
  * The entries are parsed by the key-ring parser the personal-data keys share
- * (activities/security/keyRing.ts); errors name the variable and the key id, never the key material.
+ * (domain/security/keyRing.ts); errors name the variable and the key id, never the key material.
  */
 import { z } from 'zod';
-import { keyEntrySchema, keyListSchema, keyRingOf, type KeyRing, type RingKey } from '../activities/security/keyRing';
+import { keyEntrySchema, keyListSchema, keyRingOf, type KeyRing, type RingKey } from '../domain/security/keyRing';
 
 export type PayloadKey = RingKey;
 export type PayloadKeys = KeyRing;

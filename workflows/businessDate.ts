@@ -3,8 +3,9 @@
  * day before the schedule's action time (the nominal time, not the clock: a catch-up run started hours
  * late, or a backfill, still loads the day it stands for).
  */
-import { ApplicationFailure, workflowInfo } from '@temporalio/workflow';
-import { assertBusinessDate } from '../activities/files/businessDateRule';
+import { workflowInfo } from '@temporalio/workflow';
+import { assertBusinessDate } from '../domain/businessDateRule';
+import { badInput } from '../domain/failures';
 import { SCHEDULED_START_TIME } from './searchAttributes';
 
 export function resolveBusinessDate(given: string | undefined): { businessDate: string } {
@@ -12,11 +13,10 @@ export function resolveBusinessDate(given: string | undefined): { businessDate: 
   if (given !== undefined && given !== '') return { businessDate: assertBusinessDate(given) };
   const scheduledAt = workflowInfo().typedSearchAttributes.get(SCHEDULED_START_TIME);
   if (scheduledAt === undefined) {
-    throw ApplicationFailure.create({
-      type: 'MissingBusinessDate',
-      nonRetryable: true,
-      message: 'dailyLoad needs a business date: start it with input {"businessDate": "YYYY-MM-DD"} (Web UI: Start Workflow, input as JSON), or from a Schedule, which supplies its action time.',
-    });
+    throw badInput(
+      'dailyLoad needs a business date: start it with input {"businessDate": "YYYY-MM-DD"} (Web UI: Start Workflow, input as JSON), or from a Schedule, which supplies its action time.',
+      'MissingBusinessDate',
+    );
   }
   return { businessDate: dayBefore(scheduledAt) };
 }

@@ -10,7 +10,6 @@
  */
 import {
   ActivityFailure,
-  ApplicationFailure,
   CancellationScope,
   ChildWorkflowFailure,
   defineQuery,
@@ -26,7 +25,9 @@ import {
 } from '@temporalio/workflow';
 import { msToNumber, type Duration } from '@temporalio/common/lib/time';
 import type { Activities, IngestSummary, LoadSummary, QualityInput, QualitySummary, SourceAccount, TransformSummary } from '../activities';
-import type { SourceName } from '../activities/contracts';
+import type { SourceName } from '../domain/contracts';
+import { badInput } from '../domain/failures';
+import { gateCounts, heldBack, refusedAccount, sourceAccount } from '../pipeline/accounts';
 import { fileActivityOptions, quickActivityOptions, warehouseActivityOptions } from './activityOptions';
 import { resolveBusinessDate } from './businessDate';
 import { lostWorker, MAX_DAY_ATTEMPTS, PIN_DAY_TO_WORKER, pinDay, unpinnedDay, type DayActivities } from './dayPinning';
@@ -195,12 +196,11 @@ export async function dailyLoad(input: DailyLoadInput | ScheduledDailyLoadInput)
         quality = await day.files.checkQuality({ businessDate, runId, counts: countsBySource(ingested, transformed) });
         await alertOnThresholds(quality, { businessDate, workflowId: info.workflowId, runId });
         if (quality.verdict === 'failed') {
-          throw ApplicationFailure.create({
-            type: 'QualityGateFailed',
-            nonRetryable: true,
-            // The wording is asserted by test/workflows/qualityGate.test.ts (report path last); the memo and README say what to do next.
-            message: `quality gate stopped the load of ${businessDate}; the warehouse was not touched. Failed checks: ${crossed(quality, 'fail')}. Report: ${quality.htmlReport}`,
-          });
+          // The wording is asserted by test/workflows/qualityGate.test.ts (report path last); the memo and README say what to do next.
+          throw badInput(
+            `quality gate stopped the load of ${businessDate}; the warehouse was not touched. Failed checks: ${crossed(quality, 'fail')}. Report: ${quality.htmlReport}`,
+            'QualityGateFailed',
+          );
         }
 
         // Archive the raw inputs before anything is published, so every loaded day can be replayed.
@@ -300,11 +300,7 @@ async function waitForFiles(input: DailyLoadInput, progress: DailyLoadProgress):
     progress.missingFiles = status.missing;
     if (status.missing.length === 0) return;
     if (Date.now() >= deadline) {
-      throw ApplicationFailure.create({
-        type: 'LateFiles',
-        nonRetryable: true,
-        message: `files for ${input.businessDate} did not land in time: missing ${status.missing.join(', ')} in ${status.landingDir}. Land them and start the run again.`,
-      });
+      throw badInput(`files for ${input.businessDate} did not land in time: missing ${status.missing.join(', ')} in ${status.landingDir}. Land them and start the run again.`, 'LateFiles');
     }
     log.info('waiting for late files', { businessDate: input.businessDate, missing: status.missing });
     await sleep(input.lateFilePollInterval ?? '10 minutes');
@@ -328,19 +324,7 @@ function crossed(quality: QualitySummary, outcome: 'warn' | 'fail'): string {
 }
 
 function countsBySource(ingested: IngestSummary[], transformed: TransformSummary[]) {
-  return Object.fromEntries(
-    SOURCES.map((source) => {
-      const i = ingested.find((s) => s.source === source)!;
-      const t = transformed.find((s) => s.source === source)!;
-      return [source, {
-        rowsRead: i.rowsRead,
-        rowsQuarantined: i.rowsQuarantined + t.rowsQuarantined,
-        duplicatesRemoved: t.duplicatesRemoved,
-        header: i.header,
-        ruleViolations: t.ruleViolations,
-      }];
-    }),
-  ) as QualityInput['counts'];
+  return Object.fromEntries(SOURCES.map((source) => [source, gateCounts(ingested.find((s) => s.source === source)!, transformed.find((s) => s.source === source)!)])) as QualityInput['counts'];
 }
 
 /** A source whose file was refused as a whole (missing, header, not UTF-8), with the reason. */
@@ -358,29 +342,19 @@ function heldBackReason(stage: DailyLoadStage, cancelled: boolean, quality: Qual
 }
 
 /**
- * The count merge of a run, one account per source: read = loaded + quarantined + deduplicated +
- * dropped + held back. `stopped`: the run did not finish loading; what it read and did not set aside
- * it held back (with the reason), and a refused source is listed with 0 rows and its refusal.
+ * The accounts of a run, one per source (pipeline/accounts.ts). `stopped`: the run did not finish
+ * loading; what it read and did not set aside it held back (with the reason), and a refused source
+ * is listed with 0 rows and its refusal.
  */
 function accounts(ingested: IngestSummary[], transformed: TransformSummary[], rowsLoaded?: Record<SourceName, number>, stopped?: { reason: string; refused: Refusal[] }): SourceAccount[] {
   return SOURCES.flatMap((source): SourceAccount[] => {
     const i = ingested.find((s) => s.source === source);
     if (!i) {
       const refusal = stopped?.refused.find((r) => r.source === source);
-      return refusal ? [{ source, rowsRead: 0, rowsLoaded: 0, rowsQuarantined: 0, rowsDeduplicated: 0, rowsDropped: 0, rowsHeldBack: 0, refused: refusal.reason }] : [];
+      return refusal ? [refusedAccount(source, refusal.reason)] : [];
     }
-    const t = transformed.find((s) => s.source === source);
-    const account: SourceAccount = {
-      source,
-      rowsRead: i.rowsRead,
-      rowsQuarantined: i.rowsQuarantined + (t?.rowsQuarantined ?? 0),
-      rowsDeduplicated: t?.duplicatesRemoved ?? 0,
-      rowsDropped: t?.rowsDropped ?? 0,
-      rowsLoaded: rowsLoaded?.[source] ?? 0,
-    };
-    if (!stopped) return [account];
-    const rowsHeldBack = Math.max(0, account.rowsRead - account.rowsLoaded - account.rowsQuarantined - account.rowsDeduplicated - account.rowsDropped);
-    return [{ ...account, rowsHeldBack, heldBackReason: rowsHeldBack > 0 ? stopped.reason : '' }];
+    const account = sourceAccount(i, transformed.find((s) => s.source === source), rowsLoaded?.[source]);
+    return [stopped ? heldBack(account, stopped.reason) : account];
   });
 }
 

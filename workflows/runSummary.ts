@@ -3,7 +3,7 @@
  * without opening the history. Counts and names only: never row values (personal data).
  */
 import type { SourceAccount } from '../activities';
-import type { CheckResult, Verdict } from '../activities/quality/checks';
+import type { CheckResult, Verdict } from '../pipeline/gate/checks';
 import type { RunOutcome } from './searchAttributes';
 
 export interface RunSummary {

@@ -3,7 +3,7 @@
  * one node. Each shard has two databases:
  *
  *   <database>_shard   the shard's own tables, migrated exactly like a single node's; a month's load
- *                      runs here, on the month's shard, unchanged (activities/load/loadMonth.ts)
+ *                      runs here, on the month's shard, unchanged (pipeline/build/loadMonth.ts)
  *   <database>         what analysts, workers and the named queries use: the same table names, each
  *                      month table and aggregate state a Distributed table over every shard's
  *                      (SHARDED_TABLES), each replicated table one over this shard's own copy
@@ -18,7 +18,7 @@
  * table, with readers seeing one shard's new month beside another's old one.
  */
 import { assertIdentifier, openWarehouse, type Warehouse, type WarehouseConfig } from '../client';
-import type { LoadTarget, MonthPlacement } from '../../activities/load/loadMonth';
+import type { LoadTarget, MonthPlacement } from '../../pipeline/build/loadMonth';
 import { QualifiedTable } from '../sqlFiles';
 
 export const shardDatabase = (database: string) => `${database}_shard`;

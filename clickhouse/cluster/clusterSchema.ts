@@ -4,9 +4,9 @@
  * into Distributed tables of the same names and columns. Every step is a no-op when done, so it runs
  * at every worker start like migrate() does on one node; a new migration is applied to both databases
  * of every shard by the next start (and a new table of the star schema joins the lists in
- * activities/load/warehouseTables.ts).
+ * pipeline/build/warehouseTables.ts).
  */
-import { REPLICATED_TABLES, SHARDED_TABLES } from '../../activities/load/warehouseTables';
+import { REPLICATED_TABLES, SHARDED_TABLES } from '../../pipeline/build/warehouseTables';
 import { assertIdentifier, openWarehouse, type Warehouse, type WarehouseConfig } from '../client';
 import { migrate } from '../migrate';
 import { shardDatabase, singleShardCluster } from './cluster';

@@ -8,7 +8,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { readSql, renderSql } from '../../clickhouse/sqlFiles';
-import { fileDigest } from '../../activities/archive/fileDigest';
+import { fileDigest } from '../../pipeline/archive/fileDigest';
 import { BACKUP_MANIFEST, type BackupManifest } from './backupManifest';
 import { CHECKSUM_VERSION, tableChecksum } from './tableChecksum';
 

@@ -5,7 +5,7 @@
  *   2. every table is filled into a new staging table (same columns and engine as the live one) and
  *      verified against the manifest's rows and content checksum, while the live tables are untouched;
  *      the aggregates' states, which backups do not hold, are rebuilt from the restored facts by the
- *      aggregates' own materialized views (activities/load/aggregateStates.ts) into staging tables too;
+ *      aggregates' own materialized views (pipeline/build/aggregateStates.ts) into staging tables too;
  *   3. only when every table verified, each staging table is swapped with its live table
  *      (EXCHANGE TABLES); a swap that fails swaps back the ones already done;
  *   4. the replaced data, now under the staging names, is dropped.
@@ -18,10 +18,10 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileDigest } from '../../activities/archive/fileDigest';
+import { fileDigest } from '../../pipeline/archive/fileDigest';
 import { readSql, renderSql } from '../../clickhouse/sqlFiles';
-import { buildAggregateStates, clearAggregateStaging } from '../../activities/load/aggregateStates';
-import { AGGREGATES } from '../../activities/load/warehouseTables';
+import { buildAggregateStates, clearAggregateStaging } from '../../pipeline/build/aggregateStates';
+import { AGGREGATES } from '../../pipeline/build/warehouseTables';
 import { BACKUP_MANIFEST, backupManifestSchema, type BackupManifest } from './backupManifest';
 import { tableChecksum } from './tableChecksum';
 

@@ -15,13 +15,14 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { createActivities } from '../../activities';
-import { SOURCE_NAMES } from '../../activities/contracts';
-import { DataLayout } from '../../activities/files/layout';
+import { SOURCE_NAMES } from '../../domain/contracts';
+import { DataLayout } from '../../domain/layout';
 import { openWarehouse, type Warehouse, type WarehouseConfig } from '../../clickhouse/client';
 import { localServer } from '../../clickhouse/server/localServer';
 import { migrate } from '../../clickhouse/migrate';
 import { describeWarehouse, loadConfig, REPO_ROOT } from '../../workers/config';
 import { generateDailyExport } from '../generate/sampleData';
+import { gateCounts } from '../../pipeline/accounts';
 import { runChdbBaseline, runDuckdbPipeline, type ContenderResult } from './contenders';
 import { PeakMemory } from './peakMemory';
 import { measureQueryLatency } from './queryLatency';
@@ -79,10 +80,7 @@ async function main(): Promise<void> {
     // As dailyLoad runs them: every source at once in each stage.
     const ingested = await step('ingest', () => Promise.all(SOURCE_NAMES.map((source) => activities.ingestSource({ businessDate: BUSINESS_DATE, source }))));
     const transformed = await step('transform', () => Promise.all(ingested.map(({ source, partitions }) => activities.transformSource({ businessDate: BUSINESS_DATE, source, partitions }))));
-    const counts = Object.fromEntries(ingested.map((i) => {
-      const t = transformed.find((s) => s.source === i.source)!;
-      return [i.source, { rowsRead: i.rowsRead, rowsQuarantined: i.rowsQuarantined + t.rowsQuarantined, duplicatesRemoved: t.duplicatesRemoved, header: i.header, ruleViolations: t.ruleViolations }];
-    }));
+    const counts = Object.fromEntries(ingested.map((i) => [i.source, gateCounts(i, transformed.find((s) => s.source === i.source)!)]));
     const quality = await step('quality', () => activities.checkQuality({ businessDate: BUSINESS_DATE, counts } as Parameters<typeof activities.checkQuality>[0]));
     await step('stage', () => Promise.all(SOURCE_NAMES.map((source) => activities.stageSource({ businessDate: BUSINESS_DATE, source }))));
     const seconds = (performance.now() - started) / 1000;

@@ -9,7 +9,7 @@
  *
  *   1. typed read: every column as VARCHAR; structurally broken records (wrong field count, invalid
  *      UTF-8, ...) go to DuckDB's reject table and from there to the rejects file;
- *   2. per-column validation mirroring activities/contracts/*.ts (hex ids, enums, integers in range,
+ *   2. per-column validation mirroring domain/contracts/*.ts (hex ids, enums, integers in range,
  *      money with at most two decimals into exact integer cents, timestamps 'YYYY-MM-DD HH:MM:SS' or
  *      ISO 8601 into epoch milliseconds UTC, zip five digits, required values), with zod's messages:
  *      a row's reason is its first failing column's message and how many more columns failed;
@@ -17,7 +17,7 @@
  *      delivered columns (personal ones masked);
  *   4. dedup by the contract key (customers, products: latest updated_at, a tie goes to the later
  *      line; orders, payments: the later line);
- *   5. the derived columns of activities/contracts/derived.ts, computed as cartwheel computes them;
+ *   5. the derived columns of domain/contracts/derived.ts, computed as cartwheel computes them;
  *   6. snappy Parquet under <outDir>/<source>/year=YYYY/month=MM/ (orders by purchase month, the
  *      other sources by the business date's month, like cartwheel's staging layout).
  *
@@ -32,10 +32,10 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { BRAZILIAN_STATES, HEX_ID } from '../../activities/contracts/customers';
-import { ORDER_STATUSES } from '../../activities/contracts/orders';
-import { PAYMENT_TYPES } from '../../activities/contracts/payments';
-import { DEFAULT_DATE_FORMATS, describeFormats } from '../../activities/contracts/timestamps';
+import { BRAZILIAN_STATES, HEX_ID } from '../../domain/contracts/customers';
+import { ORDER_STATUSES } from '../../domain/contracts/orders';
+import { PAYMENT_TYPES } from '../../domain/contracts/payments';
+import { DEFAULT_DATE_FORMATS, describeFormats } from '../../domain/contracts/timestamps';
 
 export interface DuckdbSourceResult {
   /** Source records read (well-formed and structurally rejected). */
@@ -79,7 +79,7 @@ interface Column {
 const hex: Kind = { kind: 'text', pattern: HEX_ID.pattern.source.replace(/^\^|\$$/g, ''), describe: HEX_ID.describe };
 const required = (optional = false): Kind => ({ kind: 'timestamp', optional });
 
-/** The contracts' columns in header order (activities/contracts/*.ts), as DuckDB checks them. */
+/** The contracts' columns in header order (domain/contracts/*.ts), as DuckDB checks them. */
 const COLUMNS: Record<Source, Column[]> = {
   customers: [
     { name: 'customer_id', type: hex },
@@ -212,7 +212,7 @@ function decide(column: Column, raw: string, parsed: string): { value: string; r
   }
 }
 
-/** Derived columns (activities/contracts/derived.ts, as cartwheel computes them) over the deduplicated rows `d`. */
+/** Derived columns (domain/contracts/derived.ts, as cartwheel computes them) over the deduplicated rows `d`. */
 function derivedSelect(source: Source, businessDate: string): string {
   const [year, month] = businessDate.split('-');
   const constantMonth = `${str(year)} AS year, ${str(month)} AS month`;

@@ -6,7 +6,7 @@ import { Client, Connection } from '@temporalio/client';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DataLayout } from '../../activities/files/layout';
+import { DataLayout } from '../../domain/layout';
 import { generateDailyExport } from '../generate/sampleData';
 import { startDevServer, type DevServer } from '../stack/devServer';
 import { ensureTemporalCli } from '../tools/provision';

@@ -8,8 +8,8 @@
  * warehouse exactly as it was.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { DataLayout } from '../../activities/files/layout';
-import { stagedFilesOfMonth } from '../../activities/load/stagedFiles';
+import { DataLayout } from '../../domain/layout';
+import { stagedFilesOfMonth } from '../../pipeline/build/stagedFiles';
 import { CHAOS_DATE, landExport, startChaosStack } from './chaosStack';
 import { runFailure, startDailyRun } from './dailyRun';
 import type { FaultResult } from './faultResult';

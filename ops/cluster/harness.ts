@@ -7,7 +7,7 @@
  * worker is SIGKILLed while it runs a day's file work; the run still completes.
  *
  * Shared storage: the cluster's landing, staging, quarantine and archive are S3 prefixes on a
- * versitygw server (activities/files/storage.ts), or with `storage: 'folder'` one local folder; quality
+ * versitygw server (domain/storage.ts), or with `storage: 'folder'` one local folder; quality
  * reports stay in the shared data folder. The single node uses local folders.
  */
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
@@ -16,7 +16,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { DataLayout } from '../../activities/files/layout';
+import { DataLayout } from '../../domain/layout';
 import { migrateCluster } from '../../clickhouse/cluster/clusterSchema';
 import { starChecksums, type Checksums } from '../chaos/warehouseChecksums';
 import { startWorker, type WorkerProcess } from '../chaos/workerProcess';

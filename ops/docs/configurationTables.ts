@@ -8,9 +8,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { CONTRACTS, SOURCE_NAMES } from '../../activities/contracts';
-import { sourceSettingsSchema } from '../../activities/pipelineConfig';
-import { RULES } from '../../activities/transform/rules';
+import { CONTRACTS, SOURCE_NAMES } from '../../domain/contracts';
+import { sourceSettingsSchema } from '../../domain/settings/sources';
+import { RULES } from '../../domain/businessRules';
 import { environmentSchema, REPO_ROOT } from '../../workers/config';
 import { environmentFile, environmentFileSchema, ENVIRONMENTS } from '../../workers/environments';
 import { code, table, valueText } from './markdown';
@@ -96,7 +96,7 @@ const FILE_SETTINGS: Record<string, string> = {
   sources: 'per-source settings, below',
 };
 
-/** Keys of `sources.<source>` in those files (activities/pipelineConfig.ts). */
+/** Keys of `sources.<source>` in those files (domain/settings/sources.ts). */
 const SOURCE_SETTINGS: Record<string, string> = {
   dateFormats: 'timestamp formats tried in order (`ymd_hms` = `YYYY-MM-DD HH:MM:SS`, `dmy` = `DD/MM/YYYY`, `iso8601` with or without offset, epoch seconds or milliseconds)',
   nullTokens: 'values read as missing (and counted) besides the empty field; `[]` reads every value as delivered',

@@ -1,13 +1,13 @@
 /**
- * The tables of docs/quality.md, from activities/quality/: every check kind with its dimension and
+ * The tables of docs/quality.md, from pipeline/gate/: every check kind with its dimension and
  * keys (from the configuration's zod schema), and the built-in checks a run gets without
  * configuration (resolved as a run resolves them, with the default thresholds). What each kind
  * observes is written here, once; a kind without it, or a text for a kind that is gone, fails.
  */
 import { z } from 'zod';
-import { checkSpecSchema, type CheckKind } from '../../activities/quality/config';
-import { DIMENSION_OF, resolveChecks } from '../../activities/quality/resolveChecks';
-import { DEFAULT_QUALITY_THRESHOLDS } from '../../activities/settings';
+import { checkSpecSchema, type CheckKind } from '../../domain/settings/quality';
+import { DIMENSION_OF, resolveChecks } from '../../pipeline/gate/resolveChecks';
+import { DEFAULT_QUALITY_THRESHOLDS } from '../../domain/settings/index';
 import { code, table } from './markdown';
 
 /** What a kind's observed value is; it passes when the value is at most the threshold. */

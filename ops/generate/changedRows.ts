@@ -18,9 +18,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFile
 import path from 'node:path';
 import Papa from 'papaparse';
 import { z } from 'zod';
-import { batchIdProblem, batchTimeOf } from '../../activities/changes/batchId';
-import { CONTRACTS } from '../../activities/contracts';
-import { changeFileColumns, type ChangeSource } from '../../activities/contracts/changes';
+import { batchIdProblem, batchTimeOf } from '../../pipeline/land/batchId';
+import { CONTRACTS } from '../../domain/contracts';
+import { changeFileColumns, type ChangeSource } from '../../domain/contracts/changes';
 import { csvField } from './sampleData';
 import { Rng } from './random';
 

@@ -12,7 +12,7 @@
 import * as path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
-import { batchIdProblem } from '../../activities/changes/batchId';
+import { batchIdProblem } from '../../pipeline/land/batchId';
 import { generateChangeBatch } from './changedRows';
 import {
   DEFECTS_BY_SOURCE,

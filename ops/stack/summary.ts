@@ -1,6 +1,6 @@
 /** What `npm start` prints after a run: the warehouse's tables, the run's accounts, where to look next. */
 import { existsSync, readFileSync } from 'node:fs';
-import type { SourceAccount } from '../../activities/run/recordRun';
+import type { SourceAccount } from '../../pipeline/accounts';
 import type { Warehouse } from '../../clickhouse/client';
 import type { DailyLoadResult } from '../../workflows';
 import { describeCheck } from '../../workflows/runSummary';

@@ -12,7 +12,7 @@ import { readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:f
 import { connect } from 'node:net';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { DataLayout } from '../../activities/files/layout';
+import { DataLayout } from '../../domain/layout';
 import { localServerHome } from '../../clickhouse/server/localServer';
 import { generateDailyExport } from '../../ops/generate/sampleData';
 import { startDevServer, type DevServer } from '../../ops/stack/devServer';

@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { DataLayout } from '../../activities/files/layout';
+import { DataLayout } from '../../domain/layout';
 import { localServerHome } from '../../clickhouse/server/localServer';
 import { generateDailyExport } from '../../ops/generate/sampleData';
 import { freePort } from '../../ops/stack/freePort';

@@ -7,12 +7,12 @@ import Papa from 'papaparse';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createActivities } from '../../activities';
-import type { ChangeStageSummary } from '../../activities/changes/stageChangeBatch';
-import { AGGREGATES } from '../../activities/load/warehouseTables';
-import { changeFileColumns, type ChangeSource } from '../../activities/contracts/changes';
-import type { PipelineSettings } from '../../activities/settings';
+import type { ChangeStageSummary } from '../../pipeline/changes/stageChangeBatch';
+import { AGGREGATES } from '../../pipeline/build/warehouseTables';
+import { changeFileColumns, type ChangeSource } from '../../domain/contracts/changes';
+import type { PipelineSettings } from '../../domain/settings/index';
 import { assertIdentifier, type Warehouse } from '../../clickhouse/client';
-import type { DataLayout } from '../../activities/files/layout';
+import type { DataLayout } from '../../domain/layout';
 import { activityEnvironment } from './activityEnvironment';
 import { rows } from './warehouse';
 

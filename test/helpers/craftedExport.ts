@@ -4,7 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { csvLine } from '../../activities/files/csvText';
+import { csvLine } from '../../pipeline/files/csvText';
 import { CSV_HEADERS, type ExportSource } from '../../ops/generate/sampleData';
 
 export type CsvRow = Record<string, string>;

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import Papa from 'papaparse';
-import { csvLine } from '../../activities/files/csvText';
+import { csvLine } from '../../pipeline/files/csvText';
 
 /** Bytes that break CSV structure or encoding when dropped anywhere in a file. */
 const NASTY: Record<string, number[]> = {

@@ -1,8 +1,8 @@
 /** The load activity on its own, for tests that load with a hook (see LoadHooks) or from another data folder. */
 import { activityEnvironment } from './activityEnvironment';
-import { DataLayout } from '../../activities/files/layout';
-import { loadMonth, type LoadHooks, type LoadSummary } from '../../activities/load/loadMonth';
-import type { PipelineSettings } from '../../activities/settings';
+import { DataLayout } from '../../domain/layout';
+import { loadMonth, type LoadHooks, type LoadSummary } from '../../pipeline/build/loadMonth';
+import type { PipelineSettings } from '../../domain/settings/index';
 import type { Warehouse } from '../../clickhouse/client';
 
 /** loadMonth inside an activity context (it heartbeats), from the staged files of `settings.dataDir`. */

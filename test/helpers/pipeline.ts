@@ -1,7 +1,7 @@
 /** A data folder with a generated day of exports, and configuration pointing at it. */
 import { generateDailyExport, type GeneratedExport } from '../../ops/generate/sampleData';
-import { DEFAULT_QUALITY_THRESHOLDS, type PipelineSettings } from '../../activities/settings';
-import { DataLayout } from '../../activities/files/layout';
+import { DEFAULT_QUALITY_THRESHOLDS, type PipelineSettings } from '../../domain/settings/index';
+import { DataLayout } from '../../domain/layout';
 import { loadEnvironment } from '../../workers/environments';
 import { tempDir } from './tempDirs';
 

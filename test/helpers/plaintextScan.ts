@@ -6,8 +6,8 @@
 import Papa from 'papaparse';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { normaliseEmail, normalisePhone } from '../../activities/contracts/personalValues';
-import { readParquetRows } from '../../activities/files/cleanRows';
+import { normaliseEmail, normalisePhone } from '../../domain/contracts/personalValues';
+import { readParquetRows } from '../../pipeline/files/cleanRows';
 import type { Warehouse } from '../../clickhouse/client';
 
 export const PERSONAL_CSV_COLUMNS = ['customer_name', 'customer_email', 'customer_phone', 'customer_street'] as const;

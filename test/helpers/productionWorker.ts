@@ -8,7 +8,7 @@
  */
 import type { Worker } from '@temporalio/worker';
 import type { Activities } from '../../activities';
-import type { PipelineSettings } from '../../activities/settings';
+import type { PipelineSettings } from '../../domain/settings/index';
 import type { Warehouse } from '../../clickhouse/client';
 import { createCartwheelWorker, type WorkerOptions } from '../../workers/cartwheelWorker';
 import { loadConfig } from '../../workers/config';

@@ -3,11 +3,12 @@
  * included), and optionally on to the warehouse and the run record: quality tests need history.
  */
 import { createActivities } from '../../activities';
-import { SOURCE_NAMES } from '../../activities/contracts';
-import type { Notifier } from '../../activities/notify/notifier';
-import type { QualityInput } from '../../activities/quality/checkQuality';
-import type { PipelineSettings } from '../../activities/settings';
+import { SOURCE_NAMES } from '../../domain/contracts';
+import type { Notifier } from '../../pipeline/notify/notifier';
+import type { QualityInput } from '../../pipeline/gate/checkQuality';
+import type { PipelineSettings } from '../../domain/settings/index';
 import type { Warehouse } from '../../clickhouse/client';
+import { gateCounts, heldBack, sourceAccount } from '../../pipeline/accounts';
 import { activityEnvironment } from './activityEnvironment';
 
 export async function runToQualityGate(settings: PipelineSettings, warehouse: Warehouse, businessDate: string, runId?: string, notifiers: Notifier[] = []) {
@@ -16,15 +17,7 @@ export async function runToQualityGate(settings: PipelineSettings, warehouse: Wa
   const call = <A, R>(activity: (input: A) => Promise<R>, input: A) => env.run(activity, input) as Promise<R>;
   const ingested = await Promise.all(SOURCE_NAMES.map((source) => call(activities.ingestSource, { businessDate, source })));
   const transformed = await Promise.all(ingested.map(({ source, partitions }) => call(activities.transformSource, { businessDate, source, partitions })));
-  const counts = Object.fromEntries(
-    SOURCE_NAMES.map((source, i) => [source, {
-      rowsRead: ingested[i].rowsRead,
-      rowsQuarantined: ingested[i].rowsQuarantined + transformed[i].rowsQuarantined,
-      duplicatesRemoved: transformed[i].duplicatesRemoved,
-      header: ingested[i].header,
-      ruleViolations: transformed[i].ruleViolations,
-    }]),
-  ) as QualityInput['counts'];
+  const counts = Object.fromEntries(SOURCE_NAMES.map((source, i) => [source, gateCounts(ingested[i], transformed[i])])) as QualityInput['counts'];
   const quality = await call(activities.checkQuality, { businessDate, runId, counts });
   return { activities, call, ingested, transformed, quality };
 }
@@ -48,18 +41,9 @@ export async function runRecordedDay(settings: PipelineSettings, warehouse: Ware
     message: passed ? 'loaded' : 'quality gate',
     startedAt: Date.now(),
     sources: SOURCE_NAMES.map((source, i) => {
-      const rowsQuarantined = ingested[i].rowsQuarantined + transformed[i].rowsQuarantined;
-      const setAside = rowsQuarantined + transformed[i].duplicatesRemoved + transformed[i].rowsDropped;
-      return {
-        source,
-        rowsRead: ingested[i].rowsRead,
-        rowsQuarantined,
-        rowsDeduplicated: transformed[i].duplicatesRemoved,
-        rowsDropped: transformed[i].rowsDropped,
-        rowsLoaded: rowsLoaded?.[source] ?? 0,
-        // A gate-stopped day holds back what it kept (conservation, like dailyLoad records it).
-        ...(passed ? {} : { rowsHeldBack: ingested[i].rowsRead - setAside, heldBackReason: 'quality gate stopped the load' }),
-      };
+      const account = sourceAccount(ingested[i], transformed[i], rowsLoaded?.[source]);
+      // A gate-stopped day holds back what it kept (conservation, like dailyLoad records it).
+      return passed ? account : heldBack(account, 'quality gate stopped the load');
     }),
     checks: quality.checks,
   });

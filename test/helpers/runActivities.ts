@@ -4,8 +4,8 @@
  */
 import { activityEnvironment } from './activityEnvironment';
 import { createActivities } from '../../activities';
-import { SOURCE_NAMES, type SourceName } from '../../activities/contracts';
-import type { PipelineSettings } from '../../activities/settings';
+import { SOURCE_NAMES, type SourceName } from '../../domain/contracts';
+import type { PipelineSettings } from '../../domain/settings/index';
 import type { Warehouse } from '../../clickhouse/client';
 
 export async function runDay(settings: PipelineSettings, warehouse: Warehouse, businessDate: string) {

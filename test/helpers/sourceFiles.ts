@@ -1,11 +1,11 @@
 /** Land hand-written source files and run ingest + transform on them, outside Temporal. */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import type { SourceName } from '../../activities/contracts';
-import { readParquetParts } from '../../activities/files/cleanRows';
-import { DataLayout } from '../../activities/files/layout';
-import { ingestSource } from '../../activities/ingest/ingestSource';
-import { DEFAULT_SOURCES_SETTINGS, type SourceSettings } from '../../activities/pipelineConfig';
-import { transformSource } from '../../activities/transform/transformSource';
+import type { SourceName } from '../../domain/contracts';
+import { readParquetParts } from '../../pipeline/files/cleanRows';
+import { DataLayout } from '../../domain/layout';
+import { ingestSource } from '../../pipeline/read/ingestSource';
+import { DEFAULT_SOURCES_SETTINGS, type SourceSettings } from '../../domain/settings/sources';
+import { transformSource } from '../../pipeline/clean/transformSource';
 import { tempDir } from './tempDirs';
 import { testWarehouse } from './warehouse';
 

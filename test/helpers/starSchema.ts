@@ -4,8 +4,8 @@
  */
 import type { Warehouse } from '../../clickhouse/client';
 import { readSql, renderSql } from '../../clickhouse/sqlFiles';
-import { buildAggregateStates, clearAggregateStaging } from '../../activities/load/aggregateStates';
-import { AGGREGATES, BUILT_TABLES, CALENDAR_TABLE, type TableInput } from '../../activities/load/warehouseTables';
+import { buildAggregateStates, clearAggregateStaging } from '../../pipeline/build/aggregateStates';
+import { AGGREGATES, BUILT_TABLES, CALENDAR_TABLE, type TableInput } from '../../pipeline/build/warehouseTables';
 import { tableChecksum } from '../../ops/backup/tableChecksum';
 
 /**

@@ -7,7 +7,7 @@ import { strict as assert } from 'node:assert';
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import path from 'node:path';
-import { recordRun, type RunRecord } from '../../activities/run/recordRun';
+import { recordRun, type RunRecord } from '../../pipeline/record/recordRun';
 import { currentActor } from '../../clickhouse/audit';
 import type { Warehouse } from '../../clickhouse/client';
 import { listMigrations, migrate } from '../../clickhouse/migrate';

@@ -8,7 +8,7 @@
 import { strict as assert } from 'node:assert';
 import { appendFileSync, cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { AGGREGATES } from '../../activities/load/warehouseTables';
+import { AGGREGATES } from '../../pipeline/build/warehouseTables';
 import { backupWarehouse } from '../../ops/backup/backupWarehouse';
 import { BACKUP_MANIFEST, type BackupManifest } from '../../ops/backup/backupManifest';
 import { restoreWarehouse } from '../../ops/backup/restoreWarehouse';

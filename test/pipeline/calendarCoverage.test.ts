@@ -7,7 +7,7 @@
  * reference the extremes the contracts accept by default loads with every fact date in dim_date.
  */
 import { strict as assert } from 'node:assert';
-import { buildCalendar } from '../../activities/load/loadMonth';
+import { buildCalendar } from '../../pipeline/build/loadMonth';
 import type { Warehouse } from '../../clickhouse/client';
 import { cleanExport, writeExport } from '../helpers/craftedExport';
 import { testDataDir } from '../helpers/pipeline';

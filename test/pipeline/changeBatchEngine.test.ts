@@ -1,5 +1,5 @@
 /**
- * A change batch in the engine: the decisions SQL (activities/changes/changeDecisions.ts) against
+ * A change batch in the engine: the decisions SQL (pipeline/changes/changeDecisions.ts) against
  * the rule stated in TypeScript (classifyChanges.ts) on generated keys with generated loaded
  * versions; the change contract's updated_at, zod and SQL alike; and the one listing of the rows a
  * batch did not apply (contract, business rule, key not loaded), which can be landed again.
@@ -8,10 +8,10 @@ import fc from 'fast-check';
 import { strict as assert } from 'node:assert';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { decisionsSql, monthsToRebuildSql, notLoadedReason, SAME_VERSION_REASON } from '../../activities/changes/changeDecisions';
-import { classifyChanges, type LoadedVersion } from '../../activities/changes/classifyChanges';
-import type { TypedRow } from '../../activities/contracts';
-import { changeFileColumns, changeRowSchema } from '../../activities/contracts/changes';
+import { decisionsSql, monthsToRebuildSql, notLoadedReason, SAME_VERSION_REASON } from '../../pipeline/changes/changeDecisions';
+import { classifyChanges, type LoadedVersion } from '../../pipeline/changes/classifyChanges';
+import type { TypedRow } from '../../domain/contracts';
+import { changeFileColumns, changeRowSchema } from '../../domain/contracts/changes';
 import type { Warehouse } from '../../clickhouse/client';
 import { generateChangeBatch } from '../../ops/generate/changedRows';
 import { applyChanges, readCsv, writeChangeFile } from '../helpers/changeBatches';

@@ -4,8 +4,8 @@
  */
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
-import type { SourceName } from '../../activities/contracts';
-import { QUARANTINE_HEADER } from '../../activities/ingest/headerPositions';
+import type { SourceName } from '../../domain/contracts';
+import { QUARANTINE_HEADER } from '../../pipeline/read/headerPositions';
 import { CSV_HEADERS } from '../../ops/generate/sampleData';
 import { DATE, id, ingestAndTransform, land } from '../helpers/sourceFiles';
 

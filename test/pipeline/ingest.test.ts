@@ -2,9 +2,9 @@ import { activityEnvironment } from '../helpers/activityEnvironment';
 import { strict as assert } from 'node:assert';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { DataLayout, HANDOVER_FORMAT } from '../../activities/files/layout';
-import { ingestSource, type IngestSummary } from '../../activities/ingest/ingestSource';
-import { DEFAULT_DATE_FORMATS } from '../../activities/contracts/timestamps';
+import { DataLayout, HANDOVER_FORMAT } from '../../domain/layout';
+import { ingestSource, type IngestSummary } from '../../pipeline/read/ingestSource';
+import { DEFAULT_DATE_FORMATS } from '../../domain/contracts/timestamps';
 import { tempDir } from '../helpers/tempDirs';
 import { testWarehouse } from '../helpers/warehouse';
 

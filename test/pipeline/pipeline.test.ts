@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { SOURCE_NAMES } from '../../activities/contracts';
+import { SOURCE_NAMES } from '../../domain/contracts';
 import { tableChecksums } from '../helpers/checksums';
 import { testDataDir } from '../helpers/pipeline';
 import { runDay } from '../helpers/runActivities';

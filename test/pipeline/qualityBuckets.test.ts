@@ -1,13 +1,13 @@
 /**
  * The cross-source checks (foreign keys, sums per group) run per hash bucket of their keys on large
- * days (activities/quality/keyChecks.ts ROWS_PER_BUCKET), and the merged result must be exactly the
+ * days (pipeline/gate/keyChecks.ts ROWS_PER_BUCKET), and the merged result must be exactly the
  * one-statement result: the same observed shares, notes and samples in the report.
  */
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
-import type { QualityInput } from '../../activities/quality/checkQuality';
-import { ROWS_PER_BUCKET } from '../../activities/quality/keyChecks';
-import type { JsonReport } from '../../activities/quality/report/jsonReport';
+import type { QualityInput } from '../../pipeline/gate/checkQuality';
+import { ROWS_PER_BUCKET } from '../../pipeline/gate/keyChecks';
+import type { JsonReport } from '../../pipeline/gate/report/jsonReport';
 import { testDataDir } from '../helpers/pipeline';
 import { runToQualityGate } from '../helpers/qualityPipeline';
 import { freshWarehouse } from '../helpers/warehouse';

@@ -4,9 +4,9 @@
  */
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
-import type { QualityConfigInput } from '../../activities/quality/config';
-import type { JsonReport } from '../../activities/quality/report/jsonReport';
-import { parseQualityConfig } from '../../activities/quality/loadQualityConfig';
+import type { QualityConfigInput } from '../../domain/settings/quality';
+import type { JsonReport } from '../../pipeline/gate/report/jsonReport';
+import { parseQualityConfig } from '../../domain/settings/loadQualityConfig';
 import { CSV_HEADERS } from '../../ops/generate/sampleData';
 import { CANARY_CITY, cleanExport, hexId, writeExport, type CraftedExport } from '../helpers/craftedExport';
 import { testDataDir } from '../helpers/pipeline';

@@ -6,8 +6,8 @@
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import type { QualityInput } from '../../activities/quality/checkQuality';
-import type { JsonReport } from '../../activities/quality/report/jsonReport';
+import type { QualityInput } from '../../pipeline/gate/checkQuality';
+import type { JsonReport } from '../../pipeline/gate/report/jsonReport';
 import { cleanExport, hexId, writeExport, type CraftedExport } from '../helpers/craftedExport';
 import { testDataDir, type TestDataDir } from '../helpers/pipeline';
 import { runDay } from '../helpers/runActivities';

@@ -4,7 +4,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
-import { parseQualityConfig } from '../../activities/quality/loadQualityConfig';
+import { parseQualityConfig } from '../../domain/settings/loadQualityConfig';
 import { testDataDir } from '../helpers/pipeline';
 import { runRecordedDay } from '../helpers/qualityPipeline';
 import { freshWarehouse, rows } from '../helpers/warehouse';

@@ -12,7 +12,7 @@ import { strict as assert } from 'node:assert';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createActivities } from '../../activities';
-import { parseQualityConfig } from '../../activities/quality/loadQualityConfig';
+import { parseQualityConfig } from '../../domain/settings/loadQualityConfig';
 import { recentRuns } from '../../ops/status/recentRuns';
 import type { Warehouse } from '../../clickhouse/client';
 import type { DailyLoadInput } from '../../workflows';

@@ -15,17 +15,17 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import Papa from 'papaparse';
 import { createActivities } from '../../activities';
-import { archiveInputs } from '../../activities/archive/archiveInputs';
-import { restoreLanding } from '../../activities/archive/restoreLanding';
-import { CONTRACTS, personalColumns, SOURCE_NAMES, stagedColumns, type TypedRow } from '../../activities/contracts';
-import { readParquetRows } from '../../activities/files/cleanRows';
-import { HANDOVER_FORMAT } from '../../activities/files/layout';
-import { ingestSource, type IngestSummary } from '../../activities/ingest/ingestSource';
-import { parseQualityConfig } from '../../activities/quality/loadQualityConfig';
-import type { JsonReport } from '../../activities/quality/report/jsonReport';
-import { quarantineSamples } from '../../activities/quality/quarantineSamples';
-import { maskPersonal } from '../../activities/security/masking';
-import { PersonalCipher } from '../../activities/security/personalCipher';
+import { archiveInputs } from '../../pipeline/archive/archiveInputs';
+import { restoreLanding } from '../../pipeline/archive/restoreLanding';
+import { CONTRACTS, personalColumns, SOURCE_NAMES, stagedColumns, type TypedRow } from '../../domain/contracts';
+import { readParquetRows } from '../../pipeline/files/cleanRows';
+import { HANDOVER_FORMAT } from '../../domain/layout';
+import { ingestSource, type IngestSummary } from '../../pipeline/read/ingestSource';
+import { parseQualityConfig } from '../../domain/settings/loadQualityConfig';
+import type { JsonReport } from '../../pipeline/gate/report/jsonReport';
+import { quarantineSamples } from '../../pipeline/gate/quarantineSamples';
+import { maskPersonal } from '../../domain/security/masking';
+import { PersonalCipher } from '../../domain/security/personalCipher';
 import {
   describePersonalDataProtection,
   developmentPersonalDataKeys,
@@ -33,9 +33,9 @@ import {
   personalDataKeysOf,
   transferableKeys,
   type PersonalDataKeys,
-} from '../../activities/security/personalDataKeys';
-import { PersonalDataProtector, protectorFor } from '../../activities/security/personalDataProtector';
-import { PersonalTokens } from '../../activities/security/personalTokens';
+} from '../../domain/security/personalDataKeys';
+import { PersonalDataProtector, protectorFor } from '../../domain/security/personalDataProtector';
+import { PersonalTokens } from '../../domain/security/personalTokens';
 import type { Warehouse } from '../../clickhouse/client';
 import { backupWarehouse } from '../../ops/backup/backupWarehouse';
 import { CSV_HEADERS, generateDailyExport } from '../../ops/generate/sampleData';

@@ -8,7 +8,7 @@ import { strict as assert } from 'node:assert';
 import { assertIdentifier, openWarehouse } from '../../clickhouse/client';
 import { uploadParquet } from '../../clickhouse/parquetUpload';
 import { renderSql } from '../../clickhouse/sqlFiles';
-import { swapPartition } from '../../activities/load/swapPartition';
+import { swapPartition } from '../../pipeline/build/swapPartition';
 import { loadConfig } from '../../workers/config';
 import { rows, scalar, testWarehouse } from '../helpers/warehouse';
 

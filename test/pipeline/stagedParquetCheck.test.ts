@@ -3,8 +3,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import { strict as assert } from 'node:assert';
 import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { assertParquetFrame, asDamagedFile, verifyStagedFolders } from '../../activities/load/stagedParquetCheck';
-import { CHECKSUM_FILE, writeStagedChecksums } from '../../activities/stage/stagedChecksums';
+import { assertParquetFrame, asDamagedFile, verifyStagedFolders } from '../../pipeline/build/stagedParquetCheck';
+import { CHECKSUM_FILE, writeStagedChecksums } from '../../pipeline/publish/stagedChecksums';
 import { tempDir } from '../helpers/tempDirs';
 
 describe('staged Parquet frame check', () => {

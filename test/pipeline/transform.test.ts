@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
-import { sourcesSettingsSchema } from '../../activities/pipelineConfig';
-import { DERIVED_SQL } from '../../activities/transform/transformSql';
+import { sourcesSettingsSchema } from '../../domain/settings/sources';
+import { DERIVED_SQL } from '../../pipeline/clean/transformSql';
 import { loadEnvironment, ENVIRONMENTS } from '../../workers/environments';
 import { id, ingestAndTransform, land } from '../helpers/sourceFiles';
 import { rows as queryRows, testWarehouse } from '../helpers/warehouse';

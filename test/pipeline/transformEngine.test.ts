@@ -1,5 +1,5 @@
 /**
- * The transform in the engine (activities/transform/transformSql.ts): the staged Parquet it writes
+ * The transform in the engine (pipeline/clean/transformSql.ts): the staged Parquet it writes
  * (snappy, one row group of at most 64k rows per part, the staged contract's logical types), the same
  * bytes for the same input, and a partition without a file read as empty.
  */
@@ -7,15 +7,15 @@ import fc from 'fast-check';
 import { strict as assert } from 'node:assert';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { stagedColumns } from '../../activities/contracts';
-import { readParquetParts } from '../../activities/files/cleanRows';
-import { DataLayout, HANDOVER_FORMAT } from '../../activities/files/layout';
-import { DEFAULT_SOURCES_SETTINGS } from '../../activities/pipelineConfig';
-import { stageSource } from '../../activities/stage/stageSource';
-import { partDigest } from '../../activities/stage/stagedChecksums';
-import { dropStaleScratchTables } from '../../activities/transform/scratchTables';
-import { structureOf, transformSql, validColumns } from '../../activities/transform/transformSql';
-import { transformSource } from '../../activities/transform/transformSource';
+import { stagedColumns } from '../../domain/contracts';
+import { readParquetParts } from '../../pipeline/files/cleanRows';
+import { DataLayout, HANDOVER_FORMAT } from '../../domain/layout';
+import { DEFAULT_SOURCES_SETTINGS } from '../../domain/settings/sources';
+import { stageSource } from '../../pipeline/publish/stageSource';
+import { partDigest } from '../../pipeline/publish/stagedChecksums';
+import { dropStaleScratchTables } from '../../pipeline/clean/scratchTables';
+import { structureOf, transformSql, validColumns } from '../../pipeline/clean/transformSql';
+import { transformSource } from '../../pipeline/clean/transformSource';
 import { generateDailyExport } from '../../ops/generate/sampleData';
 import { DATE, ingestAndTransform, land } from '../helpers/sourceFiles';
 import { tempDir } from '../helpers/tempDirs';

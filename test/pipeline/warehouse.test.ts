@@ -4,8 +4,8 @@
  * converges. Real activities, real chDB, generated exports.
  */
 import { strict as assert } from 'node:assert';
-import { clearAggregateStaging } from '../../activities/load/aggregateStates';
-import { AGGREGATES, BUILT_TABLES, CALENDAR_TABLE, SWAP_ORDER } from '../../activities/load/warehouseTables';
+import { clearAggregateStaging } from '../../pipeline/build/aggregateStates';
+import { AGGREGATES, BUILT_TABLES, CALENDAR_TABLE, SWAP_ORDER } from '../../pipeline/build/warehouseTables';
 import type { Warehouse } from '../../clickhouse/client';
 import { listMigrations, migrate } from '../../clickhouse/migrate';
 import { splitStatements } from '../../clickhouse/sqlFiles';

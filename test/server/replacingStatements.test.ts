@@ -7,10 +7,10 @@
 import { strict as assert } from 'node:assert';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
-import { DEFAULT_DATE_FORMATS } from '../../activities/contracts/timestamps';
-import { dayFile } from '../../activities/files/landedFile';
-import { DataLayout, HANDOVER_FORMAT } from '../../activities/files/layout';
-import { ingestSource, type IngestSummary } from '../../activities/ingest/ingestSource';
+import { DEFAULT_DATE_FORMATS } from '../../domain/contracts/timestamps';
+import { dayFile } from '../../pipeline/landedFile';
+import { DataLayout, HANDOVER_FORMAT } from '../../domain/layout';
+import { ingestSource, type IngestSummary } from '../../pipeline/read/ingestSource';
 import type { Warehouse } from '../../clickhouse/client';
 import { replacingStatement } from '../../clickhouse/replacingStatement';
 import { activityEnvironment } from '../helpers/activityEnvironment';

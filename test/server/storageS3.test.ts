@@ -1,5 +1,5 @@
 /**
- * Landing, staging, quarantine and archive on S3 (activities/files/storage.ts), against a real S3
+ * Landing, staging, quarantine and archive on S3 (domain/storage.ts), against a real S3
  * server (versitygw, test/helpers/versitygw.ts) and a chDB server of this file's own: the one that
  * holds the S3 credentials in its named collection (clickhouse/s3Collection.ts) and keeps a
  * system.query_log, so the test can read what the server logged. The same generated day is loaded
@@ -12,10 +12,10 @@ import path from 'node:path';
 import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
 import { createActivities } from '../../activities';
-import { SOURCE_NAMES, CONTRACTS } from '../../activities/contracts';
-import { DataLayout } from '../../activities/files/layout';
-import type { StorageSettings } from '../../activities/files/storage';
-import type { PipelineSettings } from '../../activities/settings';
+import { SOURCE_NAMES, CONTRACTS } from '../../domain/contracts';
+import { DataLayout } from '../../domain/layout';
+import type { StorageSettings } from '../../domain/storage';
+import type { PipelineSettings } from '../../domain/settings/index';
 import { openWarehouse, type Warehouse } from '../../clickhouse/client';
 import { migrate } from '../../clickhouse/migrate';
 import { writeS3Collection } from '../../clickhouse/s3Collection';

@@ -27,9 +27,9 @@ import {
   type ColumnMeta,
   type ContractSettings,
   DEFAULT_DATE_RANGE,
-} from '../../activities/contracts/columns';
-import { BRAZILIAN_STATES, HEX_ID } from '../../activities/contracts/customers';
-import { DATE_FORMATS, dateToEpochMs, DEFAULT_DATE_FORMATS, type DateFormat } from '../../activities/contracts/timestamps';
+} from '../../domain/contracts/columns';
+import { BRAZILIAN_STATES, HEX_ID } from '../../domain/contracts/customers';
+import { DATE_FORMATS, dateToEpochMs, DEFAULT_DATE_FORMATS, type DateFormat } from '../../domain/contracts/timestamps';
 import { testWarehouse } from '../helpers/warehouse';
 
 /** Values per column case: BATCHES queries (per short-circuit mode) of BATCH values each. */

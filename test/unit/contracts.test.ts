@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
-import { CONTRACTS, contractColumns, SOURCE_NAMES, stagedColumns } from '../../activities/contracts';
-import { sourcesSettingsSchema } from '../../activities/pipelineConfig';
-import { parseTimestamp } from '../../activities/contracts/timestamps';
-import { clickhouseTypeOf } from '../../activities/load/rawTables';
-import { arrowTypeOf } from '../../activities/stage/arrowColumns';
+import { CONTRACTS, contractColumns, SOURCE_NAMES, stagedColumns } from '../../domain/contracts';
+import { sourcesSettingsSchema } from '../../domain/settings/sources';
+import { parseTimestamp } from '../../domain/contracts/timestamps';
+import { clickhouseTypeOf } from '../../pipeline/build/rawTables';
+import { arrowTypeOf } from '../../pipeline/publish/arrowColumns';
 import { CSV_HEADERS } from '../../ops/generate/sampleData';
 
 describe('source contracts', () => {

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { changeRowSchema } from '../../activities/contracts/changes';
+import { changeRowSchema } from '../../domain/contracts/changes';
 import { generateDailyExport } from '../../ops/generate/sampleData';
 import { generateChangeBatch } from '../../ops/generate/changedRows';
 import { readCsv } from '../helpers/changeBatches';

@@ -1,9 +1,9 @@
 /** Property-based tests (fast-check): date parsing, deduplication and conservation. */
 import fc from 'fast-check';
 import { strict as assert } from 'node:assert';
-import type { TypedRow } from '../../activities/contracts';
-import { daysFromCivil, parseTimestamp } from '../../activities/contracts/timestamps';
-import { Deduplicator, rowKey } from '../../activities/transform/deduplicate';
+import type { TypedRow } from '../../domain/contracts';
+import { daysFromCivil, parseTimestamp } from '../../domain/contracts/timestamps';
+import { Deduplicator, rowKey } from '../../pipeline/clean/deduplicate';
 import { id, ingestAndTransform, land } from '../helpers/sourceFiles';
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');

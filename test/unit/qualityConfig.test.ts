@@ -6,12 +6,12 @@
 import { strict as assert } from 'node:assert';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { DIMENSIONS } from '../../activities/quality/checks';
-import { parseQualityConfig } from '../../activities/quality/loadQualityConfig';
-import { renderHtmlReport } from '../../activities/quality/report/html';
-import { toJsonReport } from '../../activities/quality/report/jsonReport';
-import { resolveChecks } from '../../activities/quality/resolveChecks';
-import { DEFAULT_QUALITY_THRESHOLDS } from '../../activities/settings';
+import { DIMENSIONS } from '../../pipeline/gate/checks';
+import { parseQualityConfig } from '../../domain/settings/loadQualityConfig';
+import { renderHtmlReport } from '../../pipeline/gate/report/html';
+import { toJsonReport } from '../../pipeline/gate/report/jsonReport';
+import { resolveChecks } from '../../pipeline/gate/resolveChecks';
+import { DEFAULT_QUALITY_THRESHOLDS } from '../../domain/settings/index';
 import { loadConfig } from '../../workers/config';
 import { tempDir } from '../helpers/tempDirs';
 

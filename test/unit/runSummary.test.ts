@@ -9,7 +9,7 @@ import path from 'node:path';
 import { formatSummary } from '../../ops/stack/summary';
 import type { DailyLoadResult } from '../../workflows';
 import { tempDir } from '../helpers/tempDirs';
-import type { CheckResult } from '../../activities/quality/checks';
+import type { CheckResult } from '../../pipeline/gate/checks';
 import { runSummary } from '../../workflows/runSummary';
 
 const check = (name: string, outcome: CheckResult['outcome'], observed: number): Pick<CheckResult, 'name' | 'target' | 'observed' | 'threshold' | 'unit' | 'outcome'> =>

@@ -6,7 +6,7 @@
 import { strict as assert } from 'node:assert';
 import path from 'node:path';
 import { uploadParquet } from '../../clickhouse/parquetUpload';
-import { PARQUET_SETTINGS } from '../../activities/stage/parquetOutput';
+import { PARQUET_SETTINGS } from '../../pipeline/publish/parquetOutput';
 import { tempDir } from '../helpers/tempDirs';
 import { rows, testWarehouse } from '../helpers/warehouse';
 

@@ -9,7 +9,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { strict as assert } from 'node:assert';
 import { rmSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { archiveInputs } from '../../activities/archive/archiveInputs';
+import { archiveInputs } from '../../pipeline/archive/archiveInputs';
 import type { ReplayLoadResult } from '../../workflows';
 import { testDataDir } from '../helpers/pipeline';
 import { productionWorker } from '../helpers/productionWorker';

@@ -12,7 +12,7 @@ import { closeSync, existsSync, openSync, readdirSync, readFileSync, unlinkSync,
 import path from 'node:path';
 import { setTimeout as pause } from 'node:timers/promises';
 import { createActivities, type Activities } from '../../activities';
-import { SOURCE_NAMES } from '../../activities/contracts';
+import { SOURCE_NAMES } from '../../domain/contracts';
 import type { DailyLoadResult } from '../../workflows';
 import { tableChecksums } from '../helpers/checksums';
 import { testDataDir } from '../helpers/pipeline';

@@ -13,7 +13,7 @@ import { strict as assert } from 'node:assert';
 import { existsSync } from 'node:fs';
 import { setTimeout as pause } from 'node:timers/promises';
 import { createActivities, type Activities } from '../../activities';
-import { SOURCE_NAMES } from '../../activities/contracts';
+import { SOURCE_NAMES } from '../../domain/contracts';
 import { tableChecksums } from '../helpers/checksums';
 import { devServerEnv, type DevServerEnv } from '../helpers/devServerEnv';
 import { testDataDir } from '../helpers/pipeline';

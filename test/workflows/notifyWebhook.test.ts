@@ -4,11 +4,11 @@
  */
 import { strict as assert } from 'node:assert';
 import { createActivities } from '../../activities';
-import type { AlertInput } from '../../activities/notify/alert';
-import { alertSettingsSchema } from '../../activities/notify/alertSettings';
-import { notifyQuality, type AlertResult } from '../../activities/notify/notifyQuality';
-import { WebhookNotifier } from '../../activities/notify/webhookNotifier';
-import type { CheckResult } from '../../activities/quality/checks';
+import type { AlertInput } from '../../pipeline/notify/alert';
+import { alertSettingsSchema } from '../../domain/settings/alerts';
+import { notifyQuality, type AlertResult } from '../../pipeline/notify/notifyQuality';
+import { WebhookNotifier } from '../../pipeline/notify/webhookNotifier';
+import type { CheckResult } from '../../pipeline/gate/checks';
 import { activityEnvironment } from '../helpers/activityEnvironment';
 import { freePort } from '../../ops/stack/freePort';
 import { testDataDir } from '../helpers/pipeline';

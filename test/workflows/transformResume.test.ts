@@ -10,7 +10,7 @@ import { strict as assert } from 'node:assert';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createActivities, type Activities, type TransformSummary } from '../../activities';
 import type { DailyLoadResult } from '../../workflows';
-import { checkpointFromDetails } from '../../activities/transform/transformCheckpoint';
+import { checkpointFromDetails } from '../../pipeline/clean/transformCheckpoint';
 import { tableChecksums } from '../helpers/checksums';
 import { testDataDir, type TestDataDir } from '../helpers/pipeline';
 import { productionWorker } from '../helpers/productionWorker';
