@@ -5,7 +5,6 @@
  * server). Everything above this module speaks the same client API and never knows which engine answers.
  */
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
-import { createChdbConnection } from 'chdb/connection';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -150,6 +149,9 @@ async function openEmbedded(config: WarehouseConfig): Promise<Warehouse> {
 
 /** One chDB session on the folder; sessions of one process share the engine and run concurrently. */
 async function openChdbSession(chdbPath: string, database: string, create: boolean): Promise<ClickHouseClient> {
+  // Loaded here, not at the top: loading chDB's library costs a process ~150 MiB of resident memory,
+  // which a process whose warehouse is a server (a worker, the bench) never needs.
+  const { createChdbConnection } = await import('chdb/connection');
   // tsc needs the cast: chdb/connection implements the same Connection contract from its own copy of client-common.
   const connection = createChdbConnection({ path: chdbPath }) as unknown as ClientConnection;
   const client = createClient({ connection });
