@@ -6,7 +6,8 @@
  *      source_line (the lines of ORDER BY key, latest DESC, line DESC LIMIT 1 BY key), and counts
  *      the rows read;
  *   2. adds what order-level fields and rules need about each order, over its surviving lines:
- *      total, line count, distinct statuses (window functions by order_id);
+ *      total, line count, distinct statuses (window functions by order_id over the winners' few
+ *      columns, joined back by line);
  *   3. applies the null strategies in their configured order, one layer each: a strategy sees the
  *      values earlier ones filled, a drop_row ends the row's treatment, and each marks the rows it
  *      handled (`_null_<i>`) so they are counted;
@@ -119,12 +120,19 @@ export function transformSql(source: SourceName, settings: SourceSettings, input
   //    then keep the rows of those lines (source_line is unique in a landed file). Sorting whole
   //    rows to pick them cost the 1M day's orders and customers 2-3x more CPU. Count what was read.
   const order = [...key, ...(latestBy ? [`ifNull(toUnixTimestamp64Milli(${latestBy}), 0) DESC`] : []), 'source_line DESC'].join(', ');
-  const winners = `SELECT source_line FROM ${input} ORDER BY ${order} LIMIT 1 BY ${key.join(', ')}`;
-  let sql = `SELECT *, (SELECT count() FROM ${input}) AS _rows_in, toUInt8(0) AS _dropped FROM ${input} WHERE source_line IN (${winners})`;
+  const winners = (columns: string) => `SELECT ${columns} FROM ${input} ORDER BY ${order} LIMIT 1 BY ${key.join(', ')}`;
+  const counted = `SELECT *, (SELECT count() FROM ${input}) AS _rows_in, toUInt8(0) AS _dropped FROM ${input}`;
+  let sql = `${counted} WHERE source_line IN (${winners('source_line')})`;
 
-  // 2. Order context over the surviving lines (before null strategies and rules, as they see it).
+  // 2. Orders: the order context over the surviving lines (before null strategies and rules, as
+  //    they see it): a window over the winners' few columns, joined to their rows by line. The same
+  //    window over whole rows sorts every column: the 1M day's 34 orders statements took 2.84
+  //    CPU-s that way, 2.62 this way (a GROUP BY order_id joined back: 3.2; it reads the winners twice).
   if (source === 'orders') {
-    sql = `SELECT *, sum(price + freight_value) OVER o AS _order_total, count() OVER o AS _order_lines, uniqExact(order_status) OVER o AS _order_statuses FROM (${sql}) WINDOW o AS (PARTITION BY order_id)`;
+    // Replaces the IN filter above: the join keeps the winners' rows.
+    const context = `SELECT source_line, sum(price + freight_value) OVER o AS _order_total, count() OVER o AS _order_lines, uniqExact(order_status) OVER o AS _order_statuses
+      FROM (${winners('source_line, order_id, price, freight_value, order_status')}) WINDOW o AS (PARTITION BY order_id)`;
+    sql = `${counted} AS _row INNER JOIN (${context}) AS _order USING source_line`;
   }
 
   // 3. Null strategies, in order.

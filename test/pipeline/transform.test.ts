@@ -25,6 +25,19 @@ describe('transform', () => {
     assert.deepEqual([a1.delivery_days, a1.is_late, b1.delivery_days, b1.is_late], [4, 1, null, null]);
   });
 
+  it('order totals, line counts and statuses are over each order\'s surviving lines: a replaced duplicate is not counted', async () => {
+    const { rows, transformed } = await ingestAndTransform(land('orders', [
+      ORDERS,
+      line('a', 1, 'shipped', '2024-03-10 10:00:00', '', '2024-03-14 00:00:00', '10.00'), // replaced by line 4
+      line('a', 2, 'delivered', '2024-03-10 10:00:00', '2024-03-15 09:00:00', '2024-03-14 00:00:00', '5.55'),
+      line('a', 1, 'delivered', '2024-03-10 10:00:00', '2024-03-15 09:00:00', '2024-03-14 00:00:00', '7.00'),
+    ].join('\n') + '\n'), 'orders');
+    assert.equal(transformed.duplicatesRemoved, 1);
+    const sorted = [...rows].sort((x, y) => Number(x.source_line) - Number(y.source_line));
+    assert.deepEqual(sorted.map((r) => [Number(r.source_line), r.order_total_cents, r.order_line_count]), [[3, 1755, 2], [4, 1755, 2]]);
+    assert.ok(sorted.every((r) => !String(r.rule_flags).includes('order_lines_share_status')), 'the replaced line\'s status is not the order\'s');
+  });
+
   it('enforces business rules: quarantines a delivery before purchase, flags the rest', async () => {
     const { rows, transformed } = await ingestAndTransform(land('orders', [
       ORDERS,
