@@ -54,7 +54,7 @@ export async function scanCsvFile(filePath: string, signal?: AbortSignal, open?:
   let stream: Readable | undefined;
   try {
     stream = open ? await open(filePath, signal) : createReadStream(filePath, { highWaterMark: CHUNK, signal });
-    for await (const chunk of stream) scanner.push(chunk as Buffer);
+    await untilAborted(readAll(stream, scanner), signal);
   } catch (error) {
     // An ApplicationFailure is storage's own refusal (a wrong S3 secret): it already names the cause.
     if (error instanceof CsvFileError || ['AbortError', 'ApplicationFailure'].includes((error as Error).name)) throw error;
@@ -63,6 +63,25 @@ export async function scanCsvFile(filePath: string, signal?: AbortSignal, open?:
     stream?.destroy();
   }
   return scanner.finish();
+}
+
+async function readAll(stream: Readable, scanner: Scanner): Promise<void> {
+  for await (const chunk of stream) scanner.push(chunk as Buffer);
+}
+
+/**
+ * `work`, or an AbortError as soon as `signal` fires. A stream's own abort waits for its pending read
+ * to return first, and a read that blocks (a FIFO, a hung network mount) may never return: the
+ * activity must still report its cancellation. The abandoned read ends when its input does.
+ */
+function untilAborted(work: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return work;
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = () => reject(Object.assign(new Error('the read was cancelled', { cause: signal.reason }), { name: 'AbortError' }));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 class Scanner {
