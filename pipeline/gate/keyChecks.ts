@@ -2,8 +2,8 @@
  * Checks over keys: uniqueness of a key among the clean rows, foreign keys that must resolve in
  * another source or among the members the warehouse already holds, and sums per group that must
  * match another source's (payments against order totals). The cross-source ones are SQL joins of
- * the two sources' clean files (clickhouse/quality/foreign_key.sql, sum_match.sql), run per hash
- * bucket of their keys (below).
+ * the two sources' clean files (clickhouse/quality/foreign_key.sql, sum_match.sql); they and the
+ * uniqueness counts run per hash bucket of their keys (below).
  */
 import { readSql, renderSql } from '../../clickhouse/sqlFiles';
 import { CONTRACTS, type SourceName } from '../../domain/contracts';
@@ -11,40 +11,64 @@ import { SOURCE_TABLES } from '../build/warehouseTables';
 import { evaluate, share } from './checks';
 import { resultBase, type EvaluationContext, type Evaluator } from './evaluator';
 import type { ResolvedCheck } from './resolveChecks';
+import type { FailingSample } from './samples';
 
 export function uniqueEvaluator(check: Extract<ResolvedCheck, { kind: 'unique' }>, context: EvaluationContext): Evaluator {
   const columns = check.columns ?? CONTRACTS[check.source].key;
   const clean = context.clean.source(check.source);
   // A tuple, so rows without a value share one key (as they did as text) instead of being skipped.
   const key = `tuple(${columns.map((c) => clean.col(c)).join(', ')})`;
+  // An exact distinct count holds every key it counts: per hash bucket of the key's text, a key is
+  // in one bucket only, so the buckets' counts add up to the day's.
+  const inBucket = `cityHash64(toString(${key})) % {buckets:UInt32} = {bucket:UInt32}`;
   return {
-    aggregates: { rows: 'count()', keys: `uniqExact(${key})` },
-    async finish(measured) {
-      const rows = measured.get('rows')!;
-      const repeated = rows - measured.get('keys')!;
-      // A repeat is every row of a key after its first line.
-      const samples = repeated === 0 ? [] : await context.clean.samples(context.describer(check.source), {
-        where: '1',
-        qualify: `row_number() OVER (PARTITION BY ${key} ORDER BY ${clean.col('source_line')}) > 1`,
-        columns,
-      });
-      return { result: evaluate({ ...resultBase(check), observed: share(repeated, rows), unit: 'share', note: `${repeated} of ${rows} rows repeat a key` }), samples };
+    async finish() {
+      type Row = { rows: number | string; keys: number | string };
+      const { totals } = await queryPerBucket<Row>(
+        context,
+        [check.source],
+        { sql: `SELECT count() AS rows, uniqExact(${key}) AS keys FROM ${clean.relation} WHERE ${inBucket}`, params: {} },
+        (r) => [Number(r.rows), Number(r.keys)],
+        () => 0,
+      );
+      const [rows = 0, keys = 0] = totals;
+      const repeated = rows - keys;
+      // A repeat is every row of a key after its first line; each bucket's first ones, merged by line.
+      const samples: FailingSample[] = [];
+      const buckets = repeated > 0 ? bucketCount(context, [check.source]) : 0;
+      for (let bucket = 0; bucket < buckets; bucket += 1) {
+        samples.push(...(await context.clean.samples(context.describer(check.source), {
+          where: inBucket,
+          params: { buckets, bucket },
+          qualify: `row_number() OVER (PARTITION BY ${key} ORDER BY ${clean.col('source_line')}) > 1`,
+          columns,
+        })));
+      }
+      return {
+        result: evaluate({ ...resultBase(check), observed: share(repeated, rows), unit: 'share', note: `${repeated} of ${rows} rows repeat a key` }),
+        samples: samples.sort((a, b) => a.line - b.line).slice(0, context.sampleSize),
+      };
     },
   };
 }
 
 /**
- * Rows of the larger source per hash bucket of a cross-source check. Its sets and groups hold every
- * key of the day at once: the 10M-order day's payments -> orders foreign key peaked at 5.2 GiB that
- * way. Split by cityHash64 of the key's text, each bucket is checked alone and the results are
+ * Rows of the larger source per hash bucket of a key check. Its sets and groups hold every key of
+ * the day at once: the 10M-order day's payments -> orders foreign key peaked at 5.2 GiB that way. Split by cityHash64 of the key's text, each bucket is checked alone and the results are
  * merged exactly as the one statement would have ordered and counted them. A day of up to this many
  * rows is one bucket, as before.
  */
 export const ROWS_PER_BUCKET = 2_000_000;
 
+/** One bucket per ROWS_PER_BUCKET rows read of the larger of `sources`. */
+function bucketCount(context: EvaluationContext, sources: readonly SourceName[]): number {
+  const rowsRead = Math.max(0, ...sources.map((source) => Number(context.counts[source]?.rowsRead ?? 0)));
+  return Math.max(1, Math.ceil(rowsRead / ROWS_PER_BUCKET));
+}
+
 /**
- * A cross-source statement (its parameters, plus {limit}, {buckets} and {bucket}) run once per hash
- * bucket of `sources`' keys; the buckets' rows (each ordered and limited by the statement) merged in
+ * A statement over one or two sources (its parameters, plus {limit}, {buckets} and {bucket}) run
+ * once per hash bucket of `sources`' keys; the buckets' rows (each ordered and limited by the statement) merged in
  * `order` and cut to the sample limit, and the totals of each bucket's first row summed.
  */
 async function queryPerBucket<Row>(
@@ -54,8 +78,7 @@ async function queryPerBucket<Row>(
   totals: (row: Row) => number[],
   order: (a: Row, b: Row) => number,
 ): Promise<{ rows: Row[]; totals: number[] }> {
-  const rowsRead = Math.max(0, ...sources.map((source) => Number(context.counts[source]?.rowsRead ?? 0)));
-  const buckets = Math.max(1, Math.ceil(rowsRead / ROWS_PER_BUCKET));
+  const buckets = bucketCount(context, sources);
   const limit = Math.max(1, context.sampleSize);
   const rows: Row[] = [];
   let sums: number[] = [];
