@@ -75,8 +75,9 @@ describe('a second start leaves a running stack alone', function () {
     } finally {
       await first.stop();
     }
-    // Once it is stopped, the folder is free again.
-    const again = await startDevServer(options);
+    // Once it is stopped, the folder is free again. A new Web UI port: the old one was free when
+    // picked, not reserved, and on a busy machine another test's server may have taken it since.
+    const again = await startDevServer({ ...options, uiPort: await freePort() });
     await again.stop();
   });
 
